@@ -1,0 +1,43 @@
+import type { Procedure } from "../catalogue/types.ts";
+
+export type Intent = "procedure" | "feedback" | "handoff" | "greeting" | "out_of_scope";
+
+/** Which part of a procedure the citizen asks about; "overview" when none in particular. */
+export type Aspect =
+  | "documents"
+  | "fee"
+  | "time"
+  | "where"
+  | "how"
+  | "steps"
+  | "conditions"
+  | "result"
+  | "legal"
+  | "overview";
+
+/** How sure retrieval is about the best procedure. */
+export type Confidence = "sure" | "ambiguous" | "not_found";
+
+export interface ProcedureRef {
+  code: string;
+  name: string;
+  level: string;
+  url: string;
+  score: number;
+}
+
+/** What the assistant answers; `--json`, `POST /api/ask` and the web chat all use this shape. */
+export interface AskResult {
+  question: string;
+  intent: Intent;
+  aspect: Aspect;
+  confidence: Confidence;
+  /** The short Vietnamese answer shown to the citizen (plain text, may contain URLs). */
+  answer: string;
+  /** Procedures found, best first (at most 10). */
+  procedures: ProcedureRef[];
+  /** Choices offered back when ambiguous (2–4 codes), empty otherwise. */
+  choices: ProcedureRef[];
+}
+
+export type { Procedure };
