@@ -1,0 +1,19 @@
+import type { Confidence } from "../assistant/types.ts";
+
+export interface SearchHit {
+  code: string;
+  /** Higher is better; comparable only within one result. */
+  score: number;
+}
+
+export interface SearchResult {
+  /** Best first. */
+  hits: SearchHit[];
+  /** "sure": the first hit is clearly the one; "ambiguous": several are close; "not_found". */
+  confidence: Confidence;
+}
+
+/** Retrieval over the catalogue. Lexical by default; a hybrid one may wrap it. */
+export interface Retriever {
+  search(query: string, limit?: number): SearchResult;
+}
