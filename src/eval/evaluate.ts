@@ -1,0 +1,144 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Intent } from "../assistant/types.ts";
+import { foldAccents } from "../text/normalize.ts";
+
+export const evalItemSchema = z.object({
+  id: z.string(),
+  question: z.string(),
+  kind: z.enum(["procedure", "feedback", "handoff", "greeting", "out_of_scope"]),
+  accept: z.array(z.string()),
+});
+export type EvalItem = z.infer<typeof evalItemSchema>;
+
+export class EvalFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`);
+    this.name = "EvalFileError";
+  }
+}
+
+export function readEvalFile(file: string): EvalItem[] {
+  const items: EvalItem[] = [];
+  readFileSync(file, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new EvalFileError(file, i + 1, "not JSON");
+      }
+      const parsed = evalItemSchema.safeParse(json);
+      if (!parsed.success) throw new EvalFileError(file, i + 1, parsed.error.issues[0]!.message);
+      items.push(parsed.data);
+    });
+  return items;
+}
+
+export interface Prediction {
+  intent: Intent;
+  /** Procedure codes, best first. */
+  codes: string[];
+}
+
+export interface Scores {
+  n: number;
+  /** Share whose intent was recognised. */
+  intent: number;
+  /** Retrieval, over the items that have accepted codes (null when there are none). */
+  hit1: number | null;
+  hit5: number | null;
+  mrr10: number | null;
+}
+
+export interface EvalReport {
+  overall: Scores;
+  byKind: Record<string, Scores>;
+  misses: Array<{
+    id: string;
+    question: string;
+    expected: string[];
+    got: string[];
+    intent: Intent;
+  }>;
+}
+
+function score(items: readonly EvalItem[], preds: readonly Prediction[]): Scores {
+  let intent = 0;
+  let ranked = 0;
+  let hit1 = 0;
+  let hit5 = 0;
+  let mrr = 0;
+  items.forEach((item, i) => {
+    const p = preds[i]!;
+    if (p.intent === item.kind) intent++;
+    if (item.accept.length === 0) return;
+    ranked++;
+    const rank = p.codes.slice(0, 10).findIndex((c) => item.accept.includes(c));
+    if (rank === 0) hit1++;
+    if (rank >= 0 && rank < 5) hit5++;
+    if (rank >= 0) mrr += 1 / (rank + 1);
+  });
+  const share = (x: number) => (ranked ? x / ranked : null);
+  return {
+    n: items.length,
+    intent: items.length ? intent / items.length : 0,
+    hit1: share(hit1),
+    hit5: share(hit5),
+    mrr10: share(mrr),
+  };
+}
+
+/** Scores predictions for every item; `stripAccents` asks each question without its accents. */
+export function evaluate(
+  items: readonly EvalItem[],
+  predict: (question: string) => Prediction,
+  opts: { stripAccents?: boolean } = {},
+): EvalReport {
+  const preds = items.map((item) =>
+    predict(opts.stripAccents ? foldAccents(item.question) : item.question),
+  );
+  const kinds = [...new Set(items.map((i) => i.kind))];
+  const byKind: Record<string, Scores> = {};
+  for (const kind of kinds) {
+    const idx = items.flatMap((it, i) => (it.kind === kind ? [i] : []));
+    byKind[kind] = score(
+      idx.map((i) => items[i]!),
+      idx.map((i) => preds[i]!),
+    );
+  }
+  const misses = items.flatMap((item, i) => {
+    const p = preds[i]!;
+    const ok = item.accept.length ? item.accept.includes(p.codes[0] ?? "") : p.intent === item.kind;
+    return ok
+      ? []
+      : [
+          {
+            id: item.id,
+            question: item.question,
+            expected: item.accept,
+            got: p.codes.slice(0, 3),
+            intent: p.intent,
+          },
+        ];
+  });
+  return { overall: score(items, preds), byKind, misses };
+}
+
+const pct = (x: number | null) => (x === null ? "  –  " : `${(x * 100).toFixed(1)}%`.padStart(6));
+
+export function formatReport(title: string, r: EvalReport): string {
+  const row = (name: string, s: Scores) =>
+    `${name.padEnd(14)} n=${String(s.n).padStart(4)}  intent ${pct(s.intent)}  hit@1 ${pct(s.hit1)}  hit@5 ${pct(s.hit5)}  MRR@10 ${pct(s.mrr10)}`;
+  return [
+    title,
+    row("all", r.overall),
+    ...Object.entries(r.byKind).map(([k, s]) => row(k, s)),
+  ].join("\n");
+}

@@ -1,0 +1,224 @@
+import type { Procedure } from "../catalogue/types.ts";
+import type { AccentRestorer } from "../text/accents.ts";
+import type { AcronymExpander } from "../text/acronyms.ts";
+import { foldAccents, hasAccents, normalizeText } from "../text/normalize.ts";
+import type { SynonymExpander } from "../text/synonyms.ts";
+import { bigrams, syllables, syllablesOfNormalized } from "../text/tokenize.ts";
+import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts";
+import { judgeConfidence } from "./confidence.ts";
+import type { Retriever, SearchHit, SearchResult } from "./types.ts";
+
+/** Longest question text that is searched; the rest is ignored. */
+export const MAX_QUERY_CHARS = 2000;
+
+/** Question words that say what is asked, not which procedure: they count little. */
+const STOP = new Set(
+  (
+    "thủ tục hồ sơ cần gì những nào ở đâu bao nhiêu lâu như thế nào làm tôi em mình muốn hỏi " +
+    "được không có cho của và là thì mà khi với theo để này đó các một phải xin đi ra vào " +
+    "gồm bao gồm giấy tờ sao vậy ạ nhé ơi anh chị bạn nhà đem mang theo cái việc"
+  )
+    .split(" ")
+    .map(foldAccents),
+);
+
+interface FieldSpec {
+  name: string;
+  weight: number;
+  b: number;
+  text: (p: Procedure) => string;
+}
+
+const FIELDS: FieldSpec[] = [
+  { name: "name", weight: 1, b: 0.5, text: (p) => p.name },
+  { name: "field", weight: Number(process.env.WF ?? 0.25), b: 0.3, text: (p) => p.field },
+  {
+    name: "result",
+    weight: Number(process.env.WR ?? 0.2),
+    b: 0.75,
+    text: (p) => p.result.slice(0, 600),
+  },
+  {
+    name: "documents",
+    weight: 0.1,
+    b: 0.75,
+    text: (p) =>
+      p.documents
+        .map((d) => d.name)
+        .join(" ")
+        .slice(0, 3000),
+  },
+  { name: "agencies", weight: 0.1, b: 0.75, text: (p) => p.agencies.join(" ") },
+  {
+    name: "conditions",
+    weight: Number(process.env.WC ?? 0.1),
+    b: 0.75,
+    text: (p) => p.conditions.slice(0, 3000),
+  },
+  {
+    name: "steps",
+    weight: Number(process.env.WS ?? 0.1),
+    b: 0.75,
+    text: (p) => p.steps.join(" ").slice(0, 4000),
+  },
+];
+
+const K1 = 1.2;
+const RERANK_POOL = 50;
+const REV = Number(process.env.REV ?? 0.3);
+const CODE = /\b\d\.\d{6}\b/g;
+
+export interface LexicalOptions {
+  synonyms?: SynonymExpander;
+  restorer?: AccentRestorer;
+  acronyms?: AcronymExpander;
+}
+
+interface WeightedTerms {
+  terms: Map<string, number>;
+  /** IDF-weighted mass of the distinctive query words, for the confidence judgement. */
+  foldedUnigrams: Map<string, number>;
+}
+
+function addTerms(
+  into: Map<string, number>,
+  accented: readonly string[],
+  weight: number,
+  accentWeight: number,
+) {
+  const folded = accented.map(foldAccents);
+  const add = (t: string, w: number) => into.set(t, Math.max(into.get(t) ?? 0, w));
+  const stopPair = (i: number) => STOP.has(folded[i]!) && STOP.has(folded[i + 1]!);
+  folded.forEach((t) => add(t, STOP.has(t) ? weight * 0.1 : weight));
+  bigrams(folded).forEach((t, i) => add(t, stopPair(i) ? weight * 0.1 : weight));
+  if (accentWeight > 0) {
+    accented.forEach((t, i) =>
+      add(`~${t}`, (STOP.has(folded[i]!) ? 0.1 : 1) * weight * accentWeight),
+    );
+    bigrams(accented).forEach((t, i) =>
+      add(`~${t}`, (stopPair(i) ? 0.1 : 1) * weight * accentWeight),
+    );
+  }
+}
+
+/** Lexical retrieval (BM25 over weighted fields, folded and accented syllables and bigrams). */
+export function createLexicalRetriever(
+  catalogue: readonly Procedure[],
+  options: LexicalOptions = {},
+): Retriever & { queryTerms(query: string): WeightedTerms } {
+  const fields: FieldIndex[] = FIELDS.map((spec) =>
+    buildFieldIndex(
+      catalogue.map((p) => {
+        const acc = syllablesOfNormalized(spec.text(p));
+        return fieldTerms(acc, acc.map(foldAccents));
+      }),
+      spec,
+    ),
+  );
+  const nameIdf = fields[0]!.idf;
+  const nameWords = catalogue.map((p) => {
+    const words = new Map<string, number>();
+    for (const t of syllablesOfNormalized(p.name).map(foldAccents)) {
+      if (!STOP.has(t)) words.set(t, nameIdf.get(t) ?? 0);
+    }
+    return words;
+  });
+  const byCode = new Map(catalogue.map((p, i) => [p.code, i]));
+
+  function queryTerms(query: string): WeightedTerms {
+    const text = normalizeText(query.slice(0, MAX_QUERY_CHARS));
+    const typed = syllables(text);
+    const terms = new Map<string, number>();
+    if (hasAccents(text)) {
+      addTerms(terms, typed, 1, 1);
+    } else {
+      addTerms(terms, typed, 1, 0);
+      if (options.restorer) addTerms(terms, syllables(options.restorer.restore(text)), 1, 0.5);
+    }
+    for (const means of options.synonyms?.expand(text) ?? []) {
+      addTerms(terms, syllablesOfNormalized(means), 0.5, 0.5);
+    }
+    for (const phrase of options.acronyms?.expand(typed) ?? []) {
+      addTerms(terms, syllablesOfNormalized(phrase), 0.7, 0.7);
+    }
+    const foldedUnigrams = new Map<string, number>();
+    for (const t of typed.map(foldAccents)) {
+      if (!STOP.has(t)) foldedUnigrams.set(t, fields[0]!.idf.get(t) ?? 8);
+    }
+    return { terms, foldedUnigrams };
+  }
+
+  function search(query: string, limit = 10): SearchResult {
+    const { terms, foldedUnigrams } = queryTerms(query);
+    const scores = new Float64Array(catalogue.length);
+    for (const field of fields) {
+      for (const [term, qw] of terms) {
+        const posting = field.postings.get(term);
+        if (!posting) continue;
+        const idf = field.idf.get(term)! * qw * field.weight;
+        const { docs, tfs } = posting;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i]!;
+          const tf = tfs[i]!;
+          const norm = K1 * (1 - field.b + (field.b * field.lengths[d]!) / field.avgLength);
+          scores[d]! += (idf * tf * (K1 + 1)) / (tf + norm);
+        }
+      }
+    }
+    for (const code of query.slice(0, MAX_QUERY_CHARS).match(CODE) ?? []) {
+      const doc = byCode.get(code);
+      if (doc !== undefined) scores[doc]! += 1000;
+    }
+    const pool = topK(scores, RERANK_POOL);
+    const queryWords = new Set<string>();
+    for (const [t] of terms) if (!t.startsWith("~") && !t.includes("_")) queryWords.add(t);
+    const top = scores[pool[0] ?? 0] || 1;
+    for (const d of pool) {
+      const rev = coverage(nameWords[d]!, queryWords);
+      scores[d] = scores[d]! / top + REV * rev;
+    }
+    pool.sort((a, b) => scores[b]! - scores[a]!);
+    const hits = pool
+      .slice(0, Math.max(1, Math.min(limit, 50)))
+      .map((d): SearchHit => ({ code: catalogue[d]!.code, score: scores[d]! }));
+    const matched = (code: string) => {
+      const p = catalogue[byCode.get(code)!]!;
+      return new Set(syllablesOfNormalized(`${p.name} ${p.field}`).map(foldAccents));
+    };
+    return { hits, confidence: judgeConfidence(hits, foldedUnigrams, matched) };
+  }
+
+  return { search, queryTerms };
+}
+
+/** IDF-weighted share of `words` that `present` holds. */
+function coverage(words: ReadonlyMap<string, number>, present: ReadonlySet<string>): number {
+  let all = 0;
+  let hit = 0;
+  for (const [w, idf] of words) {
+    all += idf;
+    if (present.has(w)) hit += idf;
+  }
+  return all ? hit / all : 0;
+}
+
+function topK(scores: Float64Array, k: number): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < scores.length; d++) {
+    const s = scores[d]!;
+    if (s <= 0) continue;
+    if (out.length < k) {
+      out.push(d);
+      if (out.length === k) out.sort((a, b) => scores[b]! - scores[a]!);
+    } else if (s > scores[out[k - 1]!]!) {
+      let i = k - 1;
+      while (i > 0 && scores[out[i - 1]!]! < s) {
+        out[i] = out[i - 1]!;
+        i--;
+      }
+      out[i] = d;
+    }
+  }
+  if (out.length < k) out.sort((a, b) => scores[b]! - scores[a]!);
+  return out;
+}

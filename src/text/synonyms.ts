@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { foldedSyllables } from "./tokenize.ts";
+
+const synonymsFileSchema = z.object({
+  about: z.string().optional(),
+  entries: z
+    .array(z.object({ say: z.array(z.string().min(1)).min(1), means: z.string().min(1) }))
+    .min(1),
+});
+
+export type SynonymEntry = z.infer<typeof synonymsFileSchema>["entries"][number];
+
+export class SynonymsFileError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`synonyms file ${file} is invalid: ${detail}`);
+    this.name = "SynonymsFileError";
+  }
+}
+
+export const DEFAULT_SYNONYMS_FILE = new URL("../../data/synonyms.json", import.meta.url);
+
+export function loadSynonyms(file: string | URL = DEFAULT_SYNONYMS_FILE): SynonymEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new SynonymsFileError(String(file), (err as Error).message);
+  }
+  const result = synonymsFileSchema.safeParse(parsed);
+  if (!result.success) throw new SynonymsFileError(String(file), result.error.message);
+  return result.data.entries;
+}
+
+export interface SynonymExpander {
+  /** The catalogue wording for every citizen phrase found in the text (accents optional). */
+  expand(text: string): string[];
+}
+
+/** Matches whole-syllable phrases on accent-folded text, so "so do" finds "sổ đỏ". */
+export function createSynonymExpander(entries: readonly SynonymEntry[]): SynonymExpander {
+  const phrases = new Map<string, Set<string>>();
+  let longest = 1;
+  for (const entry of entries) {
+    for (const say of entry.say) {
+      const key = foldedSyllables(say).join(" ");
+      if (!key) continue;
+      longest = Math.max(longest, key.split(" ").length);
+      let set = phrases.get(key);
+      if (!set) phrases.set(key, (set = new Set()));
+      set.add(entry.means);
+    }
+  }
+  return {
+    expand(text) {
+      const tokens = foldedSyllables(text);
+      const found = new Set<string>();
+      for (let i = 0; i < tokens.length; i++) {
+        for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
+          const means = phrases.get(tokens.slice(i, i + n).join(" "));
+          if (means) for (const m of means) found.add(m);
+        }
+      }
+      return [...found];
+    },
+  };
+}
