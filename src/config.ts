@@ -1,0 +1,199 @@
+/**
+ * The environment, read once: one zod schema, an optional `.env` file (real environment wins),
+ * and a `ConfigError` that names the bad keys without ever printing their values.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface EmbeddingsConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path of the directory that holds the state (SQLite database…). */
+  dataDir: string;
+  /** `${dataDir}/motcua.sqlite` */
+  databaseFile: string;
+  logLevel: LogLevel;
+  /** Override of the catalogue file; undefined → the catalogue module's default. */
+  catalogueFile: string | undefined;
+  /** Settings of an OpenAI-compatible embeddings API for hybrid search; null when not set. */
+  embeddings: EmbeddingsConfig | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  /** The environment keys (or `.env` lines) that are wrong. */
+  readonly keys: string[];
+  constructor(message: string, keys: string[]) {
+    super(message);
+    this.keys = keys;
+  }
+}
+
+const PORT_ERROR = "must be an integer between 0 and 65535";
+const EMBEDDING_KEYS = ["EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS_MODEL"] as const;
+
+/** Unset and empty are the same thing ("KEY=" in a .env file). */
+const optionalText = z.string().trim().min(1).optional();
+
+const envSchema = z
+  .object({
+    PORT: z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, { error: PORT_ERROR })
+      .transform(Number)
+      .pipe(z.number().max(65535, { error: PORT_ERROR }))
+      .default(8080),
+    HOST: z.string().trim().min(1, { error: "must not be empty" }).default("127.0.0.1"),
+    MOTCUA_DATA_DIR: z.string().trim().min(1, { error: "must not be empty" }).default("./var"),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })
+      .default("info"),
+    CATALOGUE_FILE: optionalText,
+    EMBEDDINGS_BASE_URL: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .optional(),
+    EMBEDDINGS_API_KEY: optionalText,
+    EMBEDDINGS_MODEL: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    const set = EMBEDDING_KEYS.filter((key) => env[key] !== undefined);
+    if (set.length > 0 && set.length < EMBEDDING_KEYS.length) {
+      for (const key of EMBEDDING_KEYS.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `required when ${set.join(", ")} ${set.length > 1 ? "are" : "is"} set (the embeddings settings go together)`,
+        });
+      }
+    }
+  });
+
+const SCHEMA_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+/**
+ * Parses the text of a `.env` file: `KEY=VALUE` lines, optional `export `, `#` comments (whole
+ * lines, or after an unquoted value following white space), single quotes (literal) and double
+ * quotes (`\n`, `\t`, `\"`, `\\` escapes). A malformed line is a ConfigError naming its number.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const bad: string[] = [];
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      bad.push(`line ${index + 1}`);
+      return;
+    }
+    const key = m[1] as string;
+    const rest = m[2] as string;
+    const quote = rest[0];
+    if (quote === '"' || quote === "'") {
+      const end = findClosingQuote(rest, quote);
+      const after = end < 0 ? "" : rest.slice(end + 1).trim();
+      if (end < 0 || (after !== "" && !after.startsWith("#"))) {
+        bad.push(`line ${index + 1}`);
+        return;
+      }
+      const body = rest.slice(1, end);
+      out[key] = quote === "'" ? body : unescapeDoubleQuoted(body);
+      return;
+    }
+    out[key] = rest.replace(/\s+#.*$/, "").trim();
+  });
+  if (bad.length > 0) {
+    throw new ConfigError(`Invalid .env file: expected KEY=VALUE at ${bad.join(", ")}`, bad);
+  }
+  return out;
+}
+
+function findClosingQuote(text: string, quote: string): number {
+  for (let i = 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === "\\") {
+      i++;
+      continue;
+    }
+    if (text[i] === quote) return i;
+  }
+  return -1;
+}
+
+function unescapeDoubleQuoted(body: string): string {
+  const map: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+  return body.replace(/\\(.)/g, (all, c: string) => map[c] ?? all);
+}
+
+export interface LoadConfigOptions {
+  /** `.env` file to read; null to read none. Default `.env` in the working directory. */
+  envFile?: string | null;
+  /** Base for relative paths (data dir, catalogue file). Default the working directory. */
+  cwd?: string;
+}
+
+/**
+ * Reads and validates the configuration. Values from `env` win over the `.env` file.
+ * Throws ConfigError listing the bad keys (never their values).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadConfigOptions = {},
+): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const envFile = options.envFile === undefined ? ".env" : options.envFile;
+  let fromFile: Record<string, string> = {};
+  if (envFile !== null) {
+    const file = path.resolve(cwd, envFile);
+    if (existsSync(file)) fromFile = parseDotEnv(readFileSync(file, "utf8"));
+  }
+
+  const merged: Record<string, string | undefined> = {};
+  for (const key of SCHEMA_KEYS) {
+    const value = env[key] ?? fromFile[key];
+    // Empty means unset, so that `KEY=` in .env or `KEY= npm start` falls back to the default.
+    merged[key] = value === undefined || value.trim() === "" ? undefined : value;
+  }
+
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "(environment)");
+      if (!problems.has(key)) problems.set(key, issue.message);
+    }
+    const keys = [...problems.keys()];
+    const lines = [...problems].map(([key, message]) => `  ${key}: ${message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`, keys);
+  }
+
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.MOTCUA_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: path.join(dataDir, "motcua.sqlite"),
+    logLevel: e.LOG_LEVEL,
+    catalogueFile: e.CATALOGUE_FILE === undefined ? undefined : path.resolve(cwd, e.CATALOGUE_FILE),
+    embeddings:
+      e.EMBEDDINGS_BASE_URL && e.EMBEDDINGS_API_KEY && e.EMBEDDINGS_MODEL
+        ? {
+            baseUrl: e.EMBEDDINGS_BASE_URL,
+            apiKey: e.EMBEDDINGS_API_KEY,
+            model: e.EMBEDDINGS_MODEL,
+          }
+        : null,
+  };
+}

@@ -1,0 +1,81 @@
+/** SQLite connection (better-sqlite3) with sane pragmas, and a migration runner on user_version. */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { MIGRATIONS } from "./migrations.ts";
+
+export type Database = BetterSqlite3.Database;
+
+export class MigrationError extends Error {
+  override readonly name = "MigrationError";
+  readonly version: number;
+  constructor(message: string, version: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.version = version;
+  }
+}
+
+export interface OpenDatabaseOptions {
+  /** Default: the project's MIGRATIONS. */
+  migrations?: readonly string[];
+  /** Milliseconds to wait for a lock held by another connection. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating its directory) the SQLite file, sets WAL, foreign keys and a busy timeout, and
+ * applies pending migrations. `":memory:"` is accepted for throwaway databases.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
+  const inMemory = file === ":memory:";
+  if (!inMemory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new BetterSqlite3(file);
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    if (!inMemory) db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db, options.migrations ?? MIGRATIONS);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+/**
+ * Applies the migrations the database has not seen yet, each in its own IMMEDIATE transaction
+ * together with the `user_version` bump, so a crash or a concurrent starter never applies one twice.
+ * Returns the versions applied.
+ */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number[] {
+  const current = schemaVersion(db);
+  if (current > migrations.length) {
+    throw new MigrationError(
+      `Database schema version ${current} is newer than this program knows (${migrations.length}); ` +
+        "upgrade the program or use another data directory.",
+      current,
+    );
+  }
+  const applied: number[] = [];
+  for (let version = current + 1; version <= migrations.length; version++) {
+    const sql = migrations[version - 1] as string;
+    const step = db.transaction(() => {
+      if (schemaVersion(db) >= version) return false; // another process got there first
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+      return true;
+    });
+    try {
+      if (step.immediate()) applied.push(version);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new MigrationError(`Migration ${version} failed: ${reason}`, version, { cause: err });
+    }
+  }
+  return applied;
+}

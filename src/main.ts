@@ -1,0 +1,74 @@
+/**
+ * Entry point: reads the configuration once, opens the database, loads the catalogue, builds the
+ * assistant and serves the web chat. Stops cleanly on SIGINT / SIGTERM.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createAssistant } from "./assistant/index.ts";
+import { loadCatalogue } from "./catalogue/index.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { createLexicalRetriever } from "./search/index.ts";
+import { createApp } from "./web/app.ts";
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+
+  const catalogue = loadCatalogue(config.catalogueFile);
+  const retriever = createLexicalRetriever(catalogue);
+  const assistant = createAssistant({ catalogue, retriever });
+  logger.info(
+    { procedures: catalogue.length, dataDir: config.dataDir, hybrid: config.embeddings !== null },
+    "catalogue loaded",
+  );
+
+  const app = createApp({ config, logger, assistant });
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.stop().then(
+      () => clearTimeout(force),
+      (err: unknown) => {
+        logger.error({ err }, "error while stopping");
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+
+  try {
+    await app.start();
+  } catch (err) {
+    logger.fatal({ err }, "could not start the web server");
+    await app.stop();
+    process.exitCode = 1;
+  }
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`motcua failed to start: ${err instanceof Error ? err.stack : err}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The web application wired together: database (migrated), question log and HTTP server.
+ * main.ts builds the assistant and hands it in; tests hand in a fake.
+ */
+import type http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "../config.ts";
+import { openDatabase, type Database } from "../db/database.ts";
+import { createQuestionLog, type QuestionLog } from "../db/questions.ts";
+import type { Logger } from "../logger.ts";
+import { createServer, type AskFunction } from "./server.ts";
+
+export interface AppDeps {
+  config: Pick<Config, "port" | "host" | "databaseFile">;
+  logger: Logger;
+  assistant: AskFunction | { ask: AskFunction };
+  now?: () => Date;
+  /** An already open database; by default `config.databaseFile` is opened and migrated. */
+  db?: Database;
+}
+
+export interface App {
+  server: http.Server;
+  db: Database;
+  questions: QuestionLog;
+  /** Listens on config.host:config.port and resolves with the URL. */
+  start(): Promise<{ url: string }>;
+  /** Stops accepting, closes open connections, closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): App {
+  const { config, logger } = deps;
+  const db = deps.db ?? openDatabase(config.databaseFile);
+  const questions = createQuestionLog(db);
+  const server = createServer({
+    ask: deps.assistant,
+    recordQuestion: (record) => questions.record(record),
+    logger,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  let stopping: Promise<void> | null = null;
+
+  return {
+    server,
+    db,
+    questions,
+    start() {
+      return new Promise((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        server.once("error", onError);
+        server.listen(config.port, config.host, () => {
+          server.off("error", onError);
+          const { address, port } = server.address() as AddressInfo;
+          const host = address.includes(":") ? `[${address}]` : address;
+          const url = `http://${host}:${port}/`;
+          logger.info({ url }, `motcua web chat listening on ${url}`);
+          resolve({ url });
+        });
+      });
+    },
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        const finish = () => {
+          if (db.open) db.close();
+          logger.info("motcua stopped");
+          resolve();
+        };
+        if (!server.listening) return finish();
+        server.close(() => finish());
+        server.closeIdleConnections();
+        // In-flight requests get a moment to finish; then their sockets are cut.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+      return stopping;
+    },
+  };
+}

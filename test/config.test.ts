@@ -1,0 +1,147 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseDotEnv } from "../src/config.ts";
+
+const noFile = { envFile: null, cwd: "/srv/motcua" } as const;
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("has defaults", () => {
+    const config = loadConfig({}, noFile);
+    expect(config).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      dataDir: "/srv/motcua/var",
+      databaseFile: "/srv/motcua/var/motcua.sqlite",
+      logLevel: "info",
+      catalogueFile: undefined,
+      embeddings: null,
+    });
+  });
+
+  it("reads the keys it knows", () => {
+    const config = loadConfig(
+      {
+        PORT: "0",
+        HOST: "0.0.0.0",
+        MOTCUA_DATA_DIR: "/data",
+        LOG_LEVEL: "debug",
+        CATALOGUE_FILE: "data/x.json",
+        EMBEDDINGS_BASE_URL: "http://127.0.0.1:9999/v1",
+        EMBEDDINGS_API_KEY: "sk-secret",
+        EMBEDDINGS_MODEL: "bge-m3",
+      },
+      noFile,
+    );
+    expect(config.port).toBe(0);
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.databaseFile).toBe("/data/motcua.sqlite");
+    expect(config.logLevel).toBe("debug");
+    expect(config.catalogueFile).toBe("/srv/motcua/data/x.json");
+    expect(config.embeddings).toEqual({
+      baseUrl: "http://127.0.0.1:9999/v1",
+      apiKey: "sk-secret",
+      model: "bge-m3",
+    });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ PORT: "", EMBEDDINGS_MODEL: " " }, noFile).port).toBe(8080);
+  });
+
+  it.each(["abc", "-1", "65536", "80.5", "0x10"])("rejects PORT=%s", (port) => {
+    const err = configError(() => loadConfig({ PORT: port }, noFile));
+    expect(err.keys).toEqual(["PORT"]);
+    expect(err.message).toContain("PORT: must be an integer between 0 and 65535");
+  });
+
+  it("lists every bad key", () => {
+    const err = configError(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" }, noFile));
+    expect(err.keys.sort()).toEqual(["LOG_LEVEL", "PORT"]);
+    expect(err.message).toMatch(/LOG_LEVEL: must be one of fatal, error/);
+  });
+
+  it("wants all embedding settings or none, without printing the key", () => {
+    const err = configError(() =>
+      loadConfig({ EMBEDDINGS_API_KEY: "sk-very-secret-value" }, noFile),
+    );
+    expect(err.keys.sort()).toEqual(["EMBEDDINGS_BASE_URL", "EMBEDDINGS_MODEL"]);
+    expect(err.message).toContain("required when EMBEDDINGS_API_KEY is set");
+    expect(err.message).not.toContain("sk-very-secret-value");
+  });
+
+  it("never prints a bad value", () => {
+    const err = configError(() =>
+      loadConfig(
+        {
+          EMBEDDINGS_BASE_URL: "ftp://user:hunter2@example.com",
+          EMBEDDINGS_API_KEY: "hunter2",
+          EMBEDDINGS_MODEL: "m",
+        },
+        noFile,
+      ),
+    );
+    expect(err.keys).toEqual(["EMBEDDINGS_BASE_URL"]);
+    expect(err.message).not.toContain("hunter2");
+  });
+
+  it("reads .env, and the real environment wins", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "motcua-config-"));
+    writeFileSync(
+      path.join(dir, ".env"),
+      ["# comment", "PORT=9000", "HOST=10.0.0.1", "LOG_LEVEL=warn # inline", ""].join("\n"),
+    );
+    const config = loadConfig({ HOST: "127.0.0.2" }, { cwd: dir });
+    expect(config.port).toBe(9000);
+    expect(config.host).toBe("127.0.0.2");
+    expect(config.logLevel).toBe("warn");
+    expect(config.dataDir).toBe(path.join(dir, "var"));
+  });
+
+  it("is fine without a .env file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "motcua-config-"));
+    expect(loadConfig({}, { cwd: dir }).port).toBe(8080);
+  });
+});
+
+describe("parseDotEnv", () => {
+  it("parses KEY=VALUE lines, comments and quotes", () => {
+    const text = [
+      "\uFEFF# leading comment",
+      "A=1",
+      "export B = two words ",
+      "C='single # not a comment'",
+      'D="line\\nbreak \\"quoted\\"" # comment',
+      "E=",
+      "F=x#y",
+      "   ",
+      "G=a=b",
+    ].join("\r\n");
+    expect(parseDotEnv(text)).toEqual({
+      A: "1",
+      B: "two words",
+      C: "single # not a comment",
+      D: 'line\nbreak "quoted"',
+      E: "",
+      F: "x#y",
+      G: "a=b",
+    });
+  });
+
+  it("names malformed lines, not their content", () => {
+    const err = configError(() => parseDotEnv("A=1\nthis is secret\nB='unterminated"));
+    expect(err.keys).toEqual(["line 2", "line 3"]);
+    expect(err.message).not.toContain("secret");
+  });
+});
