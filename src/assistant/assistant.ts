@@ -1,0 +1,189 @@
+/**
+ * The offline assistant (no LLM): intent rules, retrieval, then an answer composed from the
+ * catalogue record. ask() never throws: any failure becomes a short apology.
+ */
+import type { Procedure } from "../catalogue/types.ts";
+import type { Retriever, SearchResult } from "../search/types.ts";
+import { defaultAspectDetector, type AspectDetector } from "./aspect.ts";
+import { pickChoices } from "./choices.ts";
+import {
+  DEFAULT_HOTLINE,
+  DEFAULT_PAKN_URL,
+  composeAmbiguous,
+  composeMessage,
+  composeProcedureAnswer,
+  type ComposeContext,
+} from "./compose.ts";
+import { MAX_QUESTION_CHARS, prepareInput } from "./input.ts";
+import { defaultIntentDetector, type IntentDetector } from "./intent.ts";
+import { loadTemplates, type TemplateName, type Templates } from "./templates.ts";
+import type { AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
+
+export interface AssistantOptions {
+  catalogue: readonly Procedure[];
+  retriever: Retriever;
+  /** Default: prompts/answers/*.txt, loaded once when the assistant is created. */
+  templates?: Templates;
+  /** Default "1022" (Tổng đài dịch vụ công). */
+  hotline?: string;
+  /** Where citizens file a phản ánh, kiến nghị. Default: the national portal's PAKN page. */
+  paknUrl?: string;
+  /** Default: prompts/intents.json. */
+  intents?: IntentDetector;
+  /** Default: prompts/aspects.json. */
+  aspects?: AspectDetector;
+  /** Receives unexpected errors (retrieval failures…); the citizen only gets an apology. */
+  onError?: (err: unknown) => void;
+}
+
+export interface Assistant {
+  ask(question: string): AskResult;
+  /** The answer about one procedure, e.g. after the citizen picked one of the choices. */
+  answerFor(code: string, aspect?: Aspect): AskResult;
+}
+
+/** Results asked from the retriever and listed in AskResult.procedures. */
+const SEARCH_LIMIT = 10;
+const CODE_IN_TEXT = /(?:^|[^\d.])(\d\.\d{6})(?![\d])/;
+
+export function createAssistant(opts: AssistantOptions): Assistant {
+  const byCode = new Map(opts.catalogue.map((p) => [p.code, p] as const));
+  const ctx: ComposeContext = {
+    templates: opts.templates ?? loadTemplates(),
+    hotline: opts.hotline ?? DEFAULT_HOTLINE,
+    paknUrl: opts.paknUrl ?? DEFAULT_PAKN_URL,
+  };
+  const intents = opts.intents ?? defaultIntentDetector();
+  const aspects = opts.aspects ?? defaultAspectDetector();
+  const report = (err: unknown) => {
+    try {
+      opts.onError?.(err);
+    } catch {
+      // a failing logger must not break the answer
+    }
+  };
+
+  const toRef = (p: Procedure, score: number): ProcedureRef => ({
+    code: p.code,
+    name: p.name,
+    level: p.levels[0] ?? "",
+    url: p.url,
+    score: Number.isFinite(score) ? score : 0,
+  });
+
+  function result(
+    question: string,
+    intent: Intent,
+    aspect: Aspect,
+    confidence: Confidence,
+    answer: string,
+    procedures: ProcedureRef[] = [],
+    choices: ProcedureRef[] = [],
+  ): AskResult {
+    return { question, intent, aspect, confidence, answer, procedures, choices };
+  }
+
+  const message = (name: TemplateName) => composeMessage(name, ctx);
+
+  function refsFrom(search: SearchResult): ProcedureRef[] {
+    const seen = new Set<string>();
+    const refs: ProcedureRef[] = [];
+    for (const hit of search.hits ?? []) {
+      const p = byCode.get(hit.code);
+      if (!p || seen.has(p.code)) continue;
+      seen.add(p.code);
+      refs.push(toRef(p, hit.score));
+      if (refs.length >= SEARCH_LIMIT) break;
+    }
+    return refs;
+  }
+
+  function answerProcedure(question: string, text: string, prefix: string): AskResult {
+    const aspect = aspects.detectAspect(text);
+    const named = CODE_IN_TEXT.exec(text)?.[1];
+    const namedProcedure = named ? byCode.get(named) : undefined;
+    if (namedProcedure) {
+      const answer = composeProcedureAnswer(namedProcedure, aspect, ctx);
+      return result(question, "procedure", aspect, "sure", prefix + answer, [
+        toRef(namedProcedure, 1),
+      ]);
+    }
+
+    let search: SearchResult;
+    try {
+      search = opts.retriever.search(text, SEARCH_LIMIT);
+    } catch (err) {
+      report(err);
+      return result(question, "procedure", aspect, "not_found", prefix + message("error"));
+    }
+    const refs = refsFrom(search);
+    const confidence: Confidence = refs.length === 0 ? "not_found" : search.confidence;
+
+    if (confidence !== "sure" && intents.looksOutOfScope(text)) {
+      return result(question, "out_of_scope", aspect, confidence, prefix + message("out-of-scope"));
+    }
+    if (confidence === "not_found") {
+      return result(question, "out_of_scope", aspect, "not_found", prefix + message("not-found"));
+    }
+    const best = refs[0] && byCode.get(refs[0].code);
+    if (!best) {
+      return result(question, "out_of_scope", aspect, "not_found", prefix + message("not-found"));
+    }
+    if (confidence === "ambiguous") {
+      const choices = pickChoices(refs);
+      if (choices.length >= 2) {
+        const answer = composeAmbiguous(choices, ctx);
+        return result(question, "procedure", aspect, confidence, prefix + answer, refs, choices);
+      }
+      const answer = `${composeProcedureAnswer(best, aspect, ctx)}\n\n${message("unsure")}`;
+      return result(question, "procedure", aspect, confidence, prefix + answer, refs);
+    }
+    const answer = composeProcedureAnswer(best, aspect, ctx);
+    return result(question, "procedure", aspect, confidence, prefix + answer, refs);
+  }
+
+  function ask(raw: string): AskResult {
+    const input = prepareInput(raw);
+    try {
+      if (!input.hasContent) {
+        return result(input.question, "out_of_scope", "overview", "not_found", message("empty"));
+      }
+      const prefix = input.truncated
+        ? `${composeMessage("truncated", ctx, { limit: MAX_QUESTION_CHARS.toLocaleString("vi-VN") })}\n\n`
+        : "";
+      const match = intents.detect(input.text);
+      if (match) {
+        const name: TemplateName = match.rule === "thanks" ? "thanks" : match.intent;
+        return result(
+          input.question,
+          match.intent,
+          "overview",
+          "not_found",
+          prefix + message(name),
+        );
+      }
+      return answerProcedure(input.question, input.text, prefix);
+    } catch (err) {
+      report(err);
+      return result(input.question, "procedure", "overview", "not_found", message("error"));
+    }
+  }
+
+  function answerFor(code: string, aspect: Aspect = "overview"): AskResult {
+    const clean = typeof code === "string" ? code.trim() : "";
+    try {
+      const p = byCode.get(clean);
+      if (!p) {
+        const answer = composeMessage("unknown-code", ctx, { code: clean.slice(0, 20) });
+        return result(clean, "out_of_scope", aspect, "not_found", answer);
+      }
+      const answer = composeProcedureAnswer(p, aspect, ctx);
+      return result(clean, "procedure", aspect, "sure", answer, [toRef(p, 1)]);
+    } catch (err) {
+      report(err);
+      return result(clean, "procedure", aspect, "not_found", message("error"));
+    }
+  }
+
+  return { ask, answerFor };
+}
