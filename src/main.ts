@@ -4,12 +4,10 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createAssistant } from "./assistant/index.ts";
-import { loadCatalogue } from "./catalogue/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import { createLexicalRetriever } from "./search/index.ts";
 import { createApp } from "./web/app.ts";
+import { buildOfflineAssistant } from "./wiring.ts";
 
 export async function main(): Promise<void> {
   let config: Config;
@@ -25,9 +23,10 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
-  const catalogue = loadCatalogue(config.catalogueFile);
-  const retriever = createLexicalRetriever(catalogue);
-  const assistant = createAssistant({ catalogue, retriever });
+  const { catalogue, assistant } = buildOfflineAssistant({
+    catalogueFile: config.catalogueFile,
+    onError: (err) => logger.error({ err }, "assistant error"),
+  });
   logger.info(
     { procedures: catalogue.length, dataDir: config.dataDir, hybrid: config.embeddings !== null },
     "catalogue loaded",

@@ -24,29 +24,40 @@ export function buildFieldIndex(
   docs: ReadonlyArray<readonly string[]>,
   opts: { weight: number; b: number },
 ): FieldIndex {
-  const lists = new Map<string, { docs: number[]; tfs: number[] }>();
+  // One map lookup per term occurrence: documents arrive in order, so a term's postings grow at
+  // the end and a repeat within one document only bumps the last count.
+  const ids = new Map<string, number>();
+  const docLists: number[][] = [];
+  const tfLists: number[][] = [];
   const lengths = new Float32Array(docs.length);
   let sum = 0;
   docs.forEach((terms, doc) => {
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, n] of tf) {
-      let list = lists.get(t);
-      if (!list) lists.set(t, (list = { docs: [], tfs: [] }));
-      list.docs.push(doc);
-      list.tfs.push(n);
+    for (const t of terms) {
+      let id = ids.get(t);
+      if (id === undefined) {
+        id = docLists.length;
+        ids.set(t, id);
+        docLists.push([]);
+        tfLists.push([]);
+      }
+      const list = docLists[id]!;
+      const last = list.length - 1;
+      if (list[last] === doc) tfLists[id]![last]!++;
+      else {
+        list.push(doc);
+        tfLists[id]!.push(1);
+      }
     }
-    // Length in syllables: unigrams only (a quarter of the terms), so bigrams do not double it.
-    lengths[doc] = terms.length / 4;
-    sum += terms.length / 4;
+    lengths[doc] = terms.length;
+    sum += terms.length;
   });
   const postings = new Map<string, { docs: Int32Array; tfs: Float32Array }>();
   const idf = new Map<string, number>();
   const n = docs.length;
-  for (const [t, list] of lists) {
-    postings.set(t, { docs: Int32Array.from(list.docs), tfs: Float32Array.from(list.tfs) });
-    const df = list.docs.length;
-    idf.set(t, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+  for (const [t, id] of ids) {
+    const list = docLists[id]!;
+    postings.set(t, { docs: Int32Array.from(list), tfs: Float32Array.from(tfLists[id]!) });
+    idf.set(t, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
   }
   return { ...opts, postings, lengths, avgLength: sum / Math.max(1, n) || 1, idf };
 }

@@ -6,6 +6,7 @@ import type { SynonymExpander } from "../text/synonyms.ts";
 import { bigrams, syllables, syllablesOfNormalized } from "../text/tokenize.ts";
 import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts";
 import { judgeConfidence } from "./confidence.ts";
+import { buildTextTools } from "./text-tools.ts";
 import type { Retriever, SearchHit, SearchResult } from "./types.ts";
 
 /** Longest question text that is searched; the rest is ignored. */
@@ -26,46 +27,37 @@ interface FieldSpec {
   name: string;
   weight: number;
   b: number;
+  /** Index accented syllables too (precise matching of accented questions). */
+  accents: boolean;
   text: (p: Procedure) => string;
 }
 
 const FIELDS: FieldSpec[] = [
-  { name: "name", weight: 1, b: 0.5, text: (p) => p.name },
-  { name: "field", weight: Number(process.env.WF ?? 0.25), b: 0.3, text: (p) => p.field },
-  {
-    name: "result",
-    weight: Number(process.env.WR ?? 0.2),
-    b: 0.75,
-    text: (p) => p.result.slice(0, 600),
-  },
+  { name: "name", weight: 1, b: 0.5, accents: true, text: (p) => p.name },
+  { name: "field", weight: 0.25, b: 0.3, accents: true, text: (p) => p.field },
+  { name: "result", weight: 0.2, b: 0.75, accents: false, text: (p) => p.result.slice(0, 600) },
   {
     name: "documents",
     weight: 0.1,
     b: 0.75,
+    accents: false,
     text: (p) =>
       p.documents
         .map((d) => d.name)
         .join(" ")
-        .slice(0, 3000),
+        .slice(0, 2000),
   },
-  { name: "agencies", weight: 0.1, b: 0.75, text: (p) => p.agencies.join(" ") },
-  {
-    name: "conditions",
-    weight: Number(process.env.WC ?? 0.1),
-    b: 0.75,
-    text: (p) => p.conditions.slice(0, 3000),
-  },
-  {
-    name: "steps",
-    weight: Number(process.env.WS ?? 0.1),
-    b: 0.75,
-    text: (p) => p.steps.join(" ").slice(0, 4000),
-  },
+  { name: "agencies", weight: 0.1, b: 0.75, accents: false, text: (p) => p.agencies.join(" ") },
+  { name: "conditions", weight: 0.1, b: 0.75, accents: false, text: (p) => p.conditions.slice(0, 1500) },
+  { name: "steps", weight: 0.1, b: 0.75, accents: false, text: (p) => p.steps.join(" ").slice(0, 1500) },
 ];
 
+/** BM25 term saturation: the name is nearly binary (a repeated word says little). */
 const K1 = 1.2;
 const RERANK_POOL = 50;
-const REV = Number(process.env.REV ?? 0.3);
+const K1_NAME = 0.3;
+/** Weight of the share of the name's own words that the question holds, in the rerank. */
+const NAME_COVERAGE = 0.5;
 const CODE = /\b\d\.\d{6}\b/g;
 
 export interface LexicalOptions {
@@ -90,7 +82,7 @@ function addTerms(
   const add = (t: string, w: number) => into.set(t, Math.max(into.get(t) ?? 0, w));
   const stopPair = (i: number) => STOP.has(folded[i]!) && STOP.has(folded[i + 1]!);
   folded.forEach((t) => add(t, STOP.has(t) ? weight * 0.1 : weight));
-  bigrams(folded).forEach((t, i) => add(t, stopPair(i) ? weight * 0.1 : weight));
+  bigrams(folded).forEach((t, i) => add(t, (stopPair(i) ? 0.1 : 1) * weight));
   if (accentWeight > 0) {
     accented.forEach((t, i) =>
       add(`~${t}`, (STOP.has(folded[i]!) ? 0.1 : 1) * weight * accentWeight),
@@ -104,13 +96,13 @@ function addTerms(
 /** Lexical retrieval (BM25 over weighted fields, folded and accented syllables and bigrams). */
 export function createLexicalRetriever(
   catalogue: readonly Procedure[],
-  options: LexicalOptions = {},
+  options: LexicalOptions = buildTextTools(catalogue),
 ): Retriever & { queryTerms(query: string): WeightedTerms } {
   const fields: FieldIndex[] = FIELDS.map((spec) =>
     buildFieldIndex(
       catalogue.map((p) => {
         const acc = syllablesOfNormalized(spec.text(p));
-        return fieldTerms(acc, acc.map(foldAccents));
+        return fieldTerms(spec.accents ? acc : [], acc.map(foldAccents));
       }),
       spec,
     ),
@@ -160,8 +152,9 @@ export function createLexicalRetriever(
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i]!;
           const tf = tfs[i]!;
-          const norm = K1 * (1 - field.b + (field.b * field.lengths[d]!) / field.avgLength);
-          scores[d]! += (idf * tf * (K1 + 1)) / (tf + norm);
+          const k1 = field === fields[0] ? K1_NAME : K1;
+          const norm = k1 * (1 - field.b + (field.b * field.lengths[d]!) / field.avgLength);
+          scores[d]! += (idf * tf * (k1 + 1)) / (tf + norm);
         }
       }
     }
@@ -175,7 +168,7 @@ export function createLexicalRetriever(
     const top = scores[pool[0] ?? 0] || 1;
     for (const d of pool) {
       const rev = coverage(nameWords[d]!, queryWords);
-      scores[d] = scores[d]! / top + REV * rev;
+      scores[d] = scores[d]! / top + NAME_COVERAGE * rev;
     }
     pool.sort((a, b) => scores[b]! - scores[a]!);
     const hits = pool

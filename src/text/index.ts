@@ -1,5 +1,5 @@
 export { normalizeText, foldAccents, hasAccents } from "./normalize.ts";
-export { syllables, foldedSyllables, bigrams } from "./tokenize.ts";
+export { syllables, syllablesOfNormalized, foldedSyllables, bigrams } from "./tokenize.ts";
 export {
   loadSynonyms,
   createSynonymExpander,
@@ -8,5 +8,6 @@ export {
   type SynonymEntry,
   type SynonymExpander,
 } from "./synonyms.ts";
-export { createAccentRestorer, type AccentRestorer } from "./accents.ts";
+export { createAccentRestorer, type AccentRestorer, type WeightedText } from "./accents.ts";
 export { createAcronymExpander, type AcronymExpander } from "./acronyms.ts";
+export { loadQuestionPhrases, DEFAULT_PHRASES_FILE } from "./phrases.ts";

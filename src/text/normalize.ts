@@ -37,8 +37,25 @@ export function normalizeText(input: string): string {
     .trim();
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+const FOLD_CACHE_MAX = 100_000;
+const foldCache = new Map<string, string>();
+
 /** Lower case without any diacritic; đ/Đ become d. For matching, never for display. */
 export function foldAccents(input: string): string {
+  if (ASCII.test(input)) return input.toLowerCase();
+  // Syllables repeat endlessly in the catalogue: remember them (bounded, so input cannot grow it).
+  if (input.length <= 12) {
+    const hit = foldCache.get(input);
+    if (hit !== undefined) return hit;
+    const folded = foldUncached(input);
+    if (foldCache.size < FOLD_CACHE_MAX) foldCache.set(input, folded);
+    return folded;
+  }
+  return foldUncached(input);
+}
+
+function foldUncached(input: string): string {
   return input
     .normalize("NFD")
     .replace(/\p{M}/gu, "")

@@ -1,0 +1,141 @@
+/**
+ * Command line: import, ask, batch, eval. `npm run -s cli -- help` lists them.
+ * Reads the catalogue file from CATALOGUE_FILE when set (like the server), else data/.
+ */
+import { createInterface } from "node:readline";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { AskResult } from "./assistant/index.ts";
+import { parseImportArgs, runImport } from "./catalogue/index.ts";
+import { evaluate, formatReport, readEvalFile } from "./eval/evaluate.ts";
+import { buildOfflineAssistant } from "./wiring.ts";
+
+const USAGE = `motcua — trợ lý thủ tục hành chính
+
+Usage: npm run -s cli -- <command> [options]
+
+  import [--raw DIR] [--out FILE]   parse ../shared/data/raw into data/catalogue.jsonl.gz
+  ask "câu hỏi" [--json]            answer one question (--json: the structured result)
+  batch                             JSON lines {"id","question"} on stdin → one JSON line each
+  eval FILE.jsonl [--misses N]      hit@1, hit@5, MRR@10 and intents, accented and stripped
+  help                              this text
+`;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/** One line of `batch` output. */
+export function batchLine(id: unknown, r: AskResult) {
+  const codes = r.intent === "procedure" ? r.procedures.slice(0, 10).map((p) => p.code) : [];
+  return { id, intent: r.intent, codes, answer: r.answer };
+}
+
+const MAX_BATCH_LINE = 100_000;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const load = () =>
+    buildOfflineAssistant({
+      catalogueFile: io.env.CATALOGUE_FILE || undefined,
+      onError: (e) => io.err(`error: ${e instanceof Error ? e.message : String(e)}`),
+    });
+  switch (command) {
+    case "import": {
+      runImport({ ...parseImportArgs(rest), out: io.out });
+      return 0;
+    }
+    case "ask": {
+      const { values, positionals } = parseArgs({
+        args: [...rest],
+        options: { json: { type: "boolean", default: false } },
+        allowPositionals: true,
+      });
+      const question = positionals.join(" ");
+      if (!question.trim()) throw new UsageError('ask needs a question: ask "làm căn cước cần gì"');
+      const result = load().assistant.ask(question);
+      io.out(values.json ? JSON.stringify(result, null, 2) : result.answer);
+      return 0;
+    }
+    case "batch": {
+      const { assistant } = load();
+      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+      let n = 0;
+      for await (const line of lines) {
+        n++;
+        if (!line.trim()) continue;
+        let item: { id?: unknown; question?: unknown };
+        try {
+          if (line.length > MAX_BATCH_LINE) throw new Error(`line longer than ${MAX_BATCH_LINE}`);
+          item = JSON.parse(line) as typeof item;
+          if (typeof item !== "object" || item === null) throw new Error("not a JSON object");
+        } catch (e) {
+          io.out(JSON.stringify({ id: null, line: n, error: `bad input: ${(e as Error).message}` }));
+          continue;
+        }
+        if (typeof item.question !== "string") {
+          io.out(JSON.stringify({ id: item.id ?? null, line: n, error: "question must be a string" }));
+          continue;
+        }
+        io.out(JSON.stringify(batchLine(item.id ?? null, assistant.ask(item.question))));
+      }
+      return 0;
+    }
+    case "eval": {
+      const { values, positionals } = parseArgs({
+        args: [...rest],
+        options: { misses: { type: "string", default: "0" } },
+        allowPositionals: true,
+      });
+      const file = positionals[0];
+      if (!file) throw new UsageError("eval needs a file: eval ../shared/eval/faq_dev.jsonl");
+      const items = readEvalFile(file);
+      const { assistant } = load();
+      const predict = (q: string) => {
+        const r = assistant.ask(q);
+        return { intent: r.intent, codes: r.procedures.map((p) => p.code) };
+      };
+      for (const strip of [false, true]) {
+        const report = evaluate(items, predict, { stripAccents: strip });
+        io.out(formatReport(`${file} — ${strip ? "accents stripped" : "as written"}`, report));
+        for (const m of report.misses.slice(0, Number(values.misses) || 0)) io.out(`  miss ${JSON.stringify(m)}`);
+        io.out("");
+      }
+      return 0;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      io.out(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+  }
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  runCli(process.argv.slice(2), {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    stdin: process.stdin,
+    env: process.env,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = e instanceof UsageError ? 2 : 1;
+    },
+  );
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import {
+  bigrams,
+  createAccentRestorer,
+  createAcronymExpander,
+  createSynonymExpander,
+  loadSynonyms,
+  SynonymsFileError,
+  syllables,
+} from "../../src/text/index.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+describe("syllables and bigrams", () => {
+  it("splits on anything but letters and digits, lower-cased", () => {
+    expect(syllables("Cấp lại GPLX (hạng B2)!")).toEqual(["cấp", "lại", "gplx", "hạng", "b2"]);
+    expect(bigrams(["a", "b", "c"])).toEqual(["a_b", "b_c"]);
+    expect(syllables("🙂🙂 * NEAR( OR -")).toEqual(["near", "or"]);
+  });
+});
+
+describe("synonyms", () => {
+  const expander = createSynonymExpander([
+    { say: ["sổ đỏ", "sổ hồng"], means: "giấy chứng nhận quyền sử dụng đất" },
+    { say: ["cccd"], means: "thẻ căn cước" },
+  ]);
+  it("finds phrases with or without accents, on whole syllables", () => {
+    expect(expander.expand("lam so do mat bao lau")).toEqual(["giấy chứng nhận quyền sử dụng đất"]);
+    expect(expander.expand("Làm CCCD")).toEqual(["thẻ căn cước"]);
+    expect(expander.expand("sổ đỏng")).toEqual([]);
+  });
+  it("the bundled file is valid and maps the usual abbreviations", () => {
+    const bundled = createSynonymExpander(loadSynonyms());
+    expect(bundled.expand("gplx").join(" ")).toContain("giấy phép lái xe");
+    expect(bundled.expand("bhxh").join(" ")).toContain("bảo hiểm xã hội");
+    expect(bundled.expand("chuyen ho khau").join(" ")).toContain("thường trú");
+  });
+  it("a broken file is reported by name", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "motcua-syn-"));
+    const file = path.join(dir, "s.json");
+    writeFileSync(file, JSON.stringify({ entries: [{ say: [], means: "x" }] }));
+    expect(() => loadSynonyms(file)).toThrow(SynonymsFileError);
+    writeFileSync(file, "{not json");
+    expect(() => loadSynonyms(file)).toThrow(/s\.json/);
+  });
+});
+
+describe("accent restoration", () => {
+  const restorer = createAccentRestorer([
+    { text: "Thủ tục đăng ký khai sinh", weight: 1 },
+    { text: "Cấp lại thẻ căn cước", weight: 1 },
+    { text: "cần giấy tờ gì", weight: 5 },
+    { text: "căn nhà", weight: 1 },
+    { text: "làm ở đâu", weight: 5 },
+    { text: "đầu tư", weight: 2 },
+  ]);
+  it("reads unaccented syllables by their context", () => {
+    expect(restorer.restore("dang ky khai sinh can giay to gi")).toBe(
+      "đăng ký khai sinh cần giấy tờ gì",
+    );
+    expect(restorer.restore("cap lai the can cuoc")).toBe("cấp lại thẻ căn cước");
+    expect(restorer.restore("lam o dau")).toBe("làm ở đâu");
+  });
+  it("keeps unknown syllables and copes with empty text", () => {
+    expect(restorer.restore("xyz khai sinh")).toBe("xyz khai sinh");
+    expect(restorer.restore("   ")).toBe("");
+  });
+});
+
+describe("acronyms learned from names", () => {
+  const acronyms = createAcronymExpander([
+    "Cấp Giấy phép lưu hành xe quá tải trọng",
+    "Cấp lại Giấy phép lưu hành xe",
+    "Đăng ký kinh doanh",
+  ]);
+  it("reads an unknown word as the phrase whose initials it spells", () => {
+    expect(acronyms.expand(["gplhx"])).toEqual(["giấy phép lưu hành xe"]);
+  });
+  it("ignores known words, short words and non-letters", () => {
+    expect(acronyms.expand(["xe", "kd", "123", "giấy"])).toEqual([]);
+  });
+});
