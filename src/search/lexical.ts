@@ -54,6 +54,8 @@ const FIELDS: FieldSpec[] = [
 
 /** BM25 term saturation: the name is nearly binary (a repeated word says little). */
 const K1 = 1.2;
+/** Accented terms add precision on top of folded ones (typed or restored accents alike). */
+const ACCENT_WEIGHT = 0.5;
 const RERANK_POOL = 50;
 const K1_NAME = 0.3;
 /** Weight of the share of the name's own words that the question holds, in the rerank. */
@@ -122,10 +124,12 @@ export function createLexicalRetriever(
     const typed = syllables(text);
     const terms = new Map<string, number>();
     if (hasAccents(text)) {
-      addTerms(terms, typed, 1, 1);
+      addTerms(terms, typed, 1, ACCENT_WEIGHT);
     } else {
       addTerms(terms, typed, 1, 0);
-      if (options.restorer) addTerms(terms, syllables(options.restorer.restore(text)), 1, 0.5);
+      if (options.restorer) {
+        addTerms(terms, syllables(options.restorer.restore(text)), 1, ACCENT_WEIGHT);
+      }
     }
     for (const means of options.synonyms?.expand(text) ?? []) {
       addTerms(terms, syllablesOfNormalized(means), 0.5, 0.5);
