@@ -17,7 +17,6 @@ export function judgeConfidence(
 ): Confidence {
   const first = hits[0];
   if (!first) return "not_found";
-  if (first.score >= 1000) return "sure";
   let total = 0;
   let covered = 0;
   const words = wordsOf(first.code);

@@ -48,8 +48,20 @@ const FIELDS: FieldSpec[] = [
         .slice(0, 2000),
   },
   { name: "agencies", weight: 0.1, b: 0.75, accents: false, text: (p) => p.agencies.join(" ") },
-  { name: "conditions", weight: 0.1, b: 0.75, accents: false, text: (p) => p.conditions.slice(0, 1500) },
-  { name: "steps", weight: 0.1, b: 0.75, accents: false, text: (p) => p.steps.join(" ").slice(0, 1500) },
+  {
+    name: "conditions",
+    weight: 0.1,
+    b: 0.75,
+    accents: false,
+    text: (p) => p.conditions.slice(0, 1500),
+  },
+  {
+    name: "steps",
+    weight: 0.1,
+    b: 0.75,
+    accents: false,
+    text: (p) => p.steps.join(" ").slice(0, 1500),
+  },
 ];
 
 /** BM25 term saturation: the name is nearly binary (a repeated word says little). */
@@ -162,22 +174,26 @@ export function createLexicalRetriever(
         }
       }
     }
-    for (const code of query.slice(0, MAX_QUERY_CHARS).match(CODE) ?? []) {
-      const doc = byCode.get(code);
-      if (doc !== undefined) scores[doc]! += 1000;
-    }
     const pool = topK(scores, RERANK_POOL);
     const queryWords = new Set<string>();
     for (const [t] of terms) if (!t.startsWith("~") && !t.includes("_")) queryWords.add(t);
     const top = scores[pool[0] ?? 0] || 1;
     for (const d of pool) {
-      const rev = coverage(nameWords[d]!, queryWords);
-      scores[d] = scores[d]! / top + NAME_COVERAGE * rev;
+      scores[d] = scores[d]! / top + NAME_COVERAGE * coverage(nameWords[d]!, queryWords);
     }
     pool.sort((a, b) => scores[b]! - scores[a]!);
-    const hits = pool
-      .slice(0, Math.max(1, Math.min(limit, 50)))
-      .map((d): SearchHit => ({ code: catalogue[d]!.code, score: scores[d]! }));
+    // A procedure code typed in the question ("1.001193") names the procedure outright.
+    const named = (query.slice(0, MAX_QUERY_CHARS).match(CODE) ?? []).flatMap((code) => {
+      const doc = byCode.get(code);
+      return doc === undefined ? [] : [doc];
+    });
+    const best = (scores[pool[0] ?? 0] ?? 0) + 1;
+    const ranked = [...new Set([...named, ...pool])];
+    const hits = ranked.slice(0, Math.max(1, Math.min(limit, 50))).map((d, i): SearchHit => ({
+      code: catalogue[d]!.code,
+      score: i < named.length ? best + named.length - i : scores[d]!,
+    }));
+    if (named.length > 0) return { hits, confidence: "sure" };
     const matched = (code: string) => {
       const p = catalogue[byCode.get(code)!]!;
       return new Set(syllablesOfNormalized(`${p.name} ${p.field}`).map(foldAccents));

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildTextTools,
+  createLexicalRetriever,
+  judgeConfidence,
+  MAX_QUERY_CHARS,
+} from "../../src/search/index.ts";
+import { procedure } from "../assistant/fixtures.ts";
+
+const catalogue = [
+  procedure({ code: "1.001193", name: "Thủ tục đăng ký khai sinh", field: "Hộ tịch" }),
+  procedure({ code: "1.004884", name: "Thủ tục đăng ký lại khai sinh", field: "Hộ tịch" }),
+  procedure({ code: "1.000656", name: "Thủ tục đăng ký khai tử", field: "Hộ tịch" }),
+  procedure({ code: "1.000894", name: "Thủ tục đăng ký kết hôn", field: "Hộ tịch" }),
+  procedure({
+    code: "1.014064",
+    name: "Cấp lại thẻ căn cước",
+    field: "Căn cước",
+    levels: ["Cấp xã"],
+  }),
+  procedure({
+    code: "1.000757",
+    name: "Cấp lại thẻ căn cước (thực hiện tại cấp trung ương)",
+    field: "Căn cước",
+    levels: ["Cấp bộ"],
+  }),
+  procedure({ code: "1.014063", name: "Cấp đổi thẻ căn cước", field: "Căn cước" }),
+  procedure({ code: "3.000348", name: "Cấp lại giấy phép lái xe", field: "Đường bộ" }),
+  procedure({
+    code: "1.000028",
+    name: "Cấp Giấy phép lưu hành xe quá tải trọng, xe quá khổ giới hạn",
+    field: "Đường bộ",
+  }),
+  procedure({
+    code: "1.012783",
+    name: "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
+    field: "Đất đai",
+  }),
+  procedure({ code: "1.004222", name: "Đăng ký thường trú", field: "Đăng ký, quản lý cư trú" }),
+];
+const retriever = createLexicalRetriever(catalogue, buildTextTools(catalogue));
+const top = (q: string) => retriever.search(q, 5).hits[0]?.code;
+
+describe("lexical retriever", () => {
+  it("finds a procedure from accented and unaccented questions alike", () => {
+    expect(top("làm khai sinh cho con cần gì")).toBe("1.001193");
+    expect(top("lam khai sinh cho con can gi")).toBe("1.001193");
+    expect(top("dang ky ket hon o dau")).toBe("1.000894");
+  });
+
+  it("tells close names apart by the words asked", () => {
+    expect(top("đăng ký lại khai sinh")).toBe("1.004884");
+    expect(top("đăng ký khai tử")).toBe("1.000656");
+  });
+
+  it("reads citizen wording through the synonym list", () => {
+    expect(top("mất cccd làm lại")).toBe("1.014064");
+    expect(top("bang lai xe bi mat")).toBe("3.000348");
+    expect(top("đổi sổ đỏ bị mờ")).toBe("1.012783");
+    expect(top("chuyển hộ khẩu về quê")).toBe("1.004222");
+  });
+
+  it("ranks the citizen-facing level before the central one for the same name", () => {
+    const codes = retriever.search("cấp lại thẻ căn cước", 5).hits.map((h) => h.code);
+    expect(codes.indexOf("1.014064")).toBeLessThan(codes.indexOf("1.000757"));
+  });
+
+  it("reads acronyms learned from the catalogue names", () => {
+    expect(top("xin GPLHX cho xe quá khổ")).toBe("1.000028");
+  });
+
+  it("puts a procedure code typed in the question first", () => {
+    const r = retriever.search("thủ tục 1.000656 cần gì", 5);
+    expect(r.hits[0]?.code).toBe("1.000656");
+    expect(r.confidence).toBe("sure");
+  });
+
+  it("returns scores best first and respects the limit", () => {
+    const { hits } = retriever.search("đăng ký", 3);
+    expect(hits.length).toBeLessThanOrEqual(3);
+    for (let i = 1; i < hits.length; i++)
+      expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+  });
+
+  it("says not_found for questions outside the catalogue", () => {
+    expect(retriever.search("thời tiết ngày mai có mưa không", 5).confidence).toBe("not_found");
+    expect(retriever.search("", 5)).toEqual({ hits: [], confidence: "not_found" });
+  });
+
+  it("never throws on hostile or odd input", () => {
+    for (const q of [
+      '" * NEAR( OR -',
+      "'; DROP TABLE procedures; --",
+      "🙂🙂🙂",
+      "\u0000\u0007\u001b[31m",
+      "khai sinh ".repeat(20_000),
+      "Регистрация рождения 出生登记 khai sinh",
+    ]) {
+      expect(() => retriever.search(q, 10)).not.toThrow();
+    }
+    expect(top("Регистрация 出生登记 khai sinh")).toBe("1.001193");
+    expect(MAX_QUERY_CHARS).toBeGreaterThan(100);
+  });
+});
+
+describe("judgeConfidence", () => {
+  const words = (code: string) => new Set(code === "a" ? ["khai", "sinh"] : ["ket", "hon"]);
+  const q = new Map([
+    ["khai", 2],
+    ["sinh", 2],
+  ]);
+  it("is sure when the best hit covers the question and stands clear", () => {
+    expect(
+      judgeConfidence(
+        [
+          { code: "a", score: 10 },
+          { code: "b", score: 4 },
+        ],
+        q,
+        words,
+      ),
+    ).toBe("sure");
+  });
+  it("is ambiguous when the runner-up is as strong", () => {
+    expect(
+      judgeConfidence(
+        [
+          { code: "a", score: 10 },
+          { code: "b", score: 9.9 },
+        ],
+        q,
+        words,
+      ),
+    ).toBe("ambiguous");
+  });
+  it("is not_found when the best hit shares too little with the question", () => {
+    expect(judgeConfidence([{ code: "b", score: 10 }], q, words)).toBe("not_found");
+    expect(judgeConfidence([], q, words)).toBe("not_found");
+  });
+});
