@@ -36,10 +36,10 @@ export function fakeAsk(question: string): AskResult {
   };
   if (question.includes("boom")) throw new Error("assistant exploded at /secret/path.ts:42");
   if (question.includes("xss")) return { ...base, answer: `Trả lời: ${XSS}\nDòng hai` };
-  if (question === PASSPORT_CHOICES[0]!.name) {
+  if (question.endsWith(`(mã ${PASSPORT_CHOICES[0]!.code})`)) {
     return {
       ...base,
-      answer: `Thủ tục: ${question}\nXem chi tiết: ${PASSPORT_CHOICES[0]!.url}.\nKhông phải link: javascript:alert(1)`,
+      answer: `Thủ tục: ${PASSPORT_CHOICES[0]!.name}\nXem chi tiết: ${PASSPORT_CHOICES[0]!.url}.\nKhông phải link: javascript:alert(1)`,
       procedures: [PASSPORT_CHOICES[0]!],
     };
   }

@@ -104,12 +104,16 @@ describe("web chat", () => {
     await botBubbles().filter({ hasText: "Bạn hỏi: Làm căn cước cần gì?" }).waitFor();
   });
 
-  it("shows choices as buttons; a click asks again with the procedure name", async () => {
+  it("shows choices as buttons; a click asks the same question for that procedure", async () => {
     await askViaForm("Phí cấp hộ chiếu bao nhiêu?");
     const choice = page.getByRole("button", { name: new RegExp(PASSPORT_CHOICES[0]!.name) });
     await choice.waitFor();
     expect(await page.locator(".choice").count()).toBe(2);
     await choice.click();
+    await page
+      .locator("#messages .msg.user .bubble")
+      .filter({ hasText: `Phí cấp hộ chiếu bao nhiêu? (mã ${PASSPORT_CHOICES[0]!.code})` })
+      .waitFor();
     const answer = botBubbles().filter({ hasText: `Thủ tục: ${PASSPORT_CHOICES[0]!.name}` });
     await answer.waitFor();
     // The URL is a safe link (without the sentence's final dot); javascript: is left as text.

@@ -60,11 +60,12 @@ function addMessage(kind, text) {
 }
 
 /**
- * Choices come back when several procedures match. Clicking one simply asks again with the
- * procedure's name as the question: the name is what a citizen would type, and the assistant
- * finds that procedure first. (Kept deliberately simple: no hidden codes in the question.)
+ * Choices come back when several procedures match. Clicking one asks the same question again
+ * with the chosen procedure's code added ("phí làm hộ chiếu? (mã 1.001456)"): the assistant
+ * answers a code in the question directly, and the original wording keeps what was asked
+ * (fee, documents…). Without a code, the procedure's name is asked.
  */
-function addChoices(bubble, choices) {
+function addChoices(bubble, choices, question) {
   const group = document.createElement("div");
   group.className = "choices";
   group.setAttribute("role", "group");
@@ -81,7 +82,11 @@ function addChoices(bubble, choices) {
       code.textContent = `Mã ${choice.code}${choice.level ? ` · ${choice.level}` : ""}`;
       button.append(code);
     }
-    button.addEventListener("click", () => ask(choice.name));
+    const followUp =
+      typeof choice.code === "string" && choice.code
+        ? `${question} (mã ${choice.code})`
+        : choice.name;
+    button.addEventListener("click", () => ask(followUp));
     group.append(button);
   }
   bubble.append(group);
@@ -129,7 +134,7 @@ async function ask(question) {
     const answer = typeof result.answer === "string" && result.answer ? result.answer : "…";
     const { bubble } = addMessage("bot", answer);
     if (Array.isArray(result.choices) && result.choices.length > 0) {
-      addChoices(bubble, result.choices);
+      addChoices(bubble, result.choices, text);
     }
   } catch {
     pending.item.remove();
