@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { AskResult } from "./assistant/index.ts";
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
-import { evaluate, formatReport, readEvalFile } from "./eval/evaluate.ts";
+import { evaluate, formatReport, readEvalFile, type Prediction } from "./eval/evaluate.ts";
+import { foldAccents } from "./text/index.ts";
 import { buildOfflineAssistant } from "./wiring.ts";
 
 const USAGE = `motcua — trợ lý thủ tục hành chính
@@ -33,10 +34,14 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** One line of `batch` output. */
+/** One line of `batch` output: what retrieval found is listed even when the answer is "not found". */
 export function batchLine(id: unknown, r: AskResult) {
-  const codes = r.intent === "procedure" ? r.procedures.slice(0, 10).map((p) => p.code) : [];
-  return { id, intent: r.intent, codes, answer: r.answer };
+  return {
+    id,
+    intent: r.intent,
+    codes: r.procedures.slice(0, 10).map((p) => p.code),
+    answer: r.answer,
+  };
 }
 
 const MAX_BATCH_LINE = 100_000;
@@ -61,7 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
       const question = positionals.join(" ");
       if (!question.trim()) throw new UsageError('ask needs a question: ask "làm căn cước cần gì"');
-      const result = load().assistant.ask(question);
+      const result = await load().assistant.ask(question);
       io.out(values.json ? JSON.stringify(result, null, 2) : result.answer);
       return 0;
     }
@@ -78,14 +83,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           item = JSON.parse(line) as typeof item;
           if (typeof item !== "object" || item === null) throw new Error("not a JSON object");
         } catch (e) {
-          io.out(JSON.stringify({ id: null, line: n, error: `bad input: ${(e as Error).message}` }));
+          io.out(
+            JSON.stringify({ id: null, line: n, error: `bad input: ${(e as Error).message}` }),
+          );
           continue;
         }
         if (typeof item.question !== "string") {
-          io.out(JSON.stringify({ id: item.id ?? null, line: n, error: "question must be a string" }));
+          io.out(
+            JSON.stringify({ id: item.id ?? null, line: n, error: "question must be a string" }),
+          );
           continue;
         }
-        io.out(JSON.stringify(batchLine(item.id ?? null, assistant.ask(item.question))));
+        io.out(JSON.stringify(batchLine(item.id ?? null, await assistant.ask(item.question))));
       }
       return 0;
     }
@@ -99,14 +108,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!file) throw new UsageError("eval needs a file: eval ../shared/eval/faq_dev.jsonl");
       const items = readEvalFile(file);
       const { assistant } = load();
-      const predict = (q: string) => {
-        const r = assistant.ask(q);
-        return { intent: r.intent, codes: r.procedures.map((p) => p.code) };
-      };
+      // Ask everything first (the assistant may be async), then score from the answers.
+      const answers = new Map<string, Prediction>();
+      for (const item of items) {
+        for (const q of [item.question, foldAccents(item.question)]) {
+          if (answers.has(q)) continue;
+          const r = await assistant.ask(q);
+          answers.set(q, { intent: r.intent, codes: r.procedures.map((p) => p.code) });
+        }
+      }
+      const predict = (q: string) => answers.get(q)!;
       for (const strip of [false, true]) {
         const report = evaluate(items, predict, { stripAccents: strip });
         io.out(formatReport(`${file} — ${strip ? "accents stripped" : "as written"}`, report));
-        for (const m of report.misses.slice(0, Number(values.misses) || 0)) io.out(`  miss ${JSON.stringify(m)}`);
+        for (const m of report.misses.slice(0, Number(values.misses) || 0))
+          io.out(`  miss ${JSON.stringify(m)}`);
         io.out("");
       }
       return 0;

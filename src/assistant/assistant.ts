@@ -3,7 +3,7 @@
  * catalogue record. ask() never throws: any failure becomes a short apology.
  */
 import type { Procedure } from "../catalogue/types.ts";
-import type { Retriever, SearchResult } from "../search/types.ts";
+import type { AsyncRetriever, Retriever, SearchResult } from "../search/types.ts";
 import { defaultAspectDetector, type AspectDetector } from "./aspect.ts";
 import { pickChoices } from "./choices.ts";
 import {
@@ -21,7 +21,8 @@ import type { AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./type
 
 export interface AssistantOptions {
   catalogue: readonly Procedure[];
-  retriever: Retriever;
+  /** Lexical (sync) or hybrid (async) retrieval. */
+  retriever: Retriever | AsyncRetriever;
   /** Default: prompts/answers/*.txt, loaded once when the assistant is created. */
   templates?: Templates;
   /** Default "1022" (Tổng đài dịch vụ công). */
@@ -37,7 +38,7 @@ export interface AssistantOptions {
 }
 
 export interface Assistant {
-  ask(question: string): AskResult;
+  ask(question: string): Promise<AskResult>;
   /** The answer about one procedure, e.g. after the citizen picked one of the choices. */
   answerFor(code: string, aspect?: Aspect): AskResult;
 }
@@ -98,7 +99,11 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     return refs;
   }
 
-  function answerProcedure(question: string, text: string, prefix: string): AskResult {
+  async function answerProcedure(
+    question: string,
+    text: string,
+    prefix: string,
+  ): Promise<AskResult> {
     const aspect = aspects.detectAspect(text);
     const named = CODE_IN_TEXT.exec(text)?.[1];
     const namedProcedure = named ? byCode.get(named) : undefined;
@@ -111,7 +116,7 @@ export function createAssistant(opts: AssistantOptions): Assistant {
 
     let search: SearchResult;
     try {
-      search = opts.retriever.search(text, SEARCH_LIMIT);
+      search = await opts.retriever.search(text, SEARCH_LIMIT);
     } catch (err) {
       report(err);
       return result(question, "procedure", aspect, "not_found", prefix + message("error"));
@@ -120,10 +125,24 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     const confidence: Confidence = refs.length === 0 ? "not_found" : search.confidence;
 
     if (confidence !== "sure" && intents.looksOutOfScope(text)) {
-      return result(question, "out_of_scope", aspect, confidence, prefix + message("out-of-scope"));
+      return result(
+        question,
+        "out_of_scope",
+        aspect,
+        confidence,
+        prefix + message("out-of-scope"),
+        refs,
+      );
     }
     if (confidence === "not_found") {
-      return result(question, "out_of_scope", aspect, "not_found", prefix + message("not-found"));
+      return result(
+        question,
+        "out_of_scope",
+        aspect,
+        "not_found",
+        prefix + message("not-found"),
+        refs,
+      );
     }
     const best = refs[0] && byCode.get(refs[0].code);
     if (!best) {
@@ -142,7 +161,7 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     return result(question, "procedure", aspect, confidence, prefix + answer, refs);
   }
 
-  function ask(raw: string): AskResult {
+  async function ask(raw: string): Promise<AskResult> {
     const input = prepareInput(raw);
     try {
       if (!input.hasContent) {
@@ -162,7 +181,7 @@ export function createAssistant(opts: AssistantOptions): Assistant {
           prefix + message(name),
         );
       }
-      return answerProcedure(input.question, input.text, prefix);
+      return await answerProcedure(input.question, input.text, prefix);
     } catch (err) {
       report(err);
       return result(input.question, "procedure", "overview", "not_found", message("error"));

@@ -17,3 +17,8 @@ export interface SearchResult {
 export interface Retriever {
   search(query: string, limit?: number): SearchResult;
 }
+
+/** A retriever that must wait (for an embeddings API, say). */
+export interface AsyncRetriever {
+  search(query: string, limit?: number): Promise<SearchResult>;
+}
