@@ -10,7 +10,7 @@ import type { AskResult } from "./assistant/index.ts";
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
 import { evaluate, formatReport, readEvalFile, type Prediction } from "./eval/evaluate.ts";
 import { foldAccents } from "./text/index.ts";
-import { buildOfflineAssistant } from "./wiring.ts";
+import { buildAssistant } from "./wiring.ts";
 
 const USAGE = `motcua — trợ lý thủ tục hành chính
 
@@ -49,7 +49,7 @@ const MAX_BATCH_LINE = 100_000;
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   const load = () =>
-    buildOfflineAssistant({
+    buildAssistant({
       catalogueFile: io.env.CATALOGUE_FILE || undefined,
       onError: (e) => io.err(`error: ${e instanceof Error ? e.message : String(e)}`),
     });

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createApp } from "./web/app.ts";
-import { buildOfflineAssistant } from "./wiring.ts";
+import { buildAssistant } from "./wiring.ts";
 
 export async function main(): Promise<void> {
   let config: Config;
@@ -23,8 +23,11 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
-  const { catalogue, assistant } = buildOfflineAssistant({
+  const { catalogue, assistant } = buildAssistant({
     catalogueFile: config.catalogueFile,
+    embeddings: config.embeddings,
+    dataDir: config.dataDir,
+    logger,
     onError: (err) => logger.error({ err }, "assistant error"),
   });
   logger.info(

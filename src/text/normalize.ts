@@ -37,6 +37,7 @@ export function normalizeText(input: string): string {
     .trim();
 }
 
+// eslint-disable-next-line no-control-regex -- ASCII test on purpose
 const ASCII = /^[\x00-\x7f]*$/;
 const FOLD_CACHE_MAX = 100_000;
 const foldCache = new Map<string, string>();

@@ -1,0 +1,145 @@
+/**
+ * Client of an OpenAI-compatible embeddings API (`POST {baseUrl}/embeddings`). Texts are masked
+ * (phone, ID numbers, e-mails) before they leave the process; the API key only ever travels in
+ * the Authorization header and never appears in an error message.
+ */
+import { z } from "zod";
+import { maskPersonalData, scrubSecrets } from "../logger.ts";
+
+export type EmbeddingsErrorCause = "http" | "timeout" | "network" | "malformed";
+
+export class EmbeddingsError extends Error {
+  override readonly name = "EmbeddingsError";
+  /** What went wrong: an HTTP error status, no answer in time, no connection, a bad body. */
+  override readonly cause: EmbeddingsErrorCause;
+  /** HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  constructor(message: string, cause: EmbeddingsErrorCause, status?: number) {
+    super(message);
+    this.cause = cause;
+    this.status = status;
+  }
+}
+
+export interface EmbeddingsClientOptions {
+  /** e.g. "http://127.0.0.1:1234/v1" */
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  fetch?: typeof fetch;
+  /** Per request (one batch), body included; embed() may override it. Default 10 s. */
+  timeoutMs?: number;
+  /** Texts per request. Default 64. */
+  batchSize?: number;
+}
+
+export interface EmbeddingsClient {
+  readonly model: string;
+  /** One vector per text, in the order of `texts`. Rejects with EmbeddingsError. */
+  embed(texts: readonly string[], options?: { timeoutMs?: number }): Promise<Float32Array[]>;
+}
+
+const responseSchema = z.object({
+  data: z
+    .array(
+      z.object({
+        embedding: z.array(z.number().finite()).min(1),
+        index: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .min(1),
+});
+
+const BODY_SNIPPET_CHARS = 200;
+
+export function createEmbeddingsClient(options: EmbeddingsClientOptions): EmbeddingsClient {
+  const { apiKey, model } = options;
+  const doFetch = options.fetch ?? fetch;
+  const defaultTimeoutMs = options.timeoutMs ?? 10_000;
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/embeddings`;
+  /** Anything that may echo the request (bodies, library messages) goes through this. */
+  const clean = (text: string) =>
+    scrubSecrets(apiKey ? text.split(apiKey).join("[redacted]") : text);
+
+  async function embedBatch(input: string[], timeoutMs: number): Promise<Float32Array[]> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    let status: number | undefined;
+    let body: string;
+    try {
+      const res = await doFetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ model, input }),
+        signal: controller.signal,
+      });
+      status = res.status;
+      body = await res.text();
+    } catch (err) {
+      if (timedOut) {
+        throw new EmbeddingsError(
+          `embeddings: no answer within ${timeoutMs} ms`,
+          "timeout",
+          status,
+        );
+      }
+      const why = err instanceof Error ? err.message : String(err);
+      throw new EmbeddingsError(`embeddings: request failed (${clean(why)})`, "network", status);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (status < 200 || status >= 300) {
+      const snippet = clean(body.slice(0, BODY_SNIPPET_CHARS)).replace(/\s+/g, " ").trim();
+      throw new EmbeddingsError(`embeddings: HTTP ${status}: ${snippet}`, "http", status);
+    }
+    return parseVectors(body, input.length, status);
+  }
+
+  return {
+    model,
+    async embed(texts, callOptions) {
+      const timeoutMs = callOptions?.timeoutMs ?? defaultTimeoutMs;
+      const out: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += batchSize) {
+        const batch = texts.slice(i, i + batchSize).map(maskPersonalData);
+        const vectors = await embedBatch(batch, timeoutMs);
+        if (out.length > 0 && vectors[0]!.length !== out[0]!.length) {
+          throw new EmbeddingsError("embeddings: dimension changed between batches", "malformed");
+        }
+        out.push(...vectors);
+      }
+      return out;
+    },
+  };
+}
+
+function parseVectors(body: string, expected: number, status: number): Float32Array[] {
+  const malformed = (why: string) =>
+    new EmbeddingsError(`embeddings: malformed response (${why})`, "malformed", status);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw malformed("not JSON");
+  }
+  const parsed = responseSchema.safeParse(json);
+  if (!parsed.success) throw malformed(parsed.error.issues[0]?.message ?? "unexpected shape");
+  const data = parsed.data.data;
+  if (data.length !== expected) throw malformed(`${data.length} vectors for ${expected} texts`);
+  const dims = data[0]!.embedding.length;
+  if (data.some((d) => d.embedding.length !== dims)) throw malformed("vectors of unequal length");
+  const withIndex = data.filter((d) => d.index !== undefined).length;
+  if (withIndex !== 0 && withIndex !== data.length) throw malformed("index on some items only");
+  const out = new Array<Float32Array | undefined>(expected);
+  data.forEach((d, i) => {
+    const at = d.index ?? i;
+    if (at >= expected || out[at]) throw malformed(`bad or repeated index ${at}`);
+    out[at] = Float32Array.from(d.embedding);
+  });
+  return out as Float32Array[];
+}
