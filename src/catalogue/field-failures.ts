@@ -1,0 +1,46 @@
+import type { Procedure } from "./types.ts";
+import type { ImportFailure } from "./coverage.ts";
+import { cleanCell } from "./cells.ts";
+
+/** The raw text each parsed field came from. */
+export interface FieldSources {
+  steps: string;
+  methods: string;
+  timeCells: string[];
+  documents: string;
+  legal: string;
+}
+
+function excerpt(text: string): string {
+  const clean = cleanCell(text).replace(/\s+/gu, " ");
+  return clean.length > 90 ? `${clean.slice(0, 90)}…` : clean;
+}
+
+/**
+ * Lists the fields that had text in the source but gave nothing when parsed. A field the portal
+ * leaves empty ("Không có thông tin") is not a failure; a time cell that is a sentence is one.
+ */
+export function parseFieldFailures(procedure: Procedure, from: FieldSources): ImportFailure[] {
+  const failures: ImportFailure[] = [];
+  const fail = (field: string, reason: string) =>
+    failures.push({ code: procedure.code, field, reason });
+  if (procedure.steps.length === 0 && cleanCell(from.steps) !== "") {
+    fail("steps", `no steps in "${excerpt(from.steps)}"`);
+  }
+  if (procedure.methods.length === 0 && cleanCell(from.methods) !== "") {
+    fail("methods", `no submission method rows in "${excerpt(from.methods)}"`);
+  }
+  if (!procedure.methods.some((m) => m.time)) {
+    const cells = [...new Set(from.timeCells.map(cleanCell).filter((c) => c !== ""))];
+    const notQuiet = cells.filter((c) => !/^Không quy định/iu.test(c));
+    if (notQuiet.length > 0)
+      fail("time", `time cell is not a duration: "${excerpt(notQuiet.join(" | "))}"`);
+  }
+  if (procedure.documents.length === 0 && cleanCell(from.documents) !== "") {
+    fail("documents", `no document rows in "${excerpt(from.documents)}"`);
+  }
+  if (procedure.legalBasis.length === 0 && cleanCell(from.legal) !== "") {
+    fail("legalBasis", `no document number in "${excerpt(from.legal)}"`);
+  }
+  return failures;
+}

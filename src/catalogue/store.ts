@@ -1,0 +1,48 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { procedureSchema, type Procedure } from "./types.ts";
+import { CatalogueParseError } from "./errors.ts";
+import { readJsonLines, writeJsonLinesGz } from "./jsonl.ts";
+
+/** data/catalogue.jsonl.gz in the repository. */
+export const DEFAULT_CATALOGUE_FILE = fileURLToPath(
+  new URL("../../data/catalogue.jsonl.gz", import.meta.url),
+);
+
+/** Writes the records as gzipped JSON lines sorted by code; the same records give the same bytes. */
+export function writeCatalogue(file: string, records: readonly Procedure[]): void {
+  const sorted = [...records].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  mkdirSync(dirname(file), { recursive: true });
+  writeJsonLinesGz(
+    file,
+    sorted.map((r) => procedureSchema.parse(r)),
+  );
+}
+
+/**
+ * Reads and validates the catalogue (default data/catalogue.jsonl.gz). A line that is not JSON or
+ * not a valid Procedure throws CatalogueParseError naming the line.
+ */
+export function loadCatalogue(file: string = DEFAULT_CATALOGUE_FILE): Procedure[] {
+  return readJsonLines(file).map(({ line, text }) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new CatalogueParseError(`line ${line}`, "json", "not JSON", { cause: error, line });
+    }
+    const parsed = procedureSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const code = (json as { code?: unknown } | null)?.code;
+      throw new CatalogueParseError(
+        typeof code === "string" ? code : `line ${line}`,
+        issue?.path.join(".") || "record",
+        issue?.message ?? "invalid record",
+        { cause: parsed.error, line },
+      );
+    }
+    return parsed.data;
+  });
+}
