@@ -24,11 +24,18 @@ export function buildTextTools(
 ): Required<LexicalOptions> {
   const corpus: WeightedText[] = [];
   for (const p of catalogue) {
-    for (const text of [p.name, p.field, p.result, p.conditions, ...p.documents.map((d) => d.name)]) {
+    for (const text of [
+      p.name,
+      p.field,
+      p.result,
+      p.conditions,
+      ...p.documents.map((d) => d.name),
+    ]) {
       if (text) corpus.push({ text, weight: 1 });
     }
   }
-  for (const text of loadQuestionPhrases(files.phrasesFile)) corpus.push({ text, weight: PHRASE_WEIGHT });
+  for (const text of loadQuestionPhrases(files.phrasesFile))
+    corpus.push({ text, weight: PHRASE_WEIGHT });
   return {
     synonyms: createSynonymExpander(loadSynonyms(files.synonymsFile)),
     restorer: createAccentRestorer(corpus),
