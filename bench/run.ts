@@ -1,0 +1,408 @@
+/**
+ * Retrieval benchmark: our lexical retriever against MiniSearch and LangChain's BM25Retriever, over
+ * the same catalogue and the same questions (../shared/eval/faq_dev.jsonl, procedure items, asked
+ * accented and accent-stripped). Prints tables, then one JSON object as the last line.
+ *
+ *   npm run bench
+ *
+ * Needs data/catalogue.jsonl.gz (`npm run cli -- import`); without ../shared it prints a skip
+ * notice and exits 0. Full garbage collections come from bench/memory.ts without a node flag;
+ * `node --expose-gc --import tsx bench/run.ts` works too. The RSS target is checked in a child
+ * process (bench/rss-probe.ts) that holds only the catalogue and our index.
+ *
+ * Time is bounded: each system gets a wall-clock budget for scoring and one for timing, estimated
+ * from a warm-up probe; a system too slow to answer every question within it is scored on an
+ * evenly spread sample (the report says so, and gives our scores on the same questions).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { evaluate, readEvalFile, type EvalItem, type Scores } from "../src/eval/evaluate.ts";
+import { foldAccents } from "../src/text/index.ts";
+import { DEFAULT_CATALOGUE_FILE, loadBenchCatalogue, MissingCatalogueError } from "./catalogue.ts";
+import { gcAvailable, memoryDelta, memorySnapshot, type MemorySnapshot } from "./memory.ts";
+import { median, spreadSample, summarize, type LatencySummary } from "./stats.ts";
+import { SYSTEMS, type BuiltSystem, type SystemSpec } from "./systems.ts";
+
+const SHARED_DIR = fileURLToPath(new URL("../../shared/", import.meta.url));
+const EVAL_FILE = `${SHARED_DIR}eval/faq_dev.jsonl`;
+const RSS_PROBE = fileURLToPath(new URL("./rss-probe.ts", import.meta.url));
+
+/** Timed runs per question; the median is kept. */
+const REPS = 3;
+/** Questions asked first (both variants) to warm up and to estimate a system's cost per question. */
+const PROBE_ITEMS = 8;
+/** Fewest items a system is scored on / timed on, whatever its cost. */
+const MIN_SCORED_ITEMS = 20;
+const MIN_TIMED_ITEMS = 8;
+/** Wall-clock allowance per system for the scoring pass and for the timing runs (estimates). */
+const QUALITY_BUDGET_MS = 50_000;
+const LATENCY_BUDGET_MS = 8_000;
+const RSS_TARGET_MB = 300;
+
+const VARIANTS = ["accented", "stripped"] as const;
+type Variant = (typeof VARIANTS)[number];
+
+const ask = (item: EvalItem, v: Variant) =>
+  v === "accented" ? item.question : foldAccents(item.question);
+
+interface SystemResult {
+  name: string;
+  note: string;
+  buildMs: number;
+  phases?: Record<string, number>;
+  memory: MemorySnapshot;
+  rssBefore: number;
+  rssAfter: number;
+  /** Indices (into the procedure items) this system was scored on. */
+  scored: number[];
+  quality: Record<Variant, Scores>;
+  latency: Record<Variant | "all", LatencySummary>;
+  predictions: Map<string, string[]>;
+}
+
+async function timed(system: BuiltSystem, question: string) {
+  const t0 = performance.now();
+  const out = system.search(question);
+  const codes = out instanceof Promise ? await out : out;
+  return { ms: performance.now() - t0, codes };
+}
+
+async function benchSystem(
+  spec: SystemSpec,
+  catalogue: Parameters<SystemSpec["build"]>[0],
+  items: readonly EvalItem[],
+): Promise<SystemResult> {
+  const before = memorySnapshot();
+  const t0 = performance.now();
+  const system = spec.build(catalogue);
+  const buildMs = performance.now() - t0;
+  const after = memorySnapshot();
+  const memory = memoryDelta(before, after);
+
+  // Warm-up probe; its answers count for scoring, its times only for the cost estimate.
+  const predictions = new Map<string, string[]>();
+  const probeTimes: number[] = [];
+  const answer = async (item: EvalItem, v: Variant) => {
+    const q = ask(item, v);
+    if (predictions.has(q)) return;
+    const { ms, codes } = await timed(system, q);
+    predictions.set(q, codes);
+    probeTimes.push(ms);
+  };
+  for (const i of spreadSample(items.length, PROBE_ITEMS)) {
+    for (const v of VARIANTS) await answer(items[i]!, v);
+  }
+  // Mean, not median: a long tail of slow questions is what overruns a budget.
+  const perQuestion = probeTimes.reduce((a, b) => a + b, 0) / probeTimes.length;
+  const affordable = (budget: number, perItem: number) =>
+    Math.floor(budget / Math.max(1e-3, perItem * perQuestion));
+
+  const scoredCount = Math.min(
+    items.length,
+    Math.max(MIN_SCORED_ITEMS, affordable(QUALITY_BUDGET_MS, VARIANTS.length)),
+  );
+  const scored = spreadSample(items.length, scoredCount);
+  for (const i of scored) for (const v of VARIANTS) await answer(items[i]!, v);
+
+  // Every question has now been asked once (the warm-up pass); time the runs.
+  const timedCount = Math.min(
+    scored.length,
+    Math.max(MIN_TIMED_ITEMS, affordable(LATENCY_BUDGET_MS, VARIANTS.length * REPS)),
+  );
+  const timedItems = spreadSample(scored.length, timedCount).map((j) => scored[j]!);
+  const times: Record<Variant, number[]> = { accented: [], stripped: [] };
+  for (const v of VARIANTS) {
+    for (const i of timedItems) {
+      const q = ask(items[i]!, v);
+      const runs: number[] = [];
+      for (let r = 0; r < REPS; r++) runs.push((await timed(system, q)).ms);
+      times[v].push(median(runs));
+    }
+  }
+
+  const subset = scored.map((i) => items[i]!);
+  const quality = scoreSubset(subset, predictions);
+  return {
+    name: spec.name,
+    note: spec.note,
+    buildMs,
+    ...(system.phases ? { phases: system.phases } : {}),
+    memory,
+    rssBefore: before.rss,
+    rssAfter: after.rss,
+    scored,
+    quality,
+    latency: {
+      all: summarize([...times.accented, ...times.stripped]),
+      accented: summarize(times.accented),
+      stripped: summarize(times.stripped),
+    },
+    predictions,
+  };
+}
+
+function scoreSubset(
+  subset: readonly EvalItem[],
+  predictions: ReadonlyMap<string, string[]>,
+): Record<Variant, Scores> {
+  const predict = (q: string) => ({
+    intent: "procedure" as const,
+    codes: predictions.get(q) ?? [],
+  });
+  return {
+    accented: evaluate(subset, predict).overall,
+    stripped: evaluate(subset, predict, { stripAccents: true }).overall,
+  };
+}
+
+// ---------------------------------------------------------------------------------------- output
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "–");
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "–");
+const pc = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10000) / 10000);
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function systemJson(r: SystemResult, ours: SystemResult, items: readonly EvalItem[]) {
+  const same = scoreSubset(
+    r.scored.map((i) => items[i]!),
+    ours.predictions,
+  );
+  return {
+    name: r.name,
+    build_ms: r3(r.buildMs),
+    ...(r.phases
+      ? {
+          build_phases_ms: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, r3(v)])),
+        }
+      : {}),
+    heap_mb: r3(r.memory.heapUsed),
+    external_mb: r3(r.memory.external),
+    rss_delta_mb: r3(r.memory.rss),
+    rss_before_mb: r3(r.rssBefore),
+    rss_after_mb: r3(r.rssAfter),
+    timed_questions: r.latency.all.n,
+    p50_ms: r3(r.latency.all.p50),
+    p95_ms: r3(r.latency.all.p95),
+    mean_ms: r3(r.latency.all.mean),
+    p95_accented_ms: r3(r.latency.accented.p95),
+    p95_stripped_ms: r3(r.latency.stripped.p95),
+    scored_items: r.scored.length,
+    hit1: r4(r.quality.accented.hit1),
+    hit5: r4(r.quality.accented.hit5),
+    mrr10: r4(r.quality.accented.mrr10),
+    hit1_stripped: r4(r.quality.stripped.hit1),
+    hit5_stripped: r4(r.quality.stripped.hit5),
+    mrr10_stripped: r4(r.quality.stripped.mrr10),
+    ...(r === ours
+      ? {}
+      : {
+          ours_hit1_same_items: r4(same.accented.hit1),
+          ours_hit5_same_items: r4(same.accented.hit5),
+          ours_hit1_stripped_same_items: r4(same.stripped.hit1),
+          p95_ratio_ours_over_peer: r3(ours.latency.all.p95 / r.latency.all.p95),
+          build_ratio_ours_over_peer: r3(ours.buildMs / r.buildMs),
+        }),
+  };
+}
+
+// ------------------------------------------------------------------------------------------ main
+
+interface RssProbe {
+  rss_mb: number;
+  heap_mb: number;
+  peak_rss_mb: number;
+}
+
+/** Runs bench/rss-probe.ts in a child process (same node, same tsx loader); null if it fails. */
+function isolatedRss(): RssProbe | null {
+  const child = spawnSync(process.execPath, [...process.execArgv, RSS_PROBE], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  const last = child.stdout?.trim().split("\n").pop();
+  if (child.status !== 0 || !last) return null;
+  try {
+    return JSON.parse(last) as RssProbe;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  if (!existsSync(EVAL_FILE)) {
+    const reason = `evaluation questions not found: ${EVAL_FILE} (../shared is absent)`;
+    console.log(`bench skipped: ${reason}`);
+    console.log(JSON.stringify({ skipped: true, reason }));
+    return 0;
+  }
+
+  const file = DEFAULT_CATALOGUE_FILE;
+  if (!existsSync(file)) {
+    const error = new MissingCatalogueError(file).message;
+    console.error(`bench: ${error}`);
+    console.log(JSON.stringify({ skipped: false, error }));
+    return 1;
+  }
+
+  // First, alone: the RSS target, in a process that holds only the catalogue and our index.
+  let t = performance.now();
+  const probe = isolatedRss();
+  const probeMs = performance.now() - t;
+
+  t = performance.now();
+  const catalogue = loadBenchCatalogue(file);
+  const loadMs = performance.now() - t;
+  const items = readEvalFile(EVAL_FILE).filter((i) => i.kind === "procedure" && i.accept.length);
+
+  console.log("motcua retrieval bench");
+  console.log(
+    `catalogue  ${catalogue.length} procedures from ${file} (loaded in ${f1(loadMs)} ms)`,
+  );
+  console.log(
+    `questions  ${items.length} procedure items from ${EVAL_FILE}, each asked accented and accent-stripped`,
+  );
+  console.log(
+    `memory     ${gcAvailable ? "full GC before every reading" : "no GC available: readings include garbage"}; heap = JS heap used, ext = external (typed arrays), RSS Δ = resident set growth (RSS seldom shrinks: later systems can reuse freed pages)`,
+  );
+  console.log(
+    `latency    one warm-up pass over every question, then each timed question run ${REPS}× and the median kept; p50/p95/mean over accented + stripped questions`,
+  );
+  console.log("");
+  console.log(`  rss probe: done in ${f1(probeMs / 1000)} s`);
+
+  const results: SystemResult[] = [];
+  for (const spec of SYSTEMS) {
+    t = performance.now();
+    results.push(await benchSystem(spec, catalogue, items));
+    console.log(`  ${spec.name}: done in ${f1((performance.now() - t) / 1000)} s`);
+  }
+  console.log("");
+  const ours = results[0]!;
+  const peers = results.slice(1);
+
+  console.log(
+    table(
+      [
+        "system",
+        "build ms",
+        "heap MB",
+        "ext MB",
+        "RSS Δ MB",
+        "p50 ms",
+        "p95 ms",
+        "mean ms",
+        "p95 strip",
+        "timed",
+      ],
+      results.map((r) => [
+        r.name,
+        f1(r.buildMs),
+        f1(r.memory.heapUsed),
+        f1(r.memory.external),
+        f1(r.memory.rss),
+        f2(r.latency.all.p50),
+        f2(r.latency.all.p95),
+        f2(r.latency.all.mean),
+        f2(r.latency.stripped.p95),
+        `${r.latency.all.n} q × ${REPS}`,
+      ]),
+    ),
+  );
+  if (ours.phases) {
+    console.log(
+      `ours build: ${Object.entries(ours.phases)
+        .map(([k, v]) => `${k} ${f1(v)} ms`)
+        .join(", ")}`,
+    );
+  }
+  console.log("");
+  console.log(
+    table(
+      ["system", "items", "hit@1", "hit@5", "MRR@10", "strip hit@1", "strip hit@5", "strip MRR@10"],
+      results.map((r) => [
+        r.name,
+        String(r.scored.length),
+        pc(r.quality.accented.hit1),
+        pc(r.quality.accented.hit5),
+        pc(r.quality.accented.mrr10),
+        pc(r.quality.stripped.hit1),
+        pc(r.quality.stripped.hit5),
+        pc(r.quality.stripped.mrr10),
+      ]),
+    ),
+  );
+  for (const r of peers) {
+    if (r.scored.length === items.length) continue;
+    const same = scoreSubset(
+      r.scored.map((i) => items[i]!),
+      ours.predictions,
+    );
+    console.log(
+      `${r.name} was scored on ${r.scored.length} evenly spread items (too slow for all within the budget); ours on the same items: hit@1 ${pc(same.accented.hit1)}, hit@5 ${pc(same.accented.hit5)}, strip hit@1 ${pc(same.stripped.hit1)}, strip hit@5 ${pc(same.stripped.hit5)}`,
+    );
+  }
+  console.log("");
+  for (const r of peers) {
+    console.log(
+      `ours / ${r.name}: p95 ${f2(ours.latency.all.p95 / r.latency.all.p95)}×, build ${f2(ours.buildMs / r.buildMs)}×`,
+    );
+  }
+  // Without the child's figure, this process (after our build) stands in, peer libraries and all.
+  const rss = probe ?? { rss_mb: ours.rssAfter, peak_rss_mb: Number.NaN, heap_mb: Number.NaN };
+  console.log(
+    `process RSS with the catalogue loaded and our index built: ${f1(rss.rss_mb)} MB ` +
+      (probe
+        ? `(separate process, heap ${f1(rss.heap_mb)} MB, peak RSS ${f1(rss.peak_rss_mb)} MB)`
+        : "(this process: the separate probe failed)") +
+      `; target < ${RSS_TARGET_MB} MB: ${rss.rss_mb < RSS_TARGET_MB ? "ok" : "OVER"}`,
+  );
+  const totalS = (performance.now() - started) / 1000;
+  console.log(`total ${f1(totalS)} s`);
+
+  const peer = peers.reduce((best, r) =>
+    (r.quality.accented.hit1 ?? -1) > (best.quality.accented.hit1 ?? -1) ? r : best,
+  );
+  console.log(
+    JSON.stringify({
+      p95_ms: r3(ours.latency.all.p95),
+      peer_p95_ms: r3(peer.latency.all.p95),
+      hit1: r4(ours.quality.accented.hit1),
+      hit5: r4(ours.quality.accented.hit5),
+      peer_hit1: r4(peer.quality.accented.hit1),
+      peer_hit5: r4(peer.quality.accented.hit5),
+      peer_name: peer.name,
+      build_ms: r3(ours.buildMs),
+      peer_build_ms: r3(peer.buildMs),
+      rss_mb: r3(rss.rss_mb),
+      rss_peak_mb: r3(rss.peak_rss_mb),
+      rss_isolated: probe !== null,
+      rss_target_mb: RSS_TARGET_MB,
+      hit1_stripped: r4(ours.quality.stripped.hit1),
+      hit5_stripped: r4(ours.quality.stripped.hit5),
+      peer_hit1_stripped: r4(peer.quality.stripped.hit1),
+      peer_hit5_stripped: r4(peer.quality.stripped.hit5),
+      items: items.length,
+      procedures: catalogue.length,
+      catalogue: file,
+      gc: gcAvailable,
+      reps: REPS,
+      total_s: r3(totalS),
+      systems: results.map((r) => systemJson(r, ours, items)),
+    }),
+  );
+  return 0;
+}
+
+process.exitCode = await main();

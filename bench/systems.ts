@@ -1,0 +1,111 @@
+import { Document } from "@langchain/core/documents";
+import { BM25Retriever } from "@langchain/community/retrievers/bm25";
+import MiniSearch from "minisearch";
+import type { Procedure } from "../src/catalogue/index.ts";
+import { buildTextTools, createLexicalRetriever } from "../src/search/index.ts";
+
+/** How many codes each system returns per question (enough for hit@5 and MRR@10). */
+export const TOP_K = 10;
+
+/** A built index: top codes for a question, best first. */
+export interface BuiltSystem {
+  search(question: string): string[] | Promise<string[]>;
+  /** Build time of named phases (ms), when the build has distinct ones. */
+  phases?: Record<string, number>;
+}
+
+export interface SystemSpec {
+  name: string;
+  note: string;
+  build(catalogue: readonly Procedure[]): BuiltSystem;
+}
+
+export const FIELD_NAMES = [
+  "name",
+  "field",
+  "result",
+  "documents",
+  "agencies",
+  "conditions",
+  "steps",
+] as const;
+export type FieldName = (typeof FIELD_NAMES)[number];
+
+/**
+ * The text fields our retriever indexes, cut to the same lengths (mirrors FIELDS in
+ * src/search/lexical.ts), so that every system sees the same text.
+ */
+export function procedureFields(p: Procedure): Record<FieldName, string> {
+  return {
+    name: p.name,
+    field: p.field,
+    result: p.result.slice(0, 600),
+    documents: p.documents
+      .map((d) => d.name)
+      .join(" ")
+      .slice(0, 2000),
+    agencies: p.agencies.join(" "),
+    conditions: p.conditions.slice(0, 1500),
+    steps: p.steps.join(" ").slice(0, 1500),
+  };
+}
+
+/** All fields in one text, for the single-field peer. */
+export function procedureText(p: Procedure): string {
+  return Object.values(procedureFields(p)).join("\n");
+}
+
+export const ours: SystemSpec = {
+  name: "ours",
+  note: "createLexicalRetriever(catalogue): text tools + field index",
+  build(catalogue) {
+    // Same as createLexicalRetriever(catalogue), whose default options are buildTextTools(catalogue),
+    // done in two steps to time them apart.
+    const t0 = performance.now();
+    const tools = buildTextTools(catalogue);
+    const t1 = performance.now();
+    const retriever = createLexicalRetriever(catalogue, tools);
+    const t2 = performance.now();
+    return {
+      search: (q) => retriever.search(q, TOP_K).hits.map((h) => h.code),
+      phases: { textTools: t1 - t0, index: t2 - t1 },
+    };
+  },
+};
+
+export const miniSearch: SystemSpec = {
+  name: "minisearch",
+  note: "MiniSearch defaults, one field per text field",
+  build(catalogue) {
+    const index = new MiniSearch<Record<string, string>>({
+      fields: [...FIELD_NAMES],
+      storeFields: ["code"],
+      idField: "code",
+    });
+    index.addAll(catalogue.map((p) => ({ code: p.code, ...procedureFields(p) })));
+    return {
+      search: (q) =>
+        index
+          .search(q)
+          .slice(0, TOP_K)
+          .map((r) => String(r.id)),
+    };
+  },
+};
+
+export const langchainBm25: SystemSpec = {
+  name: "langchain-bm25",
+  note: "BM25Retriever.fromDocuments(docs, { k: 10 }), fields joined",
+  build(catalogue) {
+    const docs = catalogue.map(
+      (p) => new Document({ pageContent: procedureText(p), metadata: { code: p.code } }),
+    );
+    const retriever = BM25Retriever.fromDocuments(docs, { k: TOP_K });
+    return {
+      search: async (q) =>
+        (await retriever.invoke(q)).map((d) => String((d.metadata as { code: string }).code)),
+    };
+  },
+};
+
+export const SYSTEMS: readonly SystemSpec[] = [ours, miniSearch, langchainBm25];
