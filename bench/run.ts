@@ -7,14 +7,14 @@
  *
  * Needs data/catalogue.jsonl.gz (`npm run cli -- import`); without ../shared it prints a skip
  * notice and exits 0. Full garbage collections come from bench/memory.ts without a node flag;
- * `node --expose-gc --import tsx bench/run.ts` works too. The RSS target is checked in a child
- * process (bench/rss-probe.ts) that holds only the catalogue and our index.
+ * `node --expose-gc --import tsx bench/run.ts` works too. The RSS target is checked on the real
+ * server (bench/server-rss.ts), started as `npm start` starts it.
  *
  * Time is bounded: each system gets a wall-clock budget for scoring and one for timing, estimated
  * from a warm-up probe; a system too slow to answer every question within it is scored on an
  * evenly spread sample (the report says so, and gives our scores on the same questions).
  */
-import { spawnSync } from "node:child_process";
+import { measureServerRss } from "./server-rss.ts";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { evaluate, readEvalFile, type EvalItem, type Scores } from "../src/eval/evaluate.ts";
@@ -26,7 +26,6 @@ import { SYSTEMS, type BuiltSystem, type SystemSpec } from "./systems.ts";
 
 const SHARED_DIR = fileURLToPath(new URL("../../shared/", import.meta.url));
 const EVAL_FILE = `${SHARED_DIR}eval/faq_dev.jsonl`;
-const RSS_PROBE = fileURLToPath(new URL("./rss-probe.ts", import.meta.url));
 
 /** Timed runs per question; the median is kept. */
 const REPS = 3;
@@ -218,27 +217,6 @@ function systemJson(r: SystemResult, ours: SystemResult, items: readonly EvalIte
 
 // ------------------------------------------------------------------------------------------ main
 
-interface RssProbe {
-  rss_mb: number;
-  heap_mb: number;
-  peak_rss_mb: number;
-}
-
-/** Runs bench/rss-probe.ts in a child process (same node, same tsx loader); null if it fails. */
-function isolatedRss(): RssProbe | null {
-  const child = spawnSync(process.execPath, [...process.execArgv, RSS_PROBE], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  const last = child.stdout?.trim().split("\n").pop();
-  if (child.status !== 0 || !last) return null;
-  try {
-    return JSON.parse(last) as RssProbe;
-  } catch {
-    return null;
-  }
-}
-
 async function main(): Promise<number> {
   const started = performance.now();
   if (!existsSync(EVAL_FILE)) {
@@ -258,7 +236,10 @@ async function main(): Promise<number> {
 
   // First, alone: the RSS target, in a process that holds only the catalogue and our index.
   let t = performance.now();
-  const probe = isolatedRss();
+  const probe = await measureServerRss().catch((err: unknown) => {
+    console.error(`bench: server RSS not measured: ${(err as Error).message}`);
+    return null;
+  });
   const probeMs = performance.now() - t;
 
   t = performance.now();
@@ -280,7 +261,7 @@ async function main(): Promise<number> {
     `latency    one warm-up pass over every question, then each timed question run ${REPS}× and the median kept; p50/p95/mean over accented + stripped questions`,
   );
   console.log("");
-  console.log(`  rss probe: done in ${f1(probeMs / 1000)} s`);
+  console.log(`  server RSS: done in ${f1(probeMs / 1000)} s`);
 
   const results: SystemResult[] = [];
   for (const spec of SYSTEMS) {
@@ -360,12 +341,12 @@ async function main(): Promise<number> {
     );
   }
   // Without the child's figure, this process (after our build) stands in, peer libraries and all.
-  const rss = probe ?? { rss_mb: ours.rssAfter, peak_rss_mb: Number.NaN, heap_mb: Number.NaN };
+  const rss = probe ?? { rss_mb: ours.rssAfter, peak_rss_mb: Number.NaN, command: "" };
   console.log(
-    `process RSS with the catalogue loaded and our index built: ${f1(rss.rss_mb)} MB ` +
+    `server RSS with the full catalogue, after answering over HTTP: ${f1(rss.rss_mb)} MB ` +
       (probe
-        ? `(separate process, heap ${f1(rss.heap_mb)} MB, peak RSS ${f1(rss.peak_rss_mb)} MB)`
-        : "(this process: the separate probe failed)") +
+        ? `(\`${rss.command}\`, as npm start; peak ${f1(rss.peak_rss_mb)} MB)`
+        : "(this process: the server could not be measured)") +
       `; target < ${RSS_TARGET_MB} MB: ${rss.rss_mb < RSS_TARGET_MB ? "ok" : "OVER"}`,
   );
   const totalS = (performance.now() - started) / 1000;

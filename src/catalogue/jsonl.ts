@@ -1,15 +1,23 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 
-/** The lines of a gzipped (or plain) JSON-lines file, with their 1-based numbers; blanks skipped. */
-export function readJsonLines(file: string): Array<{ line: number; text: string }> {
+/**
+ * The lines of a gzipped (or plain) JSON-lines file, with their 1-based numbers; blanks skipped.
+ * Lines are decoded one at a time from the bytes, so the whole text never exists as one string.
+ */
+export function* readJsonLines(file: string): Generator<{ line: number; text: string }> {
   const bytes = readFileSync(file);
   const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const content = (isGzip ? gunzipSync(bytes) : bytes).toString("utf8");
-  return content
-    .split("\n")
-    .map((text, i) => ({ line: i + 1, text: text.replace(/\r$/u, "") }))
-    .filter((l) => l.text.trim() !== "");
+  const content = isGzip ? gunzipSync(bytes) : bytes;
+  let line = 0;
+  for (let start = 0; start < content.length;) {
+    let end = content.indexOf(0x0a, start);
+    if (end < 0) end = content.length;
+    line++;
+    const text = content.toString("utf8", start, end).replace(/\r$/u, "");
+    if (text.trim() !== "") yield { line, text };
+    start = end + 1;
+  }
 }
 
 /** Writes values as gzipped JSON lines. Same input, same bytes (gzip header time is zero). */

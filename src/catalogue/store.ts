@@ -25,7 +25,8 @@ export function writeCatalogue(file: string, records: readonly Procedure[]): voi
  * not a valid Procedure throws CatalogueParseError naming the line.
  */
 export function loadCatalogue(file: string = DEFAULT_CATALOGUE_FILE): Procedure[] {
-  return readJsonLines(file).map(({ line, text }) => {
+  const records: Procedure[] = [];
+  for (const { line, text } of readJsonLines(file)) {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -43,6 +44,7 @@ export function loadCatalogue(file: string = DEFAULT_CATALOGUE_FILE): Procedure[
         { cause: parsed.error, line },
       );
     }
-    return parsed.data;
-  });
+    records.push(parsed.data);
+  }
+  return records;
 }

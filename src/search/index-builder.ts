@@ -1,13 +1,19 @@
 import { bigrams } from "../text/tokenize.ts";
 
-/** One searchable field of every document: postings per term plus lengths for BM25. */
+/**
+ * One searchable field of every document, stored flat for memory: term → id, and per id a slice
+ * [offsets[id], offsets[id + 1]) of the docs/tfs arrays.
+ */
 export interface FieldIndex {
   weight: number;
   b: number;
-  postings: Map<string, { docs: Int32Array; tfs: Float32Array }>;
+  ids: Map<string, number>;
+  offsets: Int32Array;
+  docs: Int32Array;
+  tfs: Uint16Array;
+  idf: Float32Array;
   lengths: Float32Array;
   avgLength: number;
-  idf: Map<string, number>;
 }
 
 /** Terms of a field: folded syllables, folded bigrams, and the accented ones prefixed by "~". */
@@ -24,40 +30,58 @@ export function buildFieldIndex(
   docs: ReadonlyArray<readonly string[]>,
   opts: { weight: number; b: number },
 ): FieldIndex {
-  // One map lookup per term occurrence: documents arrive in order, so a term's postings grow at
-  // the end and a repeat within one document only bumps the last count.
   const ids = new Map<string, number>();
-  const docLists: number[][] = [];
-  const tfLists: number[][] = [];
+  const df: number[] = [];
   const lengths = new Float32Array(docs.length);
   let sum = 0;
-  docs.forEach((terms, doc) => {
-    for (const t of terms) {
+  // Pass 1: term ids per document (sorted, so repeats are adjacent) and document frequencies.
+  const perDoc = docs.map((terms, doc) => {
+    const termIds = new Int32Array(terms.length);
+    terms.forEach((t, i) => {
       let id = ids.get(t);
       if (id === undefined) {
-        id = docLists.length;
+        id = df.length;
         ids.set(t, id);
-        docLists.push([]);
-        tfLists.push([]);
+        df.push(0);
       }
-      const list = docLists[id]!;
-      const last = list.length - 1;
-      if (list[last] === doc) tfLists[id]![last]!++;
-      else {
-        list.push(doc);
-        tfLists[id]!.push(1);
-      }
-    }
+      termIds[i] = id;
+    });
+    termIds.sort();
+    for (let i = 0; i < termIds.length; i++)
+      if (i === 0 || termIds[i] !== termIds[i - 1]) df[termIds[i]!]!++;
     lengths[doc] = terms.length;
     sum += terms.length;
+    return termIds;
   });
-  const postings = new Map<string, { docs: Int32Array; tfs: Float32Array }>();
-  const idf = new Map<string, number>();
+  // Pass 2: fill the flat postings.
+  const offsets = new Int32Array(df.length + 1);
+  for (let id = 0; id < df.length; id++) offsets[id + 1] = offsets[id]! + df[id]!;
+  const total = offsets[df.length]!;
+  const postDocs = new Int32Array(total);
+  const postTfs = new Uint16Array(total);
+  const fill = offsets.slice(0, df.length);
+  perDoc.forEach((termIds, doc) => {
+    for (let i = 0; i < termIds.length;) {
+      const id = termIds[i]!;
+      let j = i + 1;
+      while (j < termIds.length && termIds[j] === id) j++;
+      const at = fill[id]!++;
+      postDocs[at] = doc;
+      postTfs[at] = Math.min(j - i, 65535);
+      i = j;
+    }
+  });
   const n = docs.length;
-  for (const [t, id] of ids) {
-    const list = docLists[id]!;
-    postings.set(t, { docs: Int32Array.from(list), tfs: Float32Array.from(tfLists[id]!) });
-    idf.set(t, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
-  }
-  return { ...opts, postings, lengths, avgLength: sum / Math.max(1, n) || 1, idf };
+  const idf = new Float32Array(df.length);
+  df.forEach((d, id) => (idf[id] = Math.log(1 + (n - d + 0.5) / (d + 0.5))));
+  return {
+    ...opts,
+    ids,
+    offsets,
+    docs: postDocs,
+    tfs: postTfs,
+    idf,
+    lengths,
+    avgLength: sum / Math.max(1, n) || 1,
+  };
 }

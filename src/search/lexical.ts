@@ -121,11 +121,15 @@ export function createLexicalRetriever(
       spec,
     ),
   );
-  const nameIdf = fields[0]!.idf;
+  const nameField = fields[0]!;
+  const nameIdf = (t: string) => {
+    const id = nameField.ids.get(t);
+    return id === undefined ? undefined : nameField.idf[id];
+  };
   const nameWords = catalogue.map((p) => {
     const words = new Map<string, number>();
     for (const t of syllablesOfNormalized(p.name).map(foldAccents)) {
-      if (!STOP.has(t)) words.set(t, nameIdf.get(t) ?? 0);
+      if (!STOP.has(t)) words.set(t, nameIdf(t) ?? 0);
     }
     return words;
   });
@@ -151,7 +155,7 @@ export function createLexicalRetriever(
     }
     const foldedUnigrams = new Map<string, number>();
     for (const t of typed.map(foldAccents)) {
-      if (!STOP.has(t)) foldedUnigrams.set(t, fields[0]!.idf.get(t) ?? 8);
+      if (!STOP.has(t)) foldedUnigrams.set(t, nameIdf(t) ?? 8);
     }
     return { terms, foldedUnigrams };
   }
@@ -159,21 +163,21 @@ export function createLexicalRetriever(
   function search(query: string, limit = 10): SearchResult {
     const { terms, foldedUnigrams } = queryTerms(query);
     const scores = new Float64Array(catalogue.length);
-    for (const field of fields) {
+    fields.forEach((field, f) => {
+      const k1 = f === 0 ? K1_NAME : K1;
+      const { docs, tfs, offsets, lengths, b, avgLength } = field;
       for (const [term, qw] of terms) {
-        const posting = field.postings.get(term);
-        if (!posting) continue;
-        const idf = field.idf.get(term)! * qw * field.weight;
-        const { docs, tfs } = posting;
-        for (let i = 0; i < docs.length; i++) {
+        const id = field.ids.get(term);
+        if (id === undefined) continue;
+        const idf = field.idf[id]! * qw * field.weight;
+        for (let i = offsets[id]!, end = offsets[id + 1]!; i < end; i++) {
           const d = docs[i]!;
           const tf = tfs[i]!;
-          const k1 = field === fields[0] ? K1_NAME : K1;
-          const norm = k1 * (1 - field.b + (field.b * field.lengths[d]!) / field.avgLength);
+          const norm = k1 * (1 - b + (b * lengths[d]!) / avgLength);
           scores[d]! += (idf * tf * (k1 + 1)) / (tf + norm);
         }
       }
-    }
+    });
     const pool = topK(scores, RERANK_POOL);
     const queryWords = new Set<string>();
     for (const [t] of terms) if (!t.startsWith("~") && !t.includes("_")) queryWords.add(t);

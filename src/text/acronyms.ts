@@ -11,44 +11,39 @@ const MAX_LETTERS = 8;
 const MAX_PHRASES = 2;
 
 /**
- * Learns acronyms from the catalogue itself: every run of 3–8 syllables in a procedure name
- * gives its initials ("giấy phép lưu hành xe" → "gplhx"). A question word that is not a known
- * syllable but spells such initials is read as the most frequent phrases that produce it.
+ * Reads acronyms from the catalogue itself: a question word that is not a known syllable but
+ * spells the initials of a run of 3–8 syllables in procedure names ("gplhx" → "giấy phép lưu
+ * hành xe") is read as the most frequent such runs. Names are scanned when such a word comes
+ * (rarely), so nothing but the names' syllables is kept.
  */
 export function createAcronymExpander(
   /** Texts already passed through normalizeText (procedure names). */
   names: Iterable<string>,
 ): AcronymExpander {
-  const phrases = new Map<string, Map<string, number>>();
   const vocabulary = new Set<string>();
+  const tokenized: Array<{ tokens: string[]; initials: string }> = [];
   for (const name of names) {
-    const toks = syllablesOfNormalized(name);
-    const folded = toks.map(foldAccents);
+    const tokens = syllablesOfNormalized(name);
+    const folded = tokens.map(foldAccents);
     folded.forEach((t) => vocabulary.add(t));
-    for (let i = 0; i < toks.length; i++) {
-      let initials = "";
-      for (let n = 1; n <= MAX_LETTERS && i + n <= toks.length; n++) {
-        const head = folded[i + n - 1]![0];
-        if (!head || !/[a-z]/.test(head)) break;
-        initials += head;
-        if (n < MIN_LETTERS) continue;
-        let byPhrase = phrases.get(initials);
-        if (!byPhrase) phrases.set(initials, (byPhrase = new Map()));
-        const phrase = toks.slice(i, i + n).join(" ");
-        byPhrase.set(phrase, (byPhrase.get(phrase) ?? 0) + 1);
-      }
-    }
+    tokenized.push({ tokens, initials: folded.map((t) => t[0]).join("") });
   }
   return {
     expand(words) {
       const out: string[] = [];
       for (const word of words) {
         const w = foldAccents(word);
-        if (w.length < MIN_LETTERS || vocabulary.has(w) || !/^[a-z]+$/.test(w)) continue;
-        const byPhrase = phrases.get(w);
-        if (!byPhrase) continue;
+        if (w.length < MIN_LETTERS || w.length > MAX_LETTERS) continue;
+        if (vocabulary.has(w) || !/^[a-z]+$/.test(w)) continue;
+        const counts = new Map<string, number>();
+        for (const { tokens, initials } of tokenized) {
+          for (let at = initials.indexOf(w); at >= 0; at = initials.indexOf(w, at + 1)) {
+            const phrase = tokens.slice(at, at + w.length).join(" ");
+            counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
+          }
+        }
         out.push(
-          ...[...byPhrase.entries()]
+          ...[...counts.entries()]
             .sort((a, b) => b[1] - a[1])
             .slice(0, MAX_PHRASES)
             .map(([p]) => p),
