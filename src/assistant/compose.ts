@@ -115,13 +115,17 @@ function aspectBody(
     }
     case "where": {
       const agencies = p.agencies.filter((a) => !isBlank(a));
-      if (agencies.length === 0 && isBlank(p.address)) return null;
+      const unnamed = agencies.length === 0 && isBlank(p.address);
+      // Without a named office, the level and the ways to submit still tell where to go.
+      if (unnamed && (p.levels.length === 0 || p.methods.length === 0)) return null;
       return {
         template: "where",
         vars: {
           agencies: clip([...new Set(agencies)].join("; "), 300),
           address: isBlank(p.address) ? "" : clip(p.address, 300),
           levels: p.levels.join(", "),
+          levelsOnly: unnamed ? p.levels.join(", ") : "",
+          channels: p.methods.length ? channelList(p.methods) : "",
         },
       };
     }

@@ -21,7 +21,7 @@ export const TEMPLATE_SPECS = {
   documents: { allowed: ["count", "list"], required: ["list"] },
   fee: { allowed: ["fees"], required: ["fees"] },
   time: { allowed: ["times"], required: ["times"] },
-  where: { allowed: ["agencies", "address", "levels"] },
+  where: { allowed: ["agencies", "address", "levels", "levelsOnly", "channels"] },
   how: { allowed: ["channels", "details"], required: ["channels"] },
   steps: { allowed: ["count", "list"], required: ["list"] },
   conditions: { allowed: ["conditions"], required: ["conditions"] },

@@ -113,6 +113,30 @@ describe("composeProcedureAnswer", () => {
     }
   });
 
+  it("where: without a named office, tells the level and the ways to submit", () => {
+    const p = procedure({
+      code: "1.001193",
+      name: "Thủ tục đăng ký khai sinh",
+      agencies: [],
+      address: "",
+      levels: ["Cấp xã"],
+      methods: [
+        method("online", days(1), { text: "Miễn phí", free: true }),
+        method("in_person", days(1), { text: "Miễn phí", free: true }),
+      ],
+    });
+    const answer = composeProcedureAnswer(p, "where", ctx);
+    expect(answer).toContain("Thực hiện tại: Cấp xã");
+    expect(answer).toMatch(/Hình thức nộp hồ sơ: Trực tuyến, Trực tiếp/);
+    expect(answer).not.toContain("Cơ quan thực hiện:");
+    const named = composeProcedureAnswer({ ...p, agencies: ["UBND cấp xã"] }, "where", ctx);
+    expect(named).toContain("Cơ quan thực hiện: UBND cấp xã");
+    expect(named).not.toContain("Thực hiện tại:");
+    expect(composeProcedureAnswer({ ...p, methods: [] }, "where", ctx)).toContain(
+      "không có thông tin",
+    );
+  });
+
   it("overview: time, fee, where, channels and the documents count", () => {
     const answer = composeProcedureAnswer(birth, "overview", ctx);
     expect(answer).toContain("Trực tuyến: 1 ngày làm việc; Trực tiếp: 3 ngày làm việc");
