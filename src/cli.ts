@@ -7,7 +7,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { AskResult } from "./assistant/index.ts";
+import {
+  CALENDAR_USAGE,
+  CalendarUsageError,
+  loadCalendar,
+  runCalendarCommand,
+} from "./calendar/index.ts";
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
+import { loadConfig } from "./config.ts";
+import { FEEDBACK_USAGE, FeedbackUsageError, runFeedbackCommand } from "./feedback/index.ts";
 import { evaluate, formatReport, readEvalFile, type Prediction } from "./eval/evaluate.ts";
 import { foldAccents } from "./text/index.ts";
 import { buildAssistant } from "./wiring.ts";
@@ -20,6 +28,8 @@ Usage: npm run -s cli -- <command> [options]
   ask "câu hỏi" [--json]            answer one question (--json: the structured result)
   batch                             JSON lines {"id","question"} on stdin → one JSON line each
   eval FILE.jsonl [--misses N]      hit@1, hit@5, MRR@10 and intents, accented and stripped
+${CALENDAR_USAGE}
+${FEEDBACK_USAGE}
   help                              this text
 `;
 
@@ -127,6 +137,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       return 0;
     }
+    case "calendar":
+    case "feedback":
+      try {
+        if (command === "calendar") return runCalendarCommand(rest, () => loadCalendar(), io.out);
+        const databaseFile = () => loadConfig(io.env).databaseFile;
+        return await runFeedbackCommand(rest, { databaseFile, now: () => new Date(), out: io.out });
+      } catch (e) {
+        if (e instanceof CalendarUsageError || e instanceof FeedbackUsageError) {
+          throw new UsageError(e.message);
+        }
+        throw e;
+      }
     case undefined:
     case "help":
     case "--help":

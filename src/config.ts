@@ -27,6 +27,17 @@ export interface Config {
   catalogueFile: string | undefined;
   /** Settings of an OpenAI-compatible embeddings API for hybrid search; null when not set. */
   embeddings: EmbeddingsConfig | null;
+  /**
+   * Staff API tokens, as sha256 hashes with a staff name (STAFF_TOKEN_HASHES="name:hex,…").
+   * Absent when none is configured: then no staff endpoint accepts anyone.
+   */
+  staffTokens?: StaffTokenConfig[];
+}
+
+export interface StaffTokenConfig {
+  name: string;
+  /** sha256 of the token, 64 lowercase hex digits. */
+  sha256: string;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +55,39 @@ const EMBEDDING_KEYS = ["EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS
 
 /** Unset and empty are the same thing ("KEY=" in a .env file). */
 const optionalText = z.string().trim().min(1).optional();
+
+const STAFF_TOKEN_ENTRY = /^[\p{L}\p{N}_.@-]{1,64}:[0-9a-f]{64}$/u;
+
+/** "name:sha256hex" entries, comma-separated; never echoes a value in its errors. */
+const staffTokenHashes = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const entries = text
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const out: StaffTokenConfig[] = [];
+    entries.forEach((entry, i) => {
+      const lower = entry.replace(
+        /:([0-9A-Fa-f]{64})$/,
+        (_m, hex: string) => `:${hex.toLowerCase()}`,
+      );
+      if (!STAFF_TOKEN_ENTRY.test(lower)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `entry ${i + 1} must be name:sha256hex (64 hex digits); see docs/feedback.md`,
+        });
+        return;
+      }
+      const at = lower.lastIndexOf(":");
+      out.push({ name: lower.slice(0, at), sha256: lower.slice(at + 1) });
+    });
+    if (new Set(out.map((t) => t.name)).size !== out.length) {
+      ctx.addIssue({ code: "custom", message: "staff names must be unique" });
+    }
+    return out;
+  });
 
 const envSchema = z
   .object({
@@ -65,6 +109,7 @@ const envSchema = z
       .optional(),
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: optionalText,
+    STAFF_TOKEN_HASHES: staffTokenHashes.optional(),
   })
   .superRefine((env, ctx) => {
     const set = EMBEDDING_KEYS.filter((key) => env[key] !== undefined);
@@ -195,5 +240,8 @@ export function loadConfig(
             model: e.EMBEDDINGS_MODEL,
           }
         : null,
+    ...(e.STAFF_TOKEN_HASHES && e.STAFF_TOKEN_HASHES.length > 0
+      ? { staffTokens: e.STAFF_TOKEN_HASHES }
+      : {}),
   };
 }

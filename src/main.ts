@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createApp } from "./web/app.ts";
+import { createFeedbackWiring } from "./web/feedback-wiring.ts";
 import { buildAssistant } from "./wiring.ts";
 
 export async function main(): Promise<void> {
@@ -35,7 +36,8 @@ export async function main(): Promise<void> {
     "catalogue loaded",
   );
 
-  const app = createApp({ config, logger, assistant });
+  const feedback = createFeedbackWiring({ config, logger, catalogue });
+  const app = createApp({ config, logger, assistant, routes: feedback.routes });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -46,6 +48,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    feedback.stop();
     app.stop().then(
       () => clearTimeout(force),
       (err: unknown) => {

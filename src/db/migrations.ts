@@ -16,4 +16,98 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX questions_asked_at ON questions (asked_at);
   `,
+  // 2 — PAKN (phản ánh, kiến nghị) queue: cases, their append-only history, citizen notifications
+  // (outbox), answer ratings. Times are ISO 8601 UTC; dates (YYYY-MM-DD) are Vietnamese dates.
+  `
+  CREATE TABLE feedback_sequences (
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE feedback_cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ref TEXT NOT NULL UNIQUE,             -- PAKN-2026-000123
+    token_hash TEXT NOT NULL,             -- sha256 (hex) of the citizen's token
+    kind TEXT NOT NULL CHECK (kind IN ('complaint', 'proposal')),
+    channel TEXT NOT NULL,                -- "web", "telegram", "zalo", "hotline"…
+    user_id TEXT NOT NULL,                -- pseudonymous id within the channel
+    text TEXT NOT NULL,
+    text_masked TEXT NOT NULL,            -- after maskPersonalData: what logs and lists may show
+    contact TEXT,                         -- optional contact the citizen gave; never logged
+    procedure_code TEXT,
+    agency TEXT,
+    routed_by TEXT CHECK (routed_by IN ('procedure', 'citizen', 'staff')),
+    status TEXT NOT NULL CHECK (status IN
+      ('received', 'accepted', 'in_progress', 'answered', 'closed', 'rejected')),
+    reject_reason TEXT,
+    received_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,                 -- end of the handling period
+    next_progress_at TEXT,                -- next 7-day progress update, once overdue
+    handled_at TEXT,                      -- first reached answered or rejected
+    result_date TEXT,                     -- date of the result (YYYY-MM-DD)
+    result_record_due_at TEXT,            -- result must be recorded by then
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+  ) STRICT;
+  CREATE INDEX feedback_cases_status_due ON feedback_cases (status, due_at, id);
+  CREATE INDEX feedback_cases_agency_due ON feedback_cases (agency, due_at, id);
+  CREATE INDEX feedback_cases_due ON feedback_cases (due_at, id);
+  CREATE INDEX feedback_cases_received ON feedback_cases (received_at);
+  CREATE INDEX feedback_cases_handled ON feedback_cases (handled_at) WHERE handled_at IS NOT NULL;
+  CREATE INDEX feedback_cases_progress ON feedback_cases (next_progress_at)
+    WHERE next_progress_at IS NOT NULL;
+
+  CREATE TABLE feedback_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id INTEGER NOT NULL REFERENCES feedback_cases (id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,                  -- "citizen", "system", "staff:<name>"
+    action TEXT NOT NULL CHECK (action IN ('filed', 'status', 'assign', 'progress')),
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    note TEXT
+  ) STRICT;
+  CREATE INDEX feedback_history_case ON feedback_history (case_id, id);
+  CREATE TRIGGER feedback_history_no_update BEFORE UPDATE ON feedback_history
+  BEGIN SELECT RAISE(ABORT, 'feedback_history is append-only'); END;
+  CREATE TRIGGER feedback_history_no_delete BEFORE DELETE ON feedback_history
+  BEGIN SELECT RAISE(ABORT, 'feedback_history is append-only'); END;
+
+  CREATE TABLE feedback_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES feedback_cases (id),
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,                   -- "status" | "progress"
+    payload TEXT NOT NULL,                -- JSON
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    locked_until TEXT,                    -- lease of the dispatcher sending it
+    last_error TEXT,
+    sent_at TEXT,
+    failed_at TEXT                        -- gave up after the last attempt
+  ) STRICT;
+  CREATE INDEX feedback_outbox_pending ON feedback_outbox (channel, next_attempt_at)
+    WHERE sent_at IS NULL AND failed_at IS NULL;
+  CREATE INDEX feedback_outbox_case_pending ON feedback_outbox (case_id, id)
+    WHERE sent_at IS NULL AND failed_at IS NULL;
+
+  CREATE TABLE answer_ratings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rated_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    answer_id TEXT NOT NULL,              -- the answer rated, as the channel identifies it
+    question_masked TEXT,
+    procedure_code TEXT,
+    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    comment TEXT,
+    comment_masked TEXT,
+    reviewed_at TEXT,
+    UNIQUE (channel, user_id, answer_id)
+  ) STRICT;
+  CREATE INDEX answer_ratings_review ON answer_ratings (rating, reviewed_at, rated_at);
+  `,
 ];

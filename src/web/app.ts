@@ -8,7 +8,7 @@ import type { Config } from "../config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { createQuestionLog, type QuestionLog } from "../db/questions.ts";
 import type { Logger } from "../logger.ts";
-import { createServer, type AskFunction } from "./server.ts";
+import { createServer, type AskFunction, type ExtraRoute } from "./server.ts";
 
 export interface AppDeps {
   config: Pick<Config, "port" | "host" | "databaseFile">;
@@ -17,6 +17,8 @@ export interface AppDeps {
   now?: () => Date;
   /** An already open database; by default `config.databaseFile` is opened and migrated. */
   db?: Database;
+  /** More HTTP routes (feedback…), built over the app's database. */
+  routes?: (db: Database) => readonly ExtraRoute[];
 }
 
 export interface App {
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps): App {
     recordQuestion: (record) => questions.record(record),
     logger,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.routes ? { extraRoutes: deps.routes(db) } : {}),
   });
   let stopping: Promise<void> | null = null;
 

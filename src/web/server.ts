@@ -21,7 +21,18 @@ export interface ServerDeps {
   now?: () => Date;
   /** Defaults to the files in ./static. */
   assets?: PageAssets;
+  /**
+   * Handlers for paths outside the table below (e.g. src/web/feedback-routes.ts), tried in order;
+   * each returns false when the request is not its own. HttpErrors they throw become JSON errors.
+   */
+  extraRoutes?: readonly ExtraRoute[];
 }
+
+export type ExtraRoute = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+) => Promise<boolean> | boolean;
 
 export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_QUESTION_CHARS = 2000;
@@ -165,8 +176,12 @@ export function createServer(deps: ServerDeps): http.Server {
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
-      const methods = routes[pathOf(req)];
-      if (!methods) throw new HttpError(404, "not_found", MESSAGES.not_found);
+      const path = pathOf(req);
+      const methods = routes[path];
+      if (!methods) {
+        for (const extra of deps.extraRoutes ?? []) if (await extra(req, res, path)) return;
+        throw new HttpError(404, "not_found", MESSAGES.not_found);
+      }
       const method = req.method === "HEAD" && methods.GET ? "GET" : (req.method ?? "");
       const handler = methods[method];
       if (!handler) {
@@ -209,22 +224,28 @@ function isJsonContentType(header: string | undefined): boolean {
   return !charset || /^charset="?utf-8"?$/.test(charset);
 }
 
-/** Reads at most MAX_BODY_BYTES; past that, stops buffering and answers 413. */
-async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+/** Reads at most `maxBytes` (default MAX_BODY_BYTES); past that, stops buffering and answers 413. */
+export async function readJsonBody(
+  req: http.IncomingMessage,
+  maxBytes: number = MAX_BODY_BYTES,
+): Promise<unknown> {
   if (!isJsonContentType(req.headers["content-type"])) {
     throw new HttpError(415, "unsupported_media_type", MESSAGES.unsupported_media_type);
   }
-  const tooLarge = () =>
-    new HttpError(413, "payload_too_large", MESSAGES.payload_too_large, { Connection: "close" });
+  const message =
+    maxBytes === MAX_BODY_BYTES
+      ? MESSAGES.payload_too_large
+      : `Yêu cầu quá lớn (tối đa ${maxBytes / 1024} KB). / Request body too large (max ${maxBytes / 1024} KB).`;
+  const tooLarge = () => new HttpError(413, "payload_too_large", message, { Connection: "close" });
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
 
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         cleanup();
         req.pause();
         reject(tooLarge());
@@ -279,8 +300,13 @@ function send(
   res.end(body);
 }
 
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON.stringify(value), API_HEADERS);
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  send(res, status, JSON.stringify(value), { ...API_HEADERS, ...headers });
 }
 
 function sendError(res: http.ServerResponse, err: HttpError): void {

@@ -1,0 +1,30 @@
+export {
+  createCalendar,
+  CalendarRangeError,
+  type Calendar,
+  type CalendarDeps,
+} from "./calendar.ts";
+export { createHolidaySource, type HolidaySourceOptions } from "./source.ts";
+export { statutoryHolidays } from "./statutory.ts";
+export {
+  loadHolidayOverrides,
+  parseHolidayOverrides,
+  holidayFileSchema,
+  HolidayFileError,
+  DEFAULT_HOLIDAYS_FILE,
+} from "./overrides.ts";
+export { loadCalendar } from "./default.ts";
+export { runCalendarCommand, CalendarUsageError, CALENDAR_USAGE } from "./command.ts";
+export {
+  addDays,
+  endOfLocalDay,
+  startOfLocalDay,
+  localDate,
+  isIsoDate,
+  toIsoDate,
+  weekday,
+  InvalidDateError,
+  TIME_ZONE,
+  type IsoDate,
+} from "./local-date.ts";
+export type { DayRule, HolidaySource } from "./types.ts";

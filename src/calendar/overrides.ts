@@ -1,0 +1,108 @@
+/**
+ * The editable overrides file (data/holidays.json): days off and worked days the government
+ * announces each year, each with its legal reference. Validated with zod; a bad file is a
+ * HolidayFileError naming the entry and the field.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { addDays, dayNumber, isIsoDate, type IsoDate } from "./local-date.ts";
+import type { DayRule } from "./types.ts";
+
+export const DEFAULT_HOLIDAYS_FILE = fileURLToPath(
+  new URL("../../data/holidays.json", import.meta.url),
+);
+
+/** Longest range one entry may span (Tết with its weekends is 9 days). */
+const MAX_RANGE_DAYS = 31;
+
+export class HolidayFileError extends Error {
+  override readonly name = "HolidayFileError";
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const isoDate = z.string().refine(isIsoDate, { error: "must be a date YYYY-MM-DD" });
+const text = z.string().trim().min(1, { error: "must not be empty" }).max(500);
+
+const entrySchema = z
+  .object({
+    date: isoDate,
+    /** Last day of a range, inclusive. */
+    to: isoDate.optional(),
+    kind: z.enum(["day_off", "working_day"]),
+    name: text,
+    reference: text,
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.to === undefined || !isIsoDate(e.date) || !isIsoDate(e.to)) return;
+    const span = dayNumber(e.to) - dayNumber(e.date);
+    if (span < 0) ctx.addIssue({ code: "custom", path: ["to"], message: "is before date" });
+    if (span >= MAX_RANGE_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `range longer than ${MAX_RANGE_DAYS} days`,
+      });
+    }
+  });
+
+export const holidayFileSchema = z
+  .object({ $comment: z.string().optional(), days: z.array(entrySchema) })
+  .strict();
+
+export type HolidayFile = z.infer<typeof holidayFileSchema>;
+
+/** Expands ranges and checks that no date is both a day off and a working day. */
+export function parseHolidayOverrides(value: unknown, file = "(inline)"): DayRule[] {
+  const parsed = holidayFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+    throw new HolidayFileError(
+      `Invalid holidays file ${file}:\n  ${issues.join("\n  ")}`,
+      file,
+      issues,
+    );
+  }
+  const byDate = new Map<IsoDate, DayRule>();
+  const conflicts: string[] = [];
+  for (const e of parsed.data.days) {
+    const last = e.to ?? e.date;
+    for (let d = e.date; d <= last; d = addDays(d, 1)) {
+      const prior = byDate.get(d);
+      if (prior && prior.kind !== e.kind) conflicts.push(`${d}: both day_off and working_day`);
+      byDate.set(d, {
+        date: d,
+        kind: e.kind,
+        name: e.name,
+        reference: e.reference,
+        source: "override",
+      });
+    }
+  }
+  if (conflicts.length > 0) {
+    throw new HolidayFileError(
+      `Invalid holidays file ${file}:\n  ${conflicts.join("\n  ")}`,
+      file,
+      conflicts,
+    );
+  }
+  return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export function loadHolidayOverrides(file: string = DEFAULT_HOLIDAYS_FILE): DayRule[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8")) as unknown;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new HolidayFileError(`Cannot read holidays file ${file}: ${reason}`, file);
+  }
+  return parseHolidayOverrides(value, file);
+}

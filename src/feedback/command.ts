@@ -1,0 +1,90 @@
+/**
+ * `feedback report --quarter 2026Q1 --format csv|xlsx [--out FILE]` and `feedback staff-token NAME`.
+ * csv goes to stdout unless --out is given; xlsx needs a file (default pakn-<quarter>.xlsx).
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/database.ts";
+import { quarterlyReport } from "./report.ts";
+import { reportToCsv, reportToXlsx } from "./report-export.ts";
+import { newStaffToken } from "./staff-auth.ts";
+
+export const FEEDBACK_USAGE = `  feedback report --quarter 2026Q1 [--format csv|xlsx] [--out FILE] [--db FILE]
+                                    PAKN received, handled on time / late, pending, by agency
+  feedback staff-token NAME         a new staff API token and its STAFF_TOKEN_HASHES entry`;
+
+export class FeedbackUsageError extends Error {
+  override readonly name = "FeedbackUsageError";
+}
+
+export interface FeedbackCommandDeps {
+  /** Default database (from the configuration); --db overrides it. */
+  databaseFile: () => string;
+  now: () => Date;
+  out: (line: string) => void;
+  writeFile?: (file: string, data: string | Buffer) => void;
+}
+
+const STAFF_NAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
+
+export async function runFeedbackCommand(
+  args: readonly string[],
+  deps: FeedbackCommandDeps,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  const write = deps.writeFile ?? ((file, data) => writeFileSync(file, data));
+  if (sub === "staff-token") {
+    const name = rest[0];
+    if (!name || !STAFF_NAME.test(name)) {
+      throw new FeedbackUsageError("feedback staff-token needs a name (letters, digits, _.@-)");
+    }
+    const t = newStaffToken(name);
+    deps.out(`token (give it to ${name}; it is shown once): ${t.token}`);
+    deps.out(`add to STAFF_TOKEN_HASHES (comma-separated): ${t.entry}`);
+    return 0;
+  }
+  if (sub !== "report") {
+    throw new FeedbackUsageError(
+      `feedback: unknown subcommand ${sub ?? "(none)"}\n${FEEDBACK_USAGE}`,
+    );
+  }
+  const { values } = parseArgs({
+    args: [...rest],
+    options: {
+      quarter: { type: "string" },
+      format: { type: "string", default: "csv" },
+      out: { type: "string" },
+      db: { type: "string" },
+    },
+  });
+  if (!values.quarter) throw new FeedbackUsageError("feedback report needs --quarter, e.g. 2026Q1");
+  const format = values.format;
+  if (format !== "csv" && format !== "xlsx") {
+    throw new FeedbackUsageError("--format must be csv or xlsx");
+  }
+  const db = openDatabase(values.db ?? deps.databaseFile());
+  try {
+    const report = quarterlyReport(db, values.quarter, deps.now());
+    if (format === "csv") {
+      const csv = reportToCsv(report);
+      if (values.out) {
+        write(values.out, csv);
+        deps.out(`wrote ${values.out}`);
+      } else {
+        deps.out(
+          csv
+            .replace(/^\uFEFF/, "")
+            .replace(/\r\n$/, "")
+            .replace(/\r\n/g, "\n"),
+        );
+      }
+    } else {
+      const file = values.out ?? `pakn-${report.quarter}.xlsx`;
+      write(file, await reportToXlsx(report));
+      deps.out(`wrote ${file}`);
+    }
+  } finally {
+    db.close();
+  }
+  return 0;
+}

@@ -1,0 +1,89 @@
+/**
+ * Errors of the PAKN queue, named by cause. Each carries a stable `code` the HTTP layer maps to a
+ * status; messages are for logs and staff (citizens get short Vietnamese text from the web layer).
+ */
+import type { Status } from "./status.ts";
+
+export abstract class FeedbackError extends Error {
+  abstract readonly code: string;
+}
+
+/** Input that cannot be accepted: which field, and why. */
+export class FeedbackInputError extends FeedbackError {
+  override readonly name = "FeedbackInputError";
+  constructor(
+    readonly code: string,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class UnknownProcedureError extends FeedbackError {
+  override readonly name = "UnknownProcedureError";
+  readonly code = "unknown_procedure";
+  constructor(readonly procedureCode: string) {
+    super(`No procedure with code ${procedureCode} in the catalogue`);
+  }
+}
+
+/** No such case — or a token that does not match it: the two are not told apart. */
+export class CaseNotFoundError extends FeedbackError {
+  override readonly name = "CaseNotFoundError";
+  readonly code = "case_not_found";
+  constructor(readonly ref: string) {
+    super(`No feedback case ${ref}`);
+  }
+}
+
+export class InvalidTransitionError extends FeedbackError {
+  override readonly name = "InvalidTransitionError";
+  readonly code = "invalid_transition";
+  constructor(
+    readonly ref: string,
+    readonly from: Status,
+    readonly to: string,
+    readonly allowed: readonly Status[],
+  ) {
+    super(
+      `${ref}: cannot go from ${from} to ${to}` +
+        (allowed.length ? ` (allowed: ${allowed.join(", ")})` : ` (${from} is final)`),
+    );
+  }
+}
+
+/** Someone else changed the case since the version the caller read. */
+export class VersionConflictError extends FeedbackError {
+  override readonly name = "VersionConflictError";
+  readonly code = "version_conflict";
+  constructor(
+    readonly ref: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`${ref} is at version ${actual}, not ${expected}: reload it and try again`);
+  }
+}
+
+export class RulesFileError extends Error {
+  override readonly name = "RulesFileError";
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The case is answered, closed or rejected: it cannot be reassigned or get progress notes. */
+export class CaseNotOpenError extends FeedbackError {
+  override readonly name = "CaseNotOpenError";
+  readonly code = "case_not_open";
+  constructor(
+    readonly ref: string,
+    readonly status: Status,
+  ) {
+    super(`${ref} is ${status}: no longer open`);
+  }
+}

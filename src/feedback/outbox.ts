@@ -1,0 +1,91 @@
+/**
+ * Citizen notifications: one outbox row per event (status change, progress update), written in the
+ * same transaction as the change, so a committed change always has its notification and a rolled
+ * back one never does. The idempotency key is UNIQUE: recording the same event twice adds nothing.
+ */
+import type { Database } from "../db/database.ts";
+import type { Status } from "./status.ts";
+
+export type NotificationKind = "status" | "progress";
+
+export interface NotificationPayload {
+  ref: string;
+  event: NotificationKind;
+  status: Status;
+  previousStatus: Status | null;
+  /** Staff note or answer, or the rejection reason. */
+  note: string | null;
+  at: string;
+  dueAt: string;
+}
+
+export interface OutboxMessage {
+  id: number;
+  idempotencyKey: string;
+  channel: string;
+  userId: string;
+  kind: NotificationKind;
+  payload: NotificationPayload;
+  /** Attempts made before this one. */
+  attempts: number;
+}
+
+export interface OutboxRow {
+  id: number;
+  idempotency_key: string;
+  case_id: number;
+  channel: string;
+  user_id: string;
+  kind: NotificationKind;
+  payload: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  failed_at: string | null;
+}
+
+export interface NewNotification {
+  idempotencyKey: string;
+  caseId: number;
+  channel: string;
+  userId: string;
+  payload: NotificationPayload;
+  now: Date;
+}
+
+export type Enqueue = (n: NewNotification) => boolean;
+
+/** Returns a function that records a notification; call it inside the change's transaction. */
+export function createEnqueue(db: Database): Enqueue {
+  const insert = db.prepare(
+    `INSERT INTO feedback_outbox (idempotency_key, case_id, channel, user_id, kind, payload,
+       created_at, next_attempt_at)
+     VALUES (@key, @caseId, @channel, @userId, @kind, @payload, @now, @now)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+  );
+  return (n) =>
+    insert.run({
+      key: n.idempotencyKey,
+      caseId: n.caseId,
+      channel: n.channel,
+      userId: n.userId,
+      kind: n.payload.event,
+      payload: JSON.stringify(n.payload),
+      now: n.now.toISOString(),
+    }).changes === 1;
+}
+
+export function toMessage(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    channel: row.channel,
+    userId: row.user_id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as NotificationPayload,
+    attempts: row.attempts,
+  };
+}

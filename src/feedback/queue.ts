@@ -1,0 +1,92 @@
+/**
+ * The PAKN queue: one object over the SQLite tables, with its clock, calendar and rules injected.
+ * The assistant calls fileCase / rateAnswer directly; the HTTP routes and the CLI call the rest.
+ */
+import type { Calendar } from "../calendar/index.ts";
+import type { Database } from "../db/database.ts";
+import { CaseNotFoundError } from "./errors.ts";
+import { createFileCase, type FiledCase } from "./file-case.ts";
+import type { FileCaseInput } from "./input.ts";
+import { createCaseLister, type CaseList, type ListFilter } from "./list.ts";
+import { createEnqueue } from "./outbox.ts";
+import type { ProcedureDirectory } from "./procedures.ts";
+import { createProgressSweep } from "./progress.ts";
+import { createRatings, type Ratings } from "./ratings.ts";
+import { isRef, tokenMatches } from "./reference.ts";
+import { createDeadlineCalculator, type DeadlineCalculator, type PaknRules } from "./rules.ts";
+import { prepareStatements } from "./store.ts";
+import {
+  createTransitions,
+  type Assignment,
+  type ProgressNote,
+  type StatusChange,
+} from "./transitions.ts";
+import { citizenView, staffView, type CitizenCaseView, type StaffCaseView } from "./views.ts";
+
+export interface FeedbackQueueDeps {
+  db: Database;
+  now: () => Date;
+  calendar: Calendar;
+  rules: PaknRules;
+  procedures: ProcedureDirectory;
+}
+
+export interface FeedbackQueue {
+  fileCase(input: FileCaseInput): FiledCase;
+  /** CaseNotFoundError for an unknown ref and for a wrong token alike. */
+  citizenView(ref: string, token: string): CitizenCaseView;
+  staffView(ref: string): StaffCaseView;
+  list(filter: ListFilter): CaseList;
+  changeStatus(ref: string, change: StatusChange): StaffCaseView;
+  assign(ref: string, assignment: Assignment): StaffCaseView;
+  addProgress(ref: string, progress: ProgressNote): StaffCaseView;
+  /** Queues the 7-day progress notices that are due; returns how many. */
+  runProgressSweep(): number;
+  rateAnswer: Ratings["rateAnswer"];
+  ratings: Ratings;
+  deadlines: DeadlineCalculator;
+}
+
+/** A hash no token has, compared against when the ref is unknown so both paths cost the same. */
+const NO_SUCH_HASH = "0".repeat(64);
+
+export function createFeedbackQueue(deps: FeedbackQueueDeps): FeedbackQueue {
+  const { db, now } = deps;
+  const statements = prepareStatements(db);
+  const deadlines = createDeadlineCalculator(deps.rules, deps.calendar);
+  const enqueue = createEnqueue(db);
+  const transitions = createTransitions({ db, statements, now, deadlines, enqueue });
+  const ratings = createRatings(db, now);
+  const fileCase = createFileCase({ db, statements, now, deadlines, procedures: deps.procedures });
+  const list = createCaseLister(db, now);
+  const sweep = createProgressSweep({ db, statements, now, deadlines, enqueue });
+
+  const load = (ref: string) => {
+    const row = isRef(ref) ? statements.byRef.get(ref) : undefined;
+    if (!row) throw new CaseNotFoundError(ref);
+    return row;
+  };
+  const full = (ref: string) => {
+    const row = load(ref);
+    return staffView(row, statements.history.all(row.id), now());
+  };
+
+  return {
+    fileCase,
+    citizenView(ref, token) {
+      const row = isRef(ref) ? statements.byRef.get(ref) : undefined;
+      const ok = typeof token === "string" && tokenMatches(token, row?.token_hash ?? NO_SUCH_HASH);
+      if (!row || !ok) throw new CaseNotFoundError(ref);
+      return citizenView(row, statements.history.all(row.id), now());
+    },
+    staffView: full,
+    list,
+    changeStatus: (ref, change) => (transitions.changeStatus(ref, change), full(ref)),
+    assign: (ref, assignment) => (transitions.assign(ref, assignment), full(ref)),
+    addProgress: (ref, progress) => (transitions.addProgress(ref, progress), full(ref)),
+    runProgressSweep: sweep,
+    rateAnswer: (input) => ratings.rateAnswer(input),
+    ratings,
+    deadlines,
+  };
+}

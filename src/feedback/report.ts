@@ -1,0 +1,103 @@
+/**
+ * Quarterly PAKN figures for the TTHC-control report, by agency: received in the quarter, handled
+ * in it on time or late (answered or rejected; rejections also counted apart), and what was still
+ * pending at its end (or now, for the current quarter), within the deadline or overdue.
+ */
+import { startOfLocalDay } from "../calendar/index.ts";
+import type { Database } from "../db/database.ts";
+import { FeedbackInputError } from "./errors.ts";
+
+export interface Quarter {
+  label: string;
+  year: number;
+  quarter: 1 | 2 | 3 | 4;
+  /** First instant of the quarter in Vietnam. */
+  from: Date;
+  /** First instant after it. */
+  to: Date;
+}
+
+export function parseQuarter(label: string): Quarter {
+  const m = /^(\d{4})-?Q([1-4])$/i.exec(label.trim());
+  if (!m)
+    throw new FeedbackInputError("invalid_quarter", "quarter", "quarter must look like 2026Q1");
+  const year = Number(m[1]);
+  const q = Number(m[2]) as 1 | 2 | 3 | 4;
+  const month = (n: number) => String(n).padStart(2, "0");
+  const from = startOfLocalDay(`${year}-${month(3 * q - 2)}-01`);
+  const to =
+    q === 4
+      ? startOfLocalDay(`${year + 1}-01-01`)
+      : startOfLocalDay(`${year}-${month(3 * q + 1)}-01`);
+  return { label: `${year}Q${q}`, year, quarter: q, from, to };
+}
+
+export interface ReportRow {
+  /** "" for cases not yet routed to an agency. */
+  agency: string;
+  received: number;
+  handledOnTime: number;
+  handledLate: number;
+  /** Among the handled: not accepted for handling. */
+  rejected: number;
+  pendingOnTime: number;
+  pendingOverdue: number;
+}
+
+export interface QuarterlyReport {
+  quarter: string;
+  from: string;
+  to: string;
+  /** The figures are as of this instant (the quarter's end, or now if earlier). */
+  asOf: string;
+  rows: ReportRow[];
+  total: ReportRow;
+}
+
+export function quarterlyReport(db: Database, quarterLabel: string, now: Date): QuarterlyReport {
+  const q = parseQuarter(quarterLabel);
+  const from = q.from.toISOString();
+  const end = new Date(Math.min(q.to.getTime(), Math.max(now.getTime(), q.from.getTime())));
+  const asOf = end.toISOString();
+  const rows = db
+    .prepare<{ from: string; end: string }, ReportRow>(
+      `SELECT COALESCE(agency, '') AS agency,
+         SUM(received_at >= @from AND received_at < @end) AS received,
+         SUM(handled_at >= @from AND handled_at < @end AND handled_at <= due_at) AS handledOnTime,
+         SUM(handled_at >= @from AND handled_at < @end AND handled_at > due_at) AS handledLate,
+         SUM(handled_at >= @from AND handled_at < @end AND status = 'rejected') AS rejected,
+         SUM((handled_at IS NULL OR handled_at >= @end) AND due_at >= @end) AS pendingOnTime,
+         SUM((handled_at IS NULL OR handled_at >= @end) AND due_at < @end) AS pendingOverdue
+       FROM feedback_cases
+       WHERE received_at < @end AND (handled_at IS NULL OR handled_at >= @from)
+       GROUP BY 1 ORDER BY received DESC, 1`,
+    )
+    .all({ from, end: asOf })
+    .map((r) => ({
+      agency: r.agency,
+      received: r.received ?? 0,
+      handledOnTime: r.handledOnTime ?? 0,
+      handledLate: r.handledLate ?? 0,
+      rejected: r.rejected ?? 0,
+      pendingOnTime: r.pendingOnTime ?? 0,
+      pendingOverdue: r.pendingOverdue ?? 0,
+    }));
+  const total: ReportRow = {
+    agency: "Tổng cộng",
+    received: 0,
+    handledOnTime: 0,
+    handledLate: 0,
+    rejected: 0,
+    pendingOnTime: 0,
+    pendingOverdue: 0,
+  };
+  for (const r of rows) {
+    total.received += r.received;
+    total.handledOnTime += r.handledOnTime;
+    total.handledLate += r.handledLate;
+    total.rejected += r.rejected;
+    total.pendingOnTime += r.pendingOnTime;
+    total.pendingOverdue += r.pendingOverdue;
+  }
+  return { quarter: q.label, from, to: q.to.toISOString(), asOf, rows, total };
+}
