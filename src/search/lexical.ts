@@ -6,6 +6,7 @@ import type { SynonymExpander } from "../text/synonyms.ts";
 import { bigrams, syllables, syllablesOfNormalized } from "../text/tokenize.ts";
 import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts";
 import { judgeConfidence } from "./confidence.ts";
+import { baseName, levelRank, variantWordsOf } from "./variants.ts";
 import { buildTextTools } from "./text-tools.ts";
 import type { Retriever, SearchHit, SearchResult } from "./types.ts";
 
@@ -72,6 +73,12 @@ const RERANK_POOL = 50;
 const K1_NAME = 0.3;
 /** Weight of the share of the name's own words that the question holds, in the rerank. */
 const NAME_COVERAGE = 0.5;
+/** Weight of a synonym's catalogue wording against the words typed. */
+const SYNONYM_WEIGHT = 0.5;
+/** Penalty per variant word (lại, đổi, gia hạn…) in a name that the question does not use. */
+const UNASKED_VARIANT = 0.05;
+/** Tie-break towards the level closest to the citizen (same name at several levels). */
+const LEVEL_PREFERENCE = 0.01;
 const CODE = /\b\d\.\d{6}\b/g;
 
 export interface LexicalOptions {
@@ -133,6 +140,9 @@ export function createLexicalRetriever(
     }
     return words;
   });
+  const variants = catalogue.map((p) => variantWordsOf(p.name));
+  const levels = catalogue.map(levelRank);
+  const bases = catalogue.map((p) => baseName(p.name));
   const byCode = new Map(catalogue.map((p, i) => [p.code, i]));
 
   function queryTerms(query: string): WeightedTerms {
@@ -147,14 +157,23 @@ export function createLexicalRetriever(
         addTerms(terms, syllables(options.restorer.restore(text)), 1, ACCENT_WEIGHT);
       }
     }
-    for (const means of options.synonyms?.expand(text) ?? []) {
-      addTerms(terms, syllablesOfNormalized(means), 0.5, 0.5);
+    // Words a synonym explained are judged by its catalogue wording, not as typed.
+    const explained = new Set<number>();
+    const confidenceWords: string[] = [];
+    for (const m of options.synonyms?.match(text) ?? []) {
+      const means = syllablesOfNormalized(m.means);
+      addTerms(terms, means, SYNONYM_WEIGHT, SYNONYM_WEIGHT);
+      for (let i = m.start; i < m.end; i++) explained.add(i);
+      confidenceWords.push(...means.map(foldAccents));
     }
     for (const phrase of options.acronyms?.expand(typed) ?? []) {
       addTerms(terms, syllablesOfNormalized(phrase), 0.7, 0.7);
     }
+    typed.forEach((t, i) => {
+      if (!explained.has(i)) confidenceWords.push(foldAccents(t));
+    });
     const foldedUnigrams = new Map<string, number>();
-    for (const t of typed.map(foldAccents)) {
+    for (const t of confidenceWords) {
       if (!STOP.has(t)) foldedUnigrams.set(t, nameIdf(t) ?? 8);
     }
     return { terms, foldedUnigrams };
@@ -181,9 +200,18 @@ export function createLexicalRetriever(
     const pool = topK(scores, RERANK_POOL);
     const queryWords = new Set<string>();
     for (const [t] of terms) if (!t.startsWith("~") && !t.includes("_")) queryWords.add(t);
+    const askedText = ` ${[...terms.keys()]
+      .filter((t) => !t.startsWith("~"))
+      .map((t) => t.replace("_", " "))
+      .join(" ")} `;
     const top = scores[pool[0] ?? 0] || 1;
     for (const d of pool) {
-      scores[d] = scores[d]! / top + NAME_COVERAGE * coverage(nameWords[d]!, queryWords);
+      const unasked = variants[d]!.filter((w) => !askedText.includes(` ${w} `)).length;
+      scores[d] =
+        scores[d]! / top +
+        NAME_COVERAGE * coverage(nameWords[d]!, queryWords) -
+        UNASKED_VARIANT * unasked +
+        LEVEL_PREFERENCE * (3 - levels[d]!);
     }
     pool.sort((a, b) => scores[b]! - scores[a]!);
     // A procedure code typed in the question ("1.001193") names the procedure outright.
@@ -202,7 +230,8 @@ export function createLexicalRetriever(
       const p = catalogue[byCode.get(code)!]!;
       return new Set(syllablesOfNormalized(`${p.name} ${p.field}`).map(foldAccents));
     };
-    return { hits, confidence: judgeConfidence(hits, foldedUnigrams, matched) };
+    const baseOf = (code: string) => bases[byCode.get(code)!]!;
+    return { hits, confidence: judgeConfidence(hits, foldedUnigrams, matched, baseOf) };
   }
 
   return { search, queryTerms };

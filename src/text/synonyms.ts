@@ -35,9 +35,19 @@ export function loadSynonyms(file: string | URL = DEFAULT_SYNONYMS_FILE): Synony
   return result.data.entries;
 }
 
+export interface SynonymMatch {
+  /** The catalogue wording. */
+  means: string;
+  /** Which syllables of the text (folded, in order) the citizen phrase covered: [start, end). */
+  start: number;
+  end: number;
+}
+
 export interface SynonymExpander {
   /** The catalogue wording for every citizen phrase found in the text (accents optional). */
   expand(text: string): string[];
+  /** The same, with the syllables each phrase covered. */
+  match(text: string): SynonymMatch[];
 }
 
 /** Matches whole-syllable phrases on accent-folded text, so "so do" finds "sổ đỏ". */
@@ -54,17 +64,19 @@ export function createSynonymExpander(entries: readonly SynonymEntry[]): Synonym
       set.add(entry.means);
     }
   }
-  return {
-    expand(text) {
-      const tokens = foldedSyllables(text);
-      const found = new Set<string>();
-      for (let i = 0; i < tokens.length; i++) {
-        for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
-          const means = phrases.get(tokens.slice(i, i + n).join(" "));
-          if (means) for (const m of means) found.add(m);
-        }
+  function match(text: string): SynonymMatch[] {
+    const tokens = foldedSyllables(text);
+    const found: SynonymMatch[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
+        const means = phrases.get(tokens.slice(i, i + n).join(" "));
+        if (means) for (const m of means) found.push({ means: m, start: i, end: i + n });
       }
-      return [...found];
-    },
+    }
+    return found;
+  }
+  return {
+    match,
+    expand: (text) => [...new Set(match(text).map((m) => m.means))],
   };
 }

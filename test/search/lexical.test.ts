@@ -5,6 +5,7 @@ import {
   judgeConfidence,
   MAX_QUERY_CHARS,
 } from "../../src/search/index.ts";
+import { baseName, levelRank, variantWordsOf } from "../../src/search/variants.ts";
 import { procedure } from "../assistant/fixtures.ts";
 
 const catalogue = [
@@ -113,8 +114,8 @@ describe("judgeConfidence", () => {
     expect(
       judgeConfidence(
         [
-          { code: "a", score: 10 },
-          { code: "b", score: 4 },
+          { code: "a", score: 1.4 },
+          { code: "b", score: 1.1 },
         ],
         q,
         words,
@@ -125,16 +126,54 @@ describe("judgeConfidence", () => {
     expect(
       judgeConfidence(
         [
-          { code: "a", score: 10 },
-          { code: "b", score: 9.9 },
+          { code: "a", score: 1.4 },
+          { code: "b", score: 1.37 },
         ],
         q,
         words,
       ),
     ).toBe("ambiguous");
   });
+  it("does not count a copy of the best procedure at another level as a runner-up", () => {
+    const hits = [
+      { code: "a", score: 1.4 },
+      { code: "a-tinh", score: 1.39 },
+      { code: "b", score: 1.1 },
+    ];
+    const base = (code: string) => code.split("-")[0]!;
+    expect(judgeConfidence(hits, q, words, base)).toBe("sure");
+    expect(judgeConfidence(hits, q, words)).toBe("ambiguous");
+  });
   it("is not_found when the best hit shares too little with the question", () => {
     expect(judgeConfidence([{ code: "b", score: 10 }], q, words)).toBe("not_found");
     expect(judgeConfidence([], q, words)).toBe("not_found");
+  });
+});
+
+describe("procedure variants", () => {
+  it("one base name for the copies of a procedure at several levels", () => {
+    expect(baseName("Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)")).toBe(
+      baseName("Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp trung ương)"),
+    );
+    expect(baseName("Thủ tục đăng ký khai sinh")).toBe(baseName("Đăng ký khai sinh"));
+    expect(baseName("Cấp lại thẻ căn cước")).not.toBe(baseName("Cấp thẻ căn cước"));
+  });
+  it("ranks levels from the commune desk up", () => {
+    const p = (name: string, levels: string[]) => procedure({ code: "1.000001", name, levels });
+    expect(levelRank(p("Cấp đổi thẻ căn cước", ["Cấp xã"]))).toBe(0);
+    expect(levelRank(p("Cấp đổi thẻ căn cước (thực hiện tại cấp tỉnh)", ["Cấp tỉnh"]))).toBe(1);
+    expect(levelRank(p("X (thực hiện tại cấp trung ương)", ["Cấp bộ", "Cấp xã"]))).toBe(2);
+    expect(levelRank(p("X", []))).toBe(3);
+  });
+  it("finds the variant words of a name", () => {
+    expect(variantWordsOf("Cấp lại thẻ căn cước")).toEqual(["lai"]);
+    expect(variantWordsOf("Gia hạn tạm trú")).toEqual(["gia han"]);
+    expect(variantWordsOf("Đăng ký khai sinh")).toEqual([]);
+  });
+  it("prefers the plain act when the question names no variant", () => {
+    const codes = retriever.search("cấp thẻ căn cước", 5).hits.map((h) => h.code);
+    expect(codes).toContain("1.014064");
+    expect(top("cấp lại thẻ căn cước")).toBe("1.014064");
+    expect(top("cấp đổi thẻ căn cước")).toBe("1.014063");
   });
 });
