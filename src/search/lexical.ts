@@ -204,7 +204,8 @@ export function createLexicalRetriever(
       .filter((t) => !t.startsWith("~"))
       .map((t) => t.replace("_", " "))
       .join(" ")} `;
-    const top = scores[pool[0] ?? 0] || 1;
+    const rawTop = scores[pool[0] ?? 0] ?? 0;
+    const top = rawTop || 1;
     for (const d of pool) {
       const unasked = variants[d]!.filter((w) => !askedText.includes(` ${w} `)).length;
       scores[d] =
@@ -231,7 +232,7 @@ export function createLexicalRetriever(
       return new Set(syllablesOfNormalized(`${p.name} ${p.field}`).map(foldAccents));
     };
     const baseOf = (code: string) => bases[byCode.get(code)!]!;
-    return { hits, confidence: judgeConfidence(hits, foldedUnigrams, matched, baseOf) };
+    return { hits, confidence: judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf) };
   }
 
   return { search, queryTerms };

@@ -117,6 +117,7 @@ describe("judgeConfidence", () => {
           { code: "a", score: 1.4 },
           { code: "b", score: 1.1 },
         ],
+        100,
         q,
         words,
       ),
@@ -129,6 +130,7 @@ describe("judgeConfidence", () => {
           { code: "a", score: 1.4 },
           { code: "b", score: 1.37 },
         ],
+        100,
         q,
         words,
       ),
@@ -141,12 +143,16 @@ describe("judgeConfidence", () => {
       { code: "b", score: 1.1 },
     ];
     const base = (code: string) => code.split("-")[0]!;
-    expect(judgeConfidence(hits, q, words, base)).toBe("sure");
-    expect(judgeConfidence(hits, q, words)).toBe("ambiguous");
+    expect(judgeConfidence(hits, 100, q, words, base)).toBe("sure");
+    expect(judgeConfidence(hits, 100, q, words)).toBe("ambiguous");
   });
   it("is not_found when the best hit shares too little with the question", () => {
-    expect(judgeConfidence([{ code: "b", score: 10 }], q, words)).toBe("not_found");
-    expect(judgeConfidence([], q, words)).toBe("not_found");
+    expect(judgeConfidence([{ code: "b", score: 10 }], 100, q, words)).toBe("not_found");
+    expect(judgeConfidence([], 100, q, words)).toBe("not_found");
+  });
+  it("is not_found when even the best BM25 score is weak", () => {
+    expect(judgeConfidence([{ code: "a", score: 1.4 }], 12, q, words)).toBe("not_found");
+    expect(judgeConfidence([{ code: "a", score: 1.4 }], 45, q, words)).toBe("sure");
   });
 });
 
