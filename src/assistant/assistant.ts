@@ -124,7 +124,9 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     const refs = refsFrom(search);
     const confidence: Confidence = refs.length === 0 ? "not_found" : search.confidence;
 
-    if (confidence !== "sure" && intents.looksOutOfScope(text)) {
+    // An off-topic subject (weather, football, lottery…) with no procedure word wins over
+    // retrieval, which always finds some procedure sharing a word or two.
+    if (intents.looksOutOfScope(text)) {
       return result(
         question,
         "out_of_scope",

@@ -116,13 +116,19 @@ describe("createAssistant().ask", async () => {
     expect(r.answer).toContain("trợ lý hỏi đáp về thủ tục hành chính");
   });
 
-  it("an out-of-scope word does not override a sure hit", async () => {
+  it("an off-topic subject wins over a sure hit unless a procedure word is present", async () => {
     const retriever: Retriever = {
       search: () => ({ hits: [{ code: birth.code, score: 3 }], confidence: "sure" }),
     };
-    const r = await createAssistant({ catalogue, retriever }).ask("kể chuyện cười về khai sinh");
-    expect(r.intent).toBe("procedure");
-    expect(r.answer).toContain(birth.code);
+    const assistant = createAssistant({ catalogue, retriever });
+    const joke = await assistant.ask("kể chuyện cười về khai sinh");
+    expect(joke.intent).toBe("out_of_scope");
+    expect(joke.answer).not.toContain(birth.code);
+    const football = await assistant.ask("kết quả bóng đá tối qua");
+    expect(football.intent).toBe("out_of_scope");
+    const permit = await assistant.ask("thủ tục xin giấy phép tổ chức giải bóng đá");
+    expect(permit.intent).toBe("procedure");
+    expect(permit.answer).toContain(birth.code);
   });
 
   it("greeting, thanks, handoff and feedback skip retrieval and list no codes", async () => {
