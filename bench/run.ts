@@ -14,6 +14,7 @@
  * from a warm-up probe; a system too slow to answer every question within it is scored on an
  * evenly spread sample (the report says so, and gives our scores on the same questions).
  */
+import { runFeedbackBench } from "./feedback.ts";
 import { measureServerRss } from "./server-rss.ts";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -349,6 +350,8 @@ async function main(): Promise<number> {
         : "(this process: the server could not be measured)") +
       `; target < ${RSS_TARGET_MB} MB: ${rss.rss_mb < RSS_TARGET_MB ? "ok" : "OVER"}`,
   );
+  console.log("\nPAKN queue: filing over HTTP and staff lists with 100k cases");
+  const feedback = await runFeedbackBench({ log: (line) => console.log(`  ${line}`) });
   const totalS = (performance.now() - started) / 1000;
   console.log(`total ${f1(totalS)} s`);
 
@@ -380,6 +383,8 @@ async function main(): Promise<number> {
       gc: gcAvailable,
       reps: REPS,
       total_s: r3(totalS),
+      feedback_per_s: r3(feedback.filing.perSecond),
+      feedback_p95_ms: r3(feedback.filing.latencyMs.p95),
       systems: results.map((r) => systemJson(r, ours, items)),
     }),
   );
