@@ -2,7 +2,7 @@ import { Document } from "@langchain/core/documents";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import MiniSearch from "minisearch";
 import type { Procedure } from "../src/catalogue/index.ts";
-import { buildTextTools, createLexicalRetriever } from "../src/search/index.ts";
+import { buildTextTools, createLexicalRetriever, SEARCH_FIELDS } from "../src/search/index.ts";
 
 /** How many codes each system returns per question (enough for hit@5 and MRR@10). */
 export const TOP_K = 10;
@@ -20,34 +20,11 @@ export interface SystemSpec {
   build(catalogue: readonly Procedure[]): BuiltSystem;
 }
 
-export const FIELD_NAMES = [
-  "name",
-  "field",
-  "result",
-  "documents",
-  "agencies",
-  "conditions",
-  "steps",
-] as const;
-export type FieldName = (typeof FIELD_NAMES)[number];
+export const FIELD_NAMES = SEARCH_FIELDS.map((f) => f.name);
 
-/**
- * The text fields our retriever indexes, cut to the same lengths (mirrors FIELDS in
- * src/search/lexical.ts), so that every system sees the same text.
- */
-export function procedureFields(p: Procedure): Record<FieldName, string> {
-  return {
-    name: p.name,
-    field: p.field,
-    result: p.result.slice(0, 600),
-    documents: p.documents
-      .map((d) => d.name)
-      .join(" ")
-      .slice(0, 2000),
-    agencies: p.agencies.join(" "),
-    conditions: p.conditions.slice(0, 1500),
-    steps: p.steps.join(" ").slice(0, 1500),
-  };
+/** The text fields our retriever indexes, as it cuts them, so that every system sees the same text. */
+export function procedureFields(p: Procedure): Record<string, string> {
+  return Object.fromEntries(SEARCH_FIELDS.map((f) => [f.name, f.text(p)]));
 }
 
 /** All fields in one text, for the single-field peer. */

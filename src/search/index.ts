@@ -1,5 +1,11 @@
 export type { Retriever, SearchHit, SearchResult } from "./types.ts";
-export { createLexicalRetriever, MAX_QUERY_CHARS, type LexicalOptions } from "./lexical.ts";
+export {
+  createLexicalRetriever,
+  MAX_QUERY_CHARS,
+  SEARCH_FIELDS,
+  type LexicalOptions,
+  type FieldSpec,
+} from "./lexical.ts";
 export { buildTextTools, type TextToolFiles } from "./text-tools.ts";
 export { judgeConfidence } from "./confidence.ts";
 export type { AsyncRetriever } from "./types.ts";

@@ -24,7 +24,7 @@ const STOP = new Set(
     .map(foldAccents),
 );
 
-interface FieldSpec {
+export interface FieldSpec {
   name: string;
   weight: number;
   b: number;
@@ -33,7 +33,8 @@ interface FieldSpec {
   text: (p: Procedure) => string;
 }
 
-const FIELDS: FieldSpec[] = [
+/** The fields searched, their weights and the text each takes from a record (also used by the bench). */
+export const SEARCH_FIELDS: readonly FieldSpec[] = [
   { name: "name", weight: 1, b: 0.5, accents: true, text: (p) => p.name },
   { name: "field", weight: 0.25, b: 0.3, accents: true, text: (p) => p.field },
   { name: "result", weight: 0.2, b: 0.75, accents: false, text: (p) => p.result.slice(0, 600) },
@@ -119,7 +120,7 @@ export function createLexicalRetriever(
   catalogue: readonly Procedure[],
   options: LexicalOptions = buildTextTools(catalogue),
 ): Retriever & { queryTerms(query: string): WeightedTerms } {
-  const fields: FieldIndex[] = FIELDS.map((spec) =>
+  const fields: FieldIndex[] = SEARCH_FIELDS.map((spec) =>
     buildFieldIndex(
       catalogue.map((p) => {
         const acc = syllablesOfNormalized(spec.text(p));
