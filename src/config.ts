@@ -32,6 +32,32 @@ export interface Config {
    * Absent when none is configured: then no staff endpoint accepts anyone.
    */
   staffTokens?: StaffTokenConfig[];
+  /** The Telegram bot (src/channels/telegram.ts); absent when TELEGRAM_BOT_TOKEN is not set. */
+  telegram?: TelegramConfig;
+  /** The Zalo Official Account (src/channels/zalo.ts); absent when the ZALO_* keys are not set. */
+  zalo?: ZaloConfig;
+}
+
+export interface TelegramConfig {
+  token: string;
+  /** Bot API root; undefined → https://api.telegram.org. */
+  apiRoot?: string;
+  /** Webhook mode when set; long polling otherwise. */
+  webhook?: { url: string; secret: string };
+}
+
+export interface ZaloConfig {
+  appId: string;
+  /** OA secret key: verifies the webhook signature. */
+  oaSecretKey: string;
+  /** The app's secret key: the `secret_key` header of the token refresh. */
+  appSecret: string;
+  /** Optional seed; without it the first send refreshes. */
+  accessToken?: string;
+  /** Seed of the single-use refresh token (the newest one is kept in SQLite). */
+  refreshToken: string;
+  apiBase: string;
+  oauthBase: string;
 }
 
 export interface StaffTokenConfig {
@@ -55,6 +81,54 @@ const EMBEDDING_KEYS = ["EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS
 
 /** Unset and empty are the same thing ("KEY=" in a .env file). */
 const optionalText = z.string().trim().min(1).optional();
+
+const TELEGRAM_KEYS = [
+  "TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_API_ROOT",
+  "TELEGRAM_WEBHOOK_URL",
+  "TELEGRAM_WEBHOOK_SECRET",
+] as const;
+const TELEGRAM_WEBHOOK_KEYS = ["TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"] as const;
+const ZALO_KEYS = [
+  "ZALO_APP_ID",
+  "ZALO_OA_SECRET_KEY",
+  "ZALO_APP_SECRET",
+  "ZALO_ACCESS_TOKEN",
+  "ZALO_REFRESH_TOKEN",
+  "ZALO_API_BASE",
+  "ZALO_OAUTH_BASE",
+] as const;
+const ZALO_REQUIRED_KEYS = [
+  "ZALO_APP_ID",
+  "ZALO_OA_SECRET_KEY",
+  "ZALO_APP_SECRET",
+  "ZALO_REFRESH_TOKEN",
+] as const;
+const DEFAULT_ZALO_API_BASE = "https://openapi.zalo.me";
+const DEFAULT_ZALO_OAUTH_BASE = "https://oauth.zaloapp.com";
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const secretText = (pattern: RegExp, error: string) =>
+  z.string().trim().regex(pattern, { error }).optional();
+
+/** Keys of `group` that are set, and an issue on each of `required` that is not. */
+function requireTogether(
+  env: Record<string, unknown>,
+  group: readonly string[],
+  required: readonly string[],
+  what: string,
+  ctx: z.RefinementCtx,
+): void {
+  const set = group.filter((key) => env[key] !== undefined);
+  if (set.length === 0) return;
+  for (const key of required.filter((k) => env[k] === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [key],
+      message: `required when ${set.join(", ")} ${set.length > 1 ? "are" : "is"} set (${what})`,
+    });
+  }
+}
 
 const STAFF_TOKEN_ENTRY = /^[\p{L}\p{N}_.@-]{1,64}:[0-9a-f]{64}$/u;
 
@@ -110,6 +184,25 @@ const envSchema = z
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: optionalText,
     STAFF_TOKEN_HASHES: staffTokenHashes.optional(),
+    TELEGRAM_BOT_TOKEN: secretText(
+      /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/,
+      "must be the bot token from @BotFather (digits:letters)",
+    ),
+    TELEGRAM_API_ROOT: httpUrl.optional(),
+    TELEGRAM_WEBHOOK_URL: z
+      .url({ protocol: /^https$/, error: "must be an https URL (Telegram requires https)" })
+      .optional(),
+    TELEGRAM_WEBHOOK_SECRET: secretText(
+      /^[A-Za-z0-9_-]{16,256}$/,
+      "must be 16–256 characters of A–Z, a–z, 0–9, _ and -",
+    ),
+    ZALO_APP_ID: secretText(/^\d{1,32}$/, "must be the numeric app id"),
+    ZALO_OA_SECRET_KEY: optionalText,
+    ZALO_APP_SECRET: optionalText,
+    ZALO_ACCESS_TOKEN: optionalText,
+    ZALO_REFRESH_TOKEN: optionalText,
+    ZALO_API_BASE: httpUrl.optional(),
+    ZALO_OAUTH_BASE: httpUrl.optional(),
   })
   .superRefine((env, ctx) => {
     const set = EMBEDDING_KEYS.filter((key) => env[key] !== undefined);
@@ -122,6 +215,15 @@ const envSchema = z
         });
       }
     }
+    requireTogether(env, TELEGRAM_KEYS, ["TELEGRAM_BOT_TOKEN"], "the Telegram bot", ctx);
+    requireTogether(
+      env,
+      TELEGRAM_WEBHOOK_KEYS,
+      TELEGRAM_WEBHOOK_KEYS,
+      "the webhook URL and its secret go together",
+      ctx,
+    );
+    requireTogether(env, ZALO_KEYS, ZALO_REQUIRED_KEYS, "the Zalo OA settings go together", ctx);
   });
 
 const SCHEMA_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -242,6 +344,30 @@ export function loadConfig(
         : null,
     ...(e.STAFF_TOKEN_HASHES && e.STAFF_TOKEN_HASHES.length > 0
       ? { staffTokens: e.STAFF_TOKEN_HASHES }
+      : {}),
+    ...(e.TELEGRAM_BOT_TOKEN
+      ? {
+          telegram: {
+            token: e.TELEGRAM_BOT_TOKEN,
+            ...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
+            ...(e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+              ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET } }
+              : {}),
+          },
+        }
+      : {}),
+    ...(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY && e.ZALO_APP_SECRET && e.ZALO_REFRESH_TOKEN
+      ? {
+          zalo: {
+            appId: e.ZALO_APP_ID,
+            oaSecretKey: e.ZALO_OA_SECRET_KEY,
+            appSecret: e.ZALO_APP_SECRET,
+            ...(e.ZALO_ACCESS_TOKEN ? { accessToken: e.ZALO_ACCESS_TOKEN } : {}),
+            refreshToken: e.ZALO_REFRESH_TOKEN,
+            apiBase: e.ZALO_API_BASE ?? DEFAULT_ZALO_API_BASE,
+            oauthBase: e.ZALO_OAUTH_BASE ?? DEFAULT_ZALO_OAUTH_BASE,
+          },
+        }
       : {}),
   };
 }

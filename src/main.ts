@@ -5,8 +5,11 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { openDatabase } from "./db/index.ts";
+import { createSenderRegistry } from "./dialogue/index.ts";
 import { createLogger } from "./logger.ts";
 import { createApp } from "./web/app.ts";
+import { createChatWiring } from "./web/chat-wiring.ts";
 import { createFeedbackWiring } from "./web/feedback-wiring.ts";
 import { buildAssistant } from "./wiring.ts";
 
@@ -36,8 +39,31 @@ export async function main(): Promise<void> {
     "catalogue loaded",
   );
 
-  const feedback = createFeedbackWiring({ config, logger, catalogue });
-  const app = createApp({ config, logger, assistant, routes: feedback.routes });
+  const db = openDatabase(config.databaseFile);
+  // Citizen notifications: channels register a sender (the web chat's inbox below; Telegram and
+  // Zalo when they start), the outbox dispatcher of the PAKN queue drains through them.
+  const senders = createSenderRegistry();
+  const feedback = createFeedbackWiring({
+    config,
+    logger,
+    catalogue,
+    dispatcher: (db) =>
+      senders.dispatcher({
+        db,
+        now: () => new Date(),
+        onError: (err, m) =>
+          logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
+      }),
+  });
+  // The dialogue core (src/dialogue) behind the web chat; channel adapters take chat.dialogue.
+  const chat = createChatWiring({ db, queue: feedback.queue(db), assistant, senders, logger });
+  const app = createApp({
+    config,
+    logger,
+    assistant,
+    db,
+    routes: (db) => [...chat.routes, ...feedback.routes(db)],
+  });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {

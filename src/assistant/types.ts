@@ -38,6 +38,10 @@ export interface AskResult {
   procedures: ProcedureRef[];
   /** Choices offered back when ambiguous (2–4 codes), empty otherwise. */
   choices: ProcedureRef[];
+  /** Who wrote `answer`: the LLM path (src/llm) or the offline templates. Absent offline-only. */
+  source?: "llm" | "offline";
+  /** The grounding checks of an LLM answer (src/llm/grounding.ts), when they ran. */
+  grounding?: { passed: boolean; reasons: string[] };
 }
 
 export type { Procedure };

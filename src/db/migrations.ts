@@ -110,4 +110,72 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX answer_ratings_review ON answer_ratings (rating, reviewed_at, rated_at);
   `,
+  // 3 — the dialogue core (src/dialogue): conversation state per channel user (JSON), the procedure
+  // answers shown (what 👍/👎 buttons point at) and the web chat's inbox of notifications.
+  `
+  CREATE TABLE dialogue_state (
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,              -- pseudonymous, channel-scoped
+    state TEXT NOT NULL,                -- JSON (src/dialogue/state.ts)
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (channel, user_id)
+  ) STRICT;
+
+  CREATE TABLE dialogue_answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    aspect TEXT NOT NULL,
+    question_masked TEXT,
+    answered_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX dialogue_answers_user ON dialogue_answers (channel, user_id, id);
+
+  CREATE TABLE dialogue_inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE,        -- the outbox key: a resent notification is stored once
+    message TEXT NOT NULL,              -- JSON OutgoingMessage
+    created_at TEXT NOT NULL,
+    delivered_at TEXT
+  ) STRICT;
+  CREATE INDEX dialogue_inbox_pending ON dialogue_inbox (channel, user_id, id)
+    WHERE delivered_at IS NULL;
+  `,
+  // 4 — channels (src/channels): Zalo webhook message ids already accepted (replay protection),
+  // the Zalo OA token pair (the refresh token is single use: the newest one lives here), and the
+  // messages a channel refused for good (outside Zalo's interaction window, bot blocked…) for staff.
+  `
+  CREATE TABLE zalo_processed_messages (
+    msg_id TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL           -- ISO 8601 UTC; rows past the replay window are pruned
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX zalo_processed_messages_received ON zalo_processed_messages (received_at);
+
+  CREATE TABLE zalo_tokens (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    access_token TEXT NOT NULL,         -- '' until the first refresh when none was configured
+    refresh_token TEXT NOT NULL,
+    access_expires_at TEXT,             -- NULL: unknown (taken from the settings)
+    seed_hash TEXT NOT NULL,            -- sha256 of the configured refresh token this row grew from
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE channel_undelivered (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,              -- pseudonymous, channel-scoped
+    reason TEXT NOT NULL,               -- "outside_window", "blocked", "rejected"
+    error_code TEXT,                    -- the platform's code (Zalo -230, Telegram 403…)
+    text TEXT NOT NULL,                 -- what could not be delivered
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT
+  ) STRICT;
+  CREATE INDEX channel_undelivered_open ON channel_undelivered (created_at)
+    WHERE resolved_at IS NULL;
+  `,
 ];

@@ -35,6 +35,11 @@ export interface FeedbackQueue {
   fileCase(input: FileCaseInput): FiledCase;
   /** CaseNotFoundError for an unknown ref and for a wrong token alike. */
   citizenView(ref: string, token: string): CitizenCaseView;
+  /**
+   * The citizen's view for the channel user who filed the case (chat channels: no token needed).
+   * CaseNotFoundError for an unknown ref and for someone else's case alike.
+   */
+  citizenViewForFiler(ref: string, channel: string, userId: string): CitizenCaseView;
   staffView(ref: string): StaffCaseView;
   list(filter: ListFilter): CaseList;
   changeStatus(ref: string, change: StatusChange): StaffCaseView;
@@ -77,6 +82,13 @@ export function createFeedbackQueue(deps: FeedbackQueueDeps): FeedbackQueue {
       const row = isRef(ref) ? statements.byRef.get(ref) : undefined;
       const ok = typeof token === "string" && tokenMatches(token, row?.token_hash ?? NO_SUCH_HASH);
       if (!row || !ok) throw new CaseNotFoundError(ref);
+      return citizenView(row, statements.history.all(row.id), now());
+    },
+    citizenViewForFiler(ref, channel, userId) {
+      const row = isRef(ref) ? statements.byRef.get(ref) : undefined;
+      if (!row || row.channel !== channel || row.user_id !== userId) {
+        throw new CaseNotFoundError(ref);
+      }
       return citizenView(row, statements.history.all(row.id), now());
     },
     staffView: full,

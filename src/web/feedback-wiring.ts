@@ -11,6 +11,8 @@ import {
   createStaffAuth,
   loadRules,
   startFeedbackJobs,
+  type FeedbackQueue,
+  type OutboxDispatcher,
 } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import { createFeedbackRoutes } from "./feedback-routes.ts";
@@ -21,9 +23,13 @@ export interface FeedbackWiringDeps {
   logger: Logger;
   catalogue: Iterable<{ code: string; agencies: readonly string[] }>;
   now?: () => Date;
+  /** Drains the notification outbox (src/dialogue/notify.ts); without it, messages wait. */
+  dispatcher?: (db: Database) => OutboxDispatcher;
 }
 
 export function createFeedbackWiring(deps: FeedbackWiringDeps): {
+  /** The queue over `db` (one per database: routes and the dialogue share it). */
+  queue: (db: Database) => FeedbackQueue;
   routes: (db: Database) => readonly ExtraRoute[];
   stop(): void;
 } {
@@ -36,11 +42,22 @@ export function createFeedbackWiring(deps: FeedbackWiringDeps): {
   if (!staff.enabled)
     logger.warn("STAFF_TOKEN_HASHES is not set: staff feedback endpoints refuse everyone");
   let jobs: { stop(): void } | null = null;
+  const queues = new WeakMap<Database, FeedbackQueue>();
+  const queueFor = (db: Database) => {
+    let queue = queues.get(db);
+    if (!queue) {
+      queue = createFeedbackQueue({ db, now, calendar, rules, procedures });
+      queues.set(db, queue);
+    }
+    return queue;
+  };
   return {
+    queue: queueFor,
     routes(db) {
-      const queue = createFeedbackQueue({ db, now, calendar, rules, procedures });
+      const queue = queueFor(db);
       jobs = startFeedbackJobs({
         queue,
+        ...(deps.dispatcher ? { dispatcher: deps.dispatcher(db) } : {}),
         onError: (err, job) => logger.error({ err, job }, "feedback job failed"),
       });
       return [createFeedbackRoutes({ queue, staff, logger })];

@@ -1,8 +1,13 @@
-// The web chat in a real headless Chromium, against the real server with a fake assistant.
+// The web chat in a real headless Chromium, against the real server (POST /api/chat, the inbox)
+// with a fake dialogue core.
 import { existsSync } from "node:fs";
 import type http from "node:http";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { IncomingMessage, OutgoingMessage } from "../../src/channels/types.ts";
+import { openDatabase } from "../../src/db/index.ts";
+import { createInbox, type Inbox } from "../../src/dialogue/index.ts";
+import { createChatRoutes, webUserId } from "../../src/web/chat-routes.ts";
 import { createServer } from "../../src/web/server.ts";
 import { close, fakeAsk, listen, memoryLogger, PASSPORT_CHOICES, XSS } from "./helpers.ts";
 
@@ -14,6 +19,41 @@ let base: string;
 let page: Page;
 let failAsk = false;
 const problems: string[] = [];
+const received: IncomingMessage[] = [];
+let inbox: Inbox;
+
+/** A stand-in for the dialogue core: fakeAsk's answers, choices and 👍/👎 as buttons. */
+function fakeHandle(msg: IncomingMessage): OutgoingMessage[] {
+  received.push(msg);
+  if (failAsk) throw new Error("down");
+  const first = PASSPORT_CHOICES[0]!;
+  if (msg.action === `pick:${first.code}`) {
+    return [
+      {
+        text: `Thủ tục: ${first.name}\nXem chi tiết: ${first.url}.\nKhông phải link: javascript:alert(1)`,
+        buttons: [
+          [
+            { label: "👍 Hữu ích", action: "rate:up:1" },
+            { label: "👎 Chưa đúng", action: "rate:down:1" },
+          ],
+        ],
+      },
+    ];
+  }
+  if (msg.action !== undefined) return [{ text: `Nút: ${msg.action}` }];
+  const result = fakeAsk(msg.text ?? "");
+  if (result.choices.length > 0) {
+    return [
+      {
+        text: result.answer,
+        buttons: result.choices.map((c, i) => [
+          { label: `${i + 1}. ${c.name} – ${c.level}`, action: `pick:${c.code}` },
+        ]),
+      },
+    ];
+  }
+  return [{ text: result.answer }];
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -22,12 +62,14 @@ beforeAll(async () => {
       `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" to run the page tests.`,
     );
   }
+  const logger = memoryLogger().logger;
+  inbox = createInbox(openDatabase(":memory:"), () => new Date());
   server = createServer({
-    ask: (question) => {
-      if (failAsk) throw new Error("down");
-      return fakeAsk(question);
-    },
-    logger: memoryLogger().logger,
+    ask: fakeAsk,
+    logger,
+    extraRoutes: [
+      createChatRoutes({ dialogue: { handle: async (m) => fakeHandle(m) }, inbox, logger }),
+    ],
   });
   base = await listen(server);
   browser = await chromium.launch({
@@ -52,6 +94,7 @@ afterAll(async () => {
 beforeEach(async () => {
   failAsk = false;
   problems.length = 0;
+  received.length = 0;
   page = await browser.newPage();
   page.on("dialog", (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
@@ -104,7 +147,7 @@ describe("web chat", () => {
     await botBubbles().filter({ hasText: "Bạn hỏi: Làm căn cước cần gì?" }).waitFor();
   });
 
-  it("shows choices as buttons; a click asks the same question for that procedure", async () => {
+  it("shows buttons; a click sends its action and shows its label", async () => {
     await askViaForm("Phí cấp hộ chiếu bao nhiêu?");
     const choice = page.getByRole("button", { name: new RegExp(PASSPORT_CHOICES[0]!.name) });
     await choice.waitFor();
@@ -112,10 +155,17 @@ describe("web chat", () => {
     await choice.click();
     await page
       .locator("#messages .msg.user .bubble")
-      .filter({ hasText: `Phí cấp hộ chiếu bao nhiêu? (mã ${PASSPORT_CHOICES[0]!.code})` })
+      .filter({ hasText: `1. ${PASSPORT_CHOICES[0]!.name} – ${PASSPORT_CHOICES[0]!.level}` })
       .waitFor();
     const answer = botBubbles().filter({ hasText: `Thủ tục: ${PASSPORT_CHOICES[0]!.name}` });
     await answer.waitFor();
+    expect(received.at(-1)).toMatchObject({
+      channel: "web",
+      action: `pick:${PASSPORT_CHOICES[0]!.code}`,
+    });
+    expect(received.at(-1)!.text).toBeUndefined();
+    // The choices of that message are spent: a second click sends nothing.
+    expect(await choice.isDisabled()).toBe(true);
     // The URL is a safe link (without the sentence's final dot); javascript: is left as text.
     const link = answer.locator("a");
     expect(await link.count()).toBe(1);
@@ -124,6 +174,44 @@ describe("web chat", () => {
     expect(await answer.textContent()).toContain("Không phải link: javascript:alert(1)");
     // Line breaks are kept.
     expect(await answer.innerText()).toContain(`${PASSPORT_CHOICES[0]!.name}\nXem chi tiết`);
+    // 👍/👎 in one row under the answer.
+    const down = answer.getByRole("button", { name: "👎 Chưa đúng" });
+    await down.click();
+    await botBubbles().filter({ hasText: "Nút: rate:down:1" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps one session across reloads; the server never sees it as the user id", async () => {
+    await askViaForm("một");
+    await botBubbles().filter({ hasText: "Bạn hỏi: một" }).waitFor();
+    await page.reload();
+    await askViaForm("hai");
+    await botBubbles().filter({ hasText: "Bạn hỏi: hai" }).waitFor();
+    const session = await page.evaluate<string | null>(`localStorage.getItem("motcua.session")`);
+    expect(session).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
+    expect(received.map((m) => m.userId)).toEqual([webUserId(session!), webUserId(session!)]);
+  });
+
+  it("shows waiting notifications when the page opens", async () => {
+    const session = await page.evaluate<string | null>(`localStorage.getItem("motcua.session")`);
+    await inbox.sender("web")(
+      webUserId(session!),
+      {
+        text: "Phản ánh, kiến nghị PAKN-2026-000001: Đã thụ lý.",
+        buttons: [[{ label: "Xem tình trạng", action: "status:PAKN-2026-000001" }]],
+      },
+      { idempotencyKey: "PAKN-2026-000001:v2" },
+    );
+    await page.reload();
+    const note = botBubbles().filter({ hasText: "PAKN-2026-000001: Đã thụ lý." });
+    await note.waitFor();
+    await note.getByRole("button", { name: "Xem tình trạng" }).click();
+    await botBubbles().filter({ hasText: "Nút: status:PAKN-2026-000001" }).waitFor();
+    // Handed out once.
+    const fetched = page.waitForResponse((r) => r.url().includes("/api/chat/inbox"));
+    await page.reload();
+    expect(await (await fetched).json()).toEqual({ messages: [] });
+    expect(await botBubbles().filter({ hasText: "Đã thụ lý" }).count()).toBe(0);
   });
 
   it("shows markup in an answer as text", async () => {
@@ -151,7 +239,7 @@ describe("web chat", () => {
     expect(await page.getByRole("button", { name: "Gửi" }).isEnabled()).toBe(true);
 
     failAsk = false;
-    await page.route("**/api/ask", (route) =>
+    await page.route("**/api/chat", (route) =>
       route.fulfill({
         status: 400,
         contentType: "application/json",

@@ -85,7 +85,7 @@ describe("pages", () => {
   it("serves the script and style", async () => {
     const js = await fetch(`${base}/chat.js`);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
-    expect(await js.text()).toContain("/api/ask");
+    expect(await js.text()).toContain("/api/chat");
     const css = await fetch(`${base}/chat.css`);
     expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
   });

@@ -1,4 +1,4 @@
-/* global document, fetch, URL */
+/* global document, fetch, URL, crypto, localStorage, setInterval */
 // motcua web chat. Answer text is rendered with text nodes only (never innerHTML): URLs become
 // <a> elements built with the DOM API, and only http(s) URLs are linked.
 
@@ -12,6 +12,9 @@ const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/g;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}»”’]+$/;
 const GENERIC_ERROR =
   "Xin lỗi, hệ thống đang bận. Bạn vui lòng thử lại sau hoặc gọi Tổng đài 1022.";
+
+const SESSION_KEY = "motcua.session";
+const INBOX_EVERY_MS = 60_000;
 
 let busy = false;
 
@@ -60,37 +63,68 @@ function addMessage(kind, text) {
 }
 
 /**
- * Choices come back when several procedures match. Clicking one asks the same question again
- * with the chosen procedure's code added ("phí làm hộ chiếu? (mã 1.001456)"): the assistant
- * answers a code in the question directly, and the original wording keeps what was asked
- * (fee, documents…). Without a code, the procedure's name is asked.
+ * Buttons come with the dialogue's messages, in rows: choices of procedure, 👍/👎, "Gửi / Sửa /
+ * Hủy"… A click sends the button's action (never text) and shows its label as the user's turn;
+ * the buttons of that message are then disabled, so a double click sends once.
  */
-function addChoices(bubble, choices, question) {
+function addButtons(bubble, rows) {
   const group = document.createElement("div");
   group.className = "choices";
   group.setAttribute("role", "group");
-  group.setAttribute("aria-label", "Chọn thủ tục");
-  for (const choice of choices) {
-    if (!choice || typeof choice.name !== "string") continue;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "choice";
-    button.textContent = choice.name;
-    if (typeof choice.code === "string" && choice.code) {
-      const code = document.createElement("span");
-      code.className = "code";
-      code.textContent = `Mã ${choice.code}${choice.level ? ` · ${choice.level}` : ""}`;
-      button.append(code);
+  group.setAttribute("aria-label", "Lựa chọn");
+  for (const row of rows) {
+    if (!Array.isArray(row)) continue;
+    const line = document.createElement("div");
+    line.className = "choice-row";
+    for (const b of row) {
+      if (!b || typeof b.label !== "string" || typeof b.action !== "string") continue;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "choice";
+      button.textContent = b.label;
+      button.addEventListener("click", () => {
+        if (busy) return;
+        for (const other of group.querySelectorAll("button")) other.disabled = true;
+        void send({ action: b.action }, b.label);
+      });
+      line.append(button);
     }
-    const followUp =
-      typeof choice.code === "string" && choice.code
-        ? `${question} (mã ${choice.code})`
-        : choice.name;
-    button.addEventListener("click", () => ask(followUp));
-    group.append(button);
+    if (line.childElementCount > 0) group.append(line);
   }
-  bubble.append(group);
+  if (group.childElementCount > 0) bubble.append(group);
 }
+
+function showMessages(messages) {
+  if (!Array.isArray(messages)) return;
+  for (const m of messages) {
+    if (!m || typeof m.text !== "string" || !m.text) continue;
+    const { bubble } = addMessage("bot", m.text);
+    if (Array.isArray(m.buttons) && m.buttons.length > 0) addButtons(bubble, m.buttons);
+  }
+}
+
+/** A random id kept in localStorage: the server only stores a hash of it. */
+function sessionId() {
+  const fresh = () =>
+    typeof crypto.randomUUID === "function"
+      ? crypto.randomUUID()
+      : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+          b.toString(16).padStart(2, "0"),
+        ).join("");
+  try {
+    let id = localStorage.getItem(SESSION_KEY);
+    if (!id || !/^[A-Za-z0-9_-]{16,128}$/.test(id)) {
+      id = fresh();
+      localStorage.setItem(SESSION_KEY, id);
+    }
+    return id;
+  } catch {
+    // Storage blocked: a session for this page only.
+    return fresh();
+  }
+}
+
+const session = sessionId();
 
 async function errorMessage(response) {
   try {
@@ -113,17 +147,17 @@ function setBusy(value) {
   list.setAttribute("aria-busy", String(value));
 }
 
-async function ask(question) {
-  const text = question.trim();
-  if (!text || busy) return;
-  addMessage("user", text);
+/** Sends a typed text ({ text }) or a button press ({ action }); `shown` is the user's bubble. */
+async function send(payload, shown) {
+  if (busy) return;
+  addMessage("user", shown);
   const pending = addMessage("pending", "Đang tìm câu trả lời…");
   setBusy(true);
   try {
-    const response = await fetch("/api/ask", {
+    const response = await fetch("/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ question: text }),
+      body: JSON.stringify({ session, ...payload }),
     });
     pending.item.remove();
     if (!response.ok) {
@@ -131,17 +165,41 @@ async function ask(question) {
       return;
     }
     const result = await response.json();
-    const answer = typeof result.answer === "string" && result.answer ? result.answer : "…";
-    const { bubble } = addMessage("bot", answer);
-    if (Array.isArray(result.choices) && result.choices.length > 0) {
-      addChoices(bubble, result.choices, text);
-    }
+    showMessages(result && result.messages);
   } catch {
     pending.item.remove();
     addMessage("error", "Không kết nối được máy chủ. Bạn kiểm tra mạng rồi thử lại nhé.");
   } finally {
     setBusy(false);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") void checkInbox();
+    });
+    setInterval(() => {
+      if (document.visibilityState === "visible") void checkInbox();
+    }, INBOX_EVERY_MS);
+    void checkInbox();
     input.focus();
+  }
+}
+
+function ask(question) {
+  const text = question.trim();
+  if (!text || busy) return;
+  void send({ text }, text);
+}
+
+/** Notifications (PAKN status changes) waiting for this session. */
+async function checkInbox() {
+  if (busy) return;
+  try {
+    const response = await fetch(`/api/chat/inbox?session=${encodeURIComponent(session)}`, {
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) return;
+    const result = await response.json();
+    showMessages(result && result.messages);
+  } catch {
+    // offline: try again later
   }
 }
 
@@ -150,11 +208,18 @@ form.addEventListener("submit", (event) => {
   const question = input.value;
   if (!question.trim() || busy) return;
   input.value = "";
-  void ask(question);
+  ask(question);
 });
 
 for (const chip of chips) {
   chip.addEventListener("click", () => ask(chip.textContent || ""));
 }
 
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") void checkInbox();
+});
+setInterval(() => {
+  if (document.visibilityState === "visible") void checkInbox();
+}, INBOX_EVERY_MS);
+void checkInbox();
 input.focus();

@@ -1,0 +1,46 @@
+/**
+ * The dialogue core as main.ts serves it: over the app's database and the PAKN queue, with the
+ * web chat's routes and inbox. Channel adapters (Telegram, Zalo) take `dialogue` and register
+ * their senders on `senders`; the web's sender (the inbox) is registered here.
+ */
+import type { Assistant } from "../assistant/index.ts";
+import type { Database } from "../db/database.ts";
+import { createQuestionLog } from "../db/questions.ts";
+import {
+  createDialogueCore,
+  createInbox,
+  type DialogueCoreHandle,
+  type SenderRegistry,
+} from "../dialogue/index.ts";
+import type { FeedbackQueue } from "../feedback/index.ts";
+import type { Logger } from "../logger.ts";
+import { createChatRoutes } from "./chat-routes.ts";
+import type { ExtraRoute } from "./server.ts";
+
+export interface ChatWiringDeps {
+  db: Database;
+  queue: FeedbackQueue;
+  assistant: Pick<Assistant, "ask" | "answerFor">;
+  senders: SenderRegistry;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createChatWiring(deps: ChatWiringDeps): {
+  dialogue: DialogueCoreHandle;
+  routes: readonly ExtraRoute[];
+} {
+  const now = deps.now ?? (() => new Date());
+  const questions = createQuestionLog(deps.db);
+  const dialogue = createDialogueCore({
+    assistant: deps.assistant,
+    queue: deps.queue,
+    db: deps.db,
+    now,
+    logger: deps.logger,
+    recordQuestion: (record) => questions.record(record),
+  });
+  const inbox = createInbox(deps.db, now);
+  deps.senders.registerSender("web", inbox.sender("web"));
+  return { dialogue, routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger })] };
+}

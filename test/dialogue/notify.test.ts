@@ -1,0 +1,108 @@
+// Citizen notifications: the PAKN outbox drained through senders registered per channel; the web
+// chat's sender stores messages in an inbox that the page fetches.
+import { afterEach, describe, expect, it } from "vitest";
+import type { OutgoingMessage } from "../../src/channels/types.ts";
+import { PermanentDeliveryError } from "../../src/feedback/index.ts";
+import { createInbox, createSenderRegistry } from "../../src/dialogue/index.ts";
+import { action, makeHarness, type Harness } from "./helpers.ts";
+
+let h: Harness;
+afterEach(() => h?.close());
+
+async function fileFrom(channel: "web" | "telegram", userId: string): Promise<string> {
+  await h.core.handle({
+    channel,
+    userId,
+    text: "/phananh Bộ phận một cửa đóng cửa sớm hơn giờ niêm yết.",
+  });
+  await h.core.handle({ channel, userId, action: "fb:skip" });
+  const summary = await h.core.handle({ channel, userId, action: "fb:skip" });
+  const filed = await h.core.handle({ channel, userId, action: action(summary, "fb:send:") });
+  return /PAKN-\d{4}-\d{6}/.exec(filed[0]!.text)![0];
+}
+
+describe("notifications", () => {
+  it("a status change reaches the citizen on the channel they used, once", async () => {
+    h = makeHarness();
+    const registry = createSenderRegistry();
+    const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now });
+    const ref = await fileFrom("telegram", "t1");
+    h.queue.changeStatus(ref, { to: "accepted", actor: "staff:lan", note: "Đã giao Phòng Nội vụ" });
+
+    // No sender yet: the message waits.
+    expect(await dispatcher.drainOnce()).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(dispatcher.pending()).toBe(1);
+
+    const sent: { userId: string; message: OutgoingMessage; key?: string }[] = [];
+    registry.registerSender("telegram", async (userId, message, meta) => {
+      sent.push({ userId, message, key: meta?.idempotencyKey });
+    });
+    expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });
+    expect(await dispatcher.drainOnce()).toMatchObject({ sent: 0 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.userId).toBe("t1");
+    expect(sent[0]!.key).toBe(`${ref}:v2`);
+    expect(sent[0]!.message.text).toContain(`Phản ánh, kiến nghị ${ref}: Đã thụ lý.`);
+    expect(sent[0]!.message.text).toContain("Đã giao Phòng Nội vụ");
+    expect(sent[0]!.message.text).toContain(`/trangthai ${ref}`);
+    expect(sent[0]!.message.buttons).toEqual([
+      [{ label: "Xem tình trạng", action: `status:${ref}` }],
+    ]);
+    // The button works for that user.
+    const view = await h.core.handle({
+      channel: "telegram",
+      userId: "t1",
+      action: `status:${ref}`,
+    });
+    expect(view[0]!.text).toContain("Trạng thái: Đã thụ lý");
+  });
+
+  it("a failing sender is retried later; a permanent failure stops", async () => {
+    h = makeHarness();
+    const registry = createSenderRegistry();
+    const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now, onError: () => {} });
+    const ref = await fileFrom("telegram", "t1");
+    h.queue.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
+    let calls = 0;
+    registry.registerSender("telegram", async () => {
+      calls++;
+      if (calls === 1) throw new Error("502 from Telegram");
+    });
+    expect(await dispatcher.drainOnce()).toMatchObject({ retried: 1 });
+    expect(await dispatcher.drainOnce()).toMatchObject({ sent: 0 }); // backing off
+    h.clock.advanceDays(1);
+    expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });
+
+    h.queue.changeStatus(ref, { to: "in_progress", actor: "staff:lan" });
+    registry.registerSender("telegram", async () => {
+      throw new PermanentDeliveryError("bot blocked");
+    });
+    expect(await dispatcher.drainOnce()).toMatchObject({ failed: 1 });
+    expect(dispatcher.pending()).toBe(0);
+  });
+
+  it("web: notifications wait in the inbox and are handed out once", async () => {
+    h = makeHarness();
+    const inbox = createInbox(h.db, h.clock.now);
+    const registry = createSenderRegistry();
+    registry.registerSender("web", inbox.sender("web"));
+    const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now });
+    const ref = await fileFrom("web", "w-session-hash");
+    h.queue.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
+    h.queue.changeStatus(ref, { to: "answered", actor: "staff:lan", note: "Đã nhắc nhở bộ phận." });
+    // A case's messages go out in order, one per drain.
+    expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });
+    expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });
+
+    // The same outbox message stored twice (a resend after a crash) is one inbox message.
+    await inbox.sender("web")("w-session-hash", { text: "dup" }, { idempotencyKey: `${ref}:v2` });
+
+    expect(inbox.pending("web", "someone-else")).toBe(0);
+    const got = inbox.take("web", "w-session-hash");
+    expect(got.map((m) => m.text.split("\n")[0])).toEqual([
+      `Phản ánh, kiến nghị ${ref}: Đã thụ lý.`,
+      `Phản ánh, kiến nghị ${ref}: Đã có kết quả xử lý.`,
+    ]);
+    expect(inbox.take("web", "w-session-hash")).toEqual([]);
+  });
+});
