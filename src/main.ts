@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startChannels } from "./channels/start.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
 import { createSenderRegistry } from "./dialogue/index.ts";
@@ -57,12 +58,14 @@ export async function main(): Promise<void> {
   });
   // The dialogue core (src/dialogue) behind the web chat; channel adapters take chat.dialogue.
   const chat = createChatWiring({ db, queue: feedback.queue(db), assistant, senders, logger });
+  // Telegram and Zalo, each only when its settings are present (src/channels, docs/channels.md).
+  const channels = startChannels({ config, core: chat.dialogue, db, logger, senders });
   const app = createApp({
     config,
     logger,
     assistant,
     db,
-    routes: (db) => [...chat.routes, ...feedback.routes(db)],
+    routes: (db) => [...chat.routes, ...feedback.routes(db), ...channels.routes],
   });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -75,13 +78,16 @@ export async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     feedback.stop();
-    app.stop().then(
-      () => clearTimeout(force),
-      (err: unknown) => {
-        logger.error({ err }, "error while stopping");
-        process.exitCode = 1;
-      },
-    );
+    channels
+      .stop()
+      .then(() => app.stop())
+      .then(
+        () => clearTimeout(force),
+        (err: unknown) => {
+          logger.error({ err }, "error while stopping");
+          process.exitCode = 1;
+        },
+      );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
@@ -90,6 +96,7 @@ export async function main(): Promise<void> {
     await app.start();
   } catch (err) {
     logger.fatal({ err }, "could not start the web server");
+    await channels.stop();
     await app.stop();
     process.exitCode = 1;
   }

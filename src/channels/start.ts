@@ -1,0 +1,110 @@
+/**
+ * Starts the chat channels whose settings are present (config.telegram, config.zalo) over one
+ * dialogue core. With none configured nothing starts and the web chat is served alone.
+ *
+ *   const channels = startChannels({ config, core, db, logger });
+ *   createApp({ …, routes: (db) => [...other, ...channels.routes] });
+ *   …
+ *   await channels.stop();
+ *
+ * Returns at once: a channel that fails to start (Telegram unreachable, wrong token) is logged and
+ * the rest of the program goes on.
+ */
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import type { Logger } from "../logger.ts";
+import { createChannelRoutes } from "../web/channel-routes.ts";
+import type { ExtraRoute } from "../web/server.ts";
+import { createTelegramChannel, describeTelegramError, type TelegramChannel } from "./telegram.ts";
+import type { ChannelName, ChannelSender, DialogueCore } from "./types.ts";
+import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
+import { createZaloChannel, type ZaloChannel } from "./zalo.ts";
+
+export interface StartChannelsDeps {
+  config: Pick<Config, "telegram" | "zalo">;
+  core: DialogueCore;
+  db: Database;
+  logger: Logger;
+  now?: () => Date;
+  /** When given, each started channel's notification sender is registered there. */
+  senders?: { registerSender(channel: ChannelName, send: ChannelSender): void };
+}
+
+export interface Channels {
+  telegram: TelegramChannel | null;
+  zalo: ZaloChannel | null;
+  /** Webhook routes for the web server (none when no channel needs one). */
+  routes: readonly ExtraRoute[];
+  /** Notification senders of the started channels. */
+  senders: Partial<Record<ChannelName, ChannelSender>>;
+  /** Messages refused for good (outside Zalo's window, bot blocked), for staff. */
+  undelivered: UndeliveredLog;
+  /** Settles once every channel has started or failed to (failures are logged, not thrown). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startChannels(deps: StartChannelsDeps): Channels {
+  const { config, core, db, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const senders: Partial<Record<ChannelName, ChannelSender>> = {};
+  const starting: Promise<void>[] = [];
+
+  const telegram = config.telegram
+    ? createTelegramChannel({
+        token: config.telegram.token,
+        apiRoot: config.telegram.apiRoot,
+        webhook: config.telegram.webhook,
+        core,
+        db,
+        now,
+        logger: logger.child({ channel: "telegram" }),
+      })
+    : null;
+  if (telegram) {
+    senders.telegram = (userId, message) => telegram.sendTo(userId, message);
+    starting.push(
+      telegram.start().catch((err: unknown) => {
+        logger.error(
+          { channel: "telegram", ...describeTelegramError(err) },
+          "telegram channel could not start; the web chat goes on",
+        );
+      }),
+    );
+  }
+
+  const zalo = config.zalo
+    ? createZaloChannel({
+        ...config.zalo,
+        core,
+        db,
+        now,
+        logger: logger.child({ channel: "zalo" }),
+      })
+    : null;
+  if (zalo) {
+    senders.zalo = (userId, message) => zalo.sendTo(userId, message);
+    zalo.start();
+    logger.info("zalo channel receiving on POST /webhooks/zalo");
+  }
+
+  for (const [channel, send] of Object.entries(senders) as [ChannelName, ChannelSender][]) {
+    deps.senders?.registerSender(channel, send);
+  }
+  if (!telegram && !zalo) logger.info("no chat channel configured: web chat only");
+
+  const needsRoutes = zalo !== null || telegram?.mode === "webhook";
+  let stopping: Promise<void> | null = null;
+  return {
+    telegram,
+    zalo,
+    routes: needsRoutes ? [createChannelRoutes({ zalo, telegram, logger })] : [],
+    senders,
+    undelivered: createUndeliveredLog(db, now),
+    ready: Promise.all(starting).then(() => undefined),
+    stop() {
+      stopping ??= Promise.all([telegram?.stop(), zalo?.stop()]).then(() => undefined);
+      return stopping;
+    },
+  };
+}

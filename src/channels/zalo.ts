@@ -1,0 +1,331 @@
+/**
+ * The Zalo Official Account channel: webhook events in, customer-service messages out.
+ *
+ * Webhook (`handleWebhook`, mounted by src/web/channel-routes.ts on POST /webhooks/zalo):
+ *   - `X-ZEvent-Signature` must be sha256(app_id + raw body + timestamp + OA secret key) in hex,
+ *     with or without a "mac=" prefix, compared in constant time (401 otherwise);
+ *   - the event's `timestamp` must be within `maxEventAgeMs` of the injected clock (401 stale);
+ *   - a `message.msg_id` already accepted is a replay: answered 200, not processed again;
+ *   - `user_send_text` is processed after the 200 answer, one user's messages in order (per-user
+ *     queue), users in parallel; other event types are answered 200 and ignored.
+ * Nothing is stored for a rejected event.
+ *
+ * Sending: the v3 CS message API with the access token from the token store (refreshed before
+ * expiry, and once more when Zalo calls it invalid); network errors, 5xx and rate limits are
+ * retried a few times; a refusal for being outside the interaction window is recorded in
+ * `channel_undelivered` for staff and not retried.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Database } from "../db/database.ts";
+import { PermanentDeliveryError } from "../feedback/index.ts";
+import type { Logger } from "../logger.ts";
+import { createKeyedQueue } from "./keyed-queue.ts";
+import { maskUserId, runTurn } from "./turn.ts";
+import type { DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
+import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
+import {
+  actionFromZaloText,
+  createZaloHttp,
+  postCsMessage,
+  toZaloMessages,
+  ZALO_DEFAULT_API_BASE,
+  ZALO_DEFAULT_OAUTH_BASE,
+  ZALO_TOKEN_ERRORS,
+  ZALO_WINDOW_ERRORS,
+  ZaloApiError,
+  ZaloOutsideWindowError,
+  type ZaloCsMessage,
+} from "./zalo-api.ts";
+import { createZaloTokenStore, type ZaloTokenStore } from "./zalo-token-store.ts";
+
+export interface ZaloChannelOptions {
+  appId: string;
+  /** The OA secret key of the webhook signature. */
+  oaSecretKey: string;
+  /** The app's secret key (`secret_key` header of the token refresh). */
+  appSecret: string;
+  accessToken?: string | undefined;
+  refreshToken: string;
+  apiBase?: string | undefined;
+  oauthBase?: string | undefined;
+  core: DialogueCore;
+  db: Database;
+  logger: Logger;
+  now?: () => Date;
+  /** Pause between send retries (tests pass an instant one). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Events older than this are refused. Default 5 minutes. */
+  maxEventAgeMs?: number;
+  /** Events dated this far in the future are refused. Default 5 minutes. */
+  maxClockSkewMs?: number;
+  turnTimeoutMs?: number;
+  maxPendingPerUser?: number;
+  refreshMarginMs?: number;
+  /** Tries per message for retryable failures. Default 3. */
+  sendAttempts?: number;
+}
+
+export type ZaloWebhookOutcome =
+  | { status: 200; code: "accepted" | "duplicate" | "ignored" | "busy" }
+  | { status: 400; code: "invalid_json" | "invalid_event" }
+  | { status: 401; code: "bad_signature" | "stale_event" };
+
+export interface ZaloChannel {
+  /** Checks and accepts one webhook delivery; never throws. Processing happens afterwards. */
+  handleWebhook(rawBody: Buffer, signatureHeader: string | undefined): ZaloWebhookOutcome;
+  /** Sends a notification; throws PermanentDeliveryError when retrying cannot help. */
+  sendTo(userId: string, message: OutgoingMessage): Promise<void>;
+  tokens: ZaloTokenStore;
+  /** Messages refused for good, for staff. */
+  undelivered: UndeliveredLog;
+  /** Starts the periodic token check. */
+  start(): void;
+  /** Stops the timer and waits for the queued turns. */
+  stop(): Promise<void>;
+  /** Resolves when every accepted event has been processed. */
+  idle(): Promise<void>;
+}
+
+/** sha256(app_id + raw body + timestamp + OA secret key), lowercase hex. */
+export function zaloSignature(
+  appId: string,
+  rawBody: Buffer | string,
+  timestamp: string,
+  oaSecretKey: string,
+): string {
+  return createHash("sha256")
+    .update(appId)
+    .update(rawBody)
+    .update(timestamp)
+    .update(oaSecretKey)
+    .digest("hex");
+}
+
+/** Compares a header value ("mac=<hex>" or "<hex>") with the expected digest in constant time. */
+export function signatureMatches(header: string | undefined, expectedHex: string): boolean {
+  if (header === undefined) return false;
+  const supplied = header.trim().replace(/^mac=/i, "").trim().toLowerCase();
+  const a = Buffer.from(supplied, "utf8");
+  const b = Buffer.from(expectedHex, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Milliseconds since the epoch from Zalo's string timestamp (ms; 10 digits read as seconds). */
+function parseTimestamp(text: string): number {
+  if (!/^\d{1,16}$/.test(text)) return Number.NaN;
+  const n = Number(text);
+  return text.length <= 10 ? n * 1000 : n;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
+
+const PRUNE_EVERY_MS = 60_000;
+const TOKEN_CHECK_EVERY_MS = 10 * 60_000;
+
+export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
+  const { core, db, logger, appId, oaSecretKey } = options;
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const maxAge = options.maxEventAgeMs ?? 5 * 60_000;
+  const maxSkew = options.maxClockSkewMs ?? 5 * 60_000;
+  const attempts = Math.max(1, options.sendAttempts ?? 3);
+  const api = createZaloHttp(options.apiBase ?? ZALO_DEFAULT_API_BASE);
+  const tokens = createZaloTokenStore({
+    db,
+    oauth: createZaloHttp(options.oauthBase ?? ZALO_DEFAULT_OAUTH_BASE),
+    appId,
+    appSecret: options.appSecret,
+    accessToken: options.accessToken,
+    refreshToken: options.refreshToken,
+    now,
+    logger,
+    ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+  });
+  const undelivered = createUndeliveredLog(db, now);
+  const queue = createKeyedQueue({
+    maxPendingPerKey: options.maxPendingPerUser ?? 20,
+    onError: (err, key) => logTurnError(err, key),
+  });
+
+  const remember = db.prepare<[string, string]>(
+    `INSERT INTO zalo_processed_messages (msg_id, received_at) VALUES (?, ?)
+     ON CONFLICT (msg_id) DO NOTHING`,
+  );
+  const prune = db.prepare<[string]>(`DELETE FROM zalo_processed_messages WHERE received_at < ?`);
+  let lastPrune = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  function logTurnError(err: unknown, userId: string) {
+    const user = maskUserId("zalo", userId);
+    if (err instanceof ZaloOutsideWindowError) {
+      logger.warn({ user, code: err.code }, "zalo reply outside the interaction window");
+    } else if (err instanceof ZaloApiError || err instanceof PermanentDeliveryError) {
+      logger.error(
+        { user, code: (err as { code?: unknown }).code, msg: err.message },
+        "zalo reply failed",
+      );
+    } else {
+      logger.error({ err, user }, "zalo turn failed");
+    }
+  }
+
+  function reject(
+    status: 400 | 401,
+    code: "invalid_json" | "invalid_event" | "bad_signature" | "stale_event",
+    bytes: number,
+  ): ZaloWebhookOutcome {
+    logger.warn({ status, code, bytes }, "zalo webhook rejected");
+    return { status, code } as ZaloWebhookOutcome;
+  }
+
+  function handleWebhook(rawBody: Buffer, signatureHeader: string | undefined): ZaloWebhookOutcome {
+    const bytes = rawBody.length;
+    let event: unknown;
+    try {
+      event = JSON.parse(rawBody.toString("utf8").replace(/^\uFEFF/, ""));
+    } catch {
+      return reject(400, "invalid_json", bytes);
+    }
+    if (!isObject(event)) return reject(400, "invalid_json", bytes);
+    const timestamp =
+      typeof event.timestamp === "string" || typeof event.timestamp === "number"
+        ? String(event.timestamp)
+        : "";
+    const expected = zaloSignature(appId, rawBody, timestamp, oaSecretKey);
+    if (!signatureMatches(signatureHeader, expected)) return reject(401, "bad_signature", bytes);
+
+    const at = parseTimestamp(timestamp);
+    if (!Number.isFinite(at)) return reject(400, "invalid_event", bytes);
+    const nowMs = now().getTime();
+    if (nowMs - at > maxAge || at - nowMs > maxSkew) return reject(401, "stale_event", bytes);
+
+    const name = typeof event.event_name === "string" ? event.event_name : "";
+    if (name !== "user_send_text") {
+      logger.debug({ event: name.slice(0, 64) }, "zalo event ignored");
+      return { status: 200, code: "ignored" };
+    }
+    const sender = isObject(event.sender) ? event.sender.id : undefined;
+    const message = isObject(event.message) ? event.message : {};
+    const { text, msg_id: msgId } = message;
+    if (
+      typeof sender !== "string" ||
+      !/^\d{1,32}$/.test(sender) ||
+      typeof text !== "string" ||
+      typeof msgId !== "string" ||
+      msgId === "" ||
+      msgId.length > 128
+    ) {
+      return reject(400, "invalid_event", bytes);
+    }
+
+    const received = now();
+    if (received.getTime() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = received.getTime();
+      prune.run(new Date(received.getTime() - 2 * (maxAge + maxSkew)).toISOString());
+    }
+    if (remember.run(msgId, received.toISOString()).changes === 0) {
+      logger.info({ user: maskUserId("zalo", sender) }, "zalo replay ignored");
+      return { status: 200, code: "duplicate" };
+    }
+    const queued = queue.push(sender, () => turn(sender, text));
+    if (!queued) {
+      logger.warn({ user: maskUserId("zalo", sender) }, "zalo user has too many pending messages");
+      return { status: 200, code: "busy" };
+    }
+    return { status: 200, code: "accepted" };
+  }
+
+  async function turn(userId: string, text: string): Promise<void> {
+    const action = actionFromZaloText(text);
+    const msg: IncomingMessage =
+      action !== null ? { channel: "zalo", userId, action } : { channel: "zalo", userId, text };
+    const replies = await runTurn(core, msg, {
+      logger,
+      ...(options.turnTimeoutMs !== undefined ? { timeoutMs: options.turnTimeoutMs } : {}),
+    });
+    for (const reply of replies) await deliver(userId, reply);
+  }
+
+  async function sendOne(userId: string, message: ZaloCsMessage): Promise<void> {
+    let token = await tokens.accessToken();
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await postCsMessage(api, token, userId, message);
+        return;
+      } catch (err) {
+        if (!(err instanceof ZaloApiError)) throw err;
+        if (typeof err.code === "number" && ZALO_TOKEN_ERRORS.has(err.code) && !refreshed) {
+          refreshed = true;
+          token = await tokens.refresh(token);
+          attempt--;
+          continue;
+        }
+        if (err.retryable && attempt < attempts) {
+          await sleep(500 * 2 ** (attempt - 1));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Sends every piece of `message`; records what is left when Zalo refuses for good. */
+  async function deliver(userId: string, message: OutgoingMessage): Promise<void> {
+    const parts = toZaloMessages(message);
+    for (let i = 0; i < parts.length; i++) {
+      try {
+        await sendOne(userId, parts[i]!);
+      } catch (err) {
+        if (!(err instanceof ZaloApiError) || err.retryable) throw err;
+        // Token trouble is ours, not the citizen's: left to the caller's retries.
+        if (err.method !== "message/cs") throw err;
+        if (typeof err.code === "number" && ZALO_TOKEN_ERRORS.has(err.code)) throw err;
+        const window = typeof err.code === "number" && ZALO_WINDOW_ERRORS.has(err.code);
+        undelivered.record({
+          channel: "zalo",
+          userId,
+          reason: window ? "outside_window" : "rejected",
+          errorCode: err.code,
+          text: parts
+            .slice(i)
+            .map((p) => p.text)
+            .join("\n\n"),
+        });
+        if (window) throw new ZaloOutsideWindowError(err.code as number, err.method);
+        throw new PermanentDeliveryError(err.message);
+      }
+    }
+  }
+
+  return {
+    handleWebhook,
+    async sendTo(userId, message) {
+      try {
+        await deliver(userId, message);
+      } catch (err) {
+        logTurnError(err, userId);
+        throw err;
+      }
+    },
+    tokens,
+    undelivered,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (!tokens.needsRefresh()) return;
+        tokens.refresh().catch(() => {
+          // logged by the token store; the next check or send tries again
+        });
+      }, TOKEN_CHECK_EVERY_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await queue.idle();
+    },
+    idle: () => queue.idle(),
+  };
+}
