@@ -14,6 +14,7 @@
  * from a warm-up probe; a system too slow to answer every question within it is scored on an
  * evenly spread sample (the report says so, and gives our scores on the same questions).
  */
+import { runChannelsBench } from "./channels.ts";
 import { runFeedbackBench } from "./feedback.ts";
 import { measureServerRss } from "./server-rss.ts";
 import { existsSync } from "node:fs";
@@ -352,6 +353,8 @@ async function main(): Promise<number> {
   );
   console.log("\nPAKN queue: filing over HTTP and staff lists with 100k cases");
   const feedback = await runFeedbackBench({ log: (line) => console.log(`  ${line}`) });
+  console.log("\nChannels: Telegram and Zalo adapters → core → reply, against fake servers");
+  const channels = await runChannelsBench({ log: (line) => console.log(`  ${line}`) });
   const totalS = (performance.now() - started) / 1000;
   console.log(`total ${f1(totalS)} s`);
 
@@ -385,6 +388,10 @@ async function main(): Promise<number> {
       total_s: r3(totalS),
       feedback_per_s: r3(feedback.filing.perSecond),
       feedback_p95_ms: r3(feedback.filing.latencyMs.p95),
+      telegram_per_s: r3(channels.telegram.perSecond),
+      telegram_p95_ms: r3(channels.telegram.latencyMs.p95),
+      zalo_per_s: r3(channels.zalo.perSecond),
+      zalo_p95_ms: r3(channels.zalo.latencyMs.p95),
       systems: results.map((r) => systemJson(r, ours, items)),
     }),
   );

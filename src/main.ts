@@ -58,7 +58,7 @@ export async function main(): Promise<void> {
   });
   // The dialogue core (src/dialogue) behind the web chat; channel adapters take chat.dialogue.
   const chat = createChatWiring({ db, queue: feedback.queue(db), assistant, senders, logger });
-  // Telegram and Zalo, each only when its settings are present (src/channels, docs/channels.md).
+  // Telegram and Zalo, each only when its settings are present (src/channels; README "Telegram and Zalo OA channels").
   const channels = startChannels({ config, core: chat.dialogue, db, logger, senders });
   const app = createApp({
     config,

@@ -89,7 +89,7 @@ const ACTION_COMMANDS = {
   help: "help",
 } as const;
 
-/** Button data → action. See docs/dialogue.md for the list. */
+/** Button data → action. README "Conversations" lists them. */
 export function parseAction(raw: unknown): Action {
   if (typeof raw !== "string" || raw.length > MAX_ACTION_CHARS) return { type: "invalid" };
   let m: RegExpExecArray | null;

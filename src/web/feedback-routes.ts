@@ -9,7 +9,7 @@
  *   POST /api/staff/feedback/:ref/assign        { agency, version, note? }
  *   POST /api/staff/feedback/:ref/progress      { note, version }
  *
- * Staff routes need `Authorization: Bearer <token>` (see docs/feedback.md); the check comes before
+ * Staff routes need `Authorization: Bearer <token>` (see README, "Staff authentication"); the check comes before
  * anything else, so an anonymous caller learns nothing, not even whether a case exists.
  */
 import { randomBytes } from "node:crypto";
