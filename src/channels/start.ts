@@ -15,7 +15,12 @@ import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import { createChannelRoutes } from "../web/channel-routes.ts";
 import type { ExtraRoute } from "../web/server.ts";
-import { createTelegramChannel, describeTelegramError, type TelegramChannel } from "./telegram.ts";
+import {
+  createTelegramChannel,
+  describeTelegramError,
+  type TelegramChannel,
+  type TelegramGroupHandler,
+} from "./telegram.ts";
 import type { ChannelName, ChannelSender, DialogueCore } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import { createZaloChannel, type ZaloChannel } from "./zalo.ts";
@@ -28,6 +33,8 @@ export interface StartChannelsDeps {
   now?: () => Date;
   /** When given, each started channel's notification sender is registered there. */
   senders?: { registerSender(channel: ChannelName, send: ChannelSender): void };
+  /** Telegram group chats: reminders to officials, the hotline staff group. */
+  telegramGroupHandlers?: readonly TelegramGroupHandler[];
 }
 
 export interface Channels {
@@ -59,6 +66,7 @@ export function startChannels(deps: StartChannelsDeps): Channels {
         db,
         now,
         logger: logger.child({ channel: "telegram" }),
+        ...(deps.telegramGroupHandlers ? { groupHandlers: deps.telegramGroupHandlers } : {}),
       })
     : null;
   if (telegram) {

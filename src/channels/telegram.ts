@@ -54,7 +54,15 @@ export interface TelegramChannelOptions {
   startAttempts?: number;
   /** auto-retry limits. Default 3 retries, retry_after up to 60 s. */
   retry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
+  /**
+   * Updates from group chats (officials' groups, the hotline staff group) go to these handlers in
+   * order; the first that returns true has taken the update. Without handlers groups are ignored.
+   */
+  groupHandlers?: readonly TelegramGroupHandler[];
 }
+
+/** Handles one update from a group or supergroup; true when it was for this handler. */
+export type TelegramGroupHandler = (ctx: Context) => Promise<boolean>;
 
 export interface TelegramChannel {
   bot: Bot;
@@ -192,7 +200,17 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   });
 
   bot.use(async (ctx, next) => {
-    if (ctx.chat !== undefined && ctx.chat.type !== "private") return; // groups: not yet
+    if (ctx.chat !== undefined && ctx.chat.type !== "private") {
+      for (const handle of options.groupHandlers ?? []) {
+        try {
+          if (await handle(ctx)) return;
+        } catch (err) {
+          logger.error(describeTelegramError(err), "telegram group update failed");
+          return;
+        }
+      }
+      return;
+    }
     const key = chatKey(ctx);
     if (key === undefined) return;
     if (ctx.callbackQuery) {

@@ -219,6 +219,7 @@ export async function startFakeTelegram(token = FAKE_BOT_TOKEN): Promise<FakeTel
     },
   });
   const pushUpdate = (update: Record<string, unknown>) => {
+    update.update_id ??= nextUpdateId++;
     updates.push(update);
     wake();
     return update.update_id as number;
