@@ -14,11 +14,12 @@ import {
   runCalendarCommand,
 } from "./calendar/index.ts";
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
-import { loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, type LlmConfig } from "./config.ts";
 import { FEEDBACK_USAGE, FeedbackUsageError, runFeedbackCommand } from "./feedback/index.ts";
 import { evaluate, formatReport, readEvalFile, type Prediction } from "./eval/evaluate.ts";
+import { createOutcomeTally, formatOutcomeTally } from "./llm/index.ts";
 import { foldAccents } from "./text/index.ts";
-import { buildAssistant } from "./wiring.ts";
+import { buildAssistant, type AssistantSettings } from "./wiring.ts";
 
 const USAGE = `motcua — trợ lý thủ tục hành chính
 
@@ -28,6 +29,7 @@ Usage: npm run -s cli -- <command> [options]
   ask "câu hỏi" [--json]            answer one question (--json: the structured result)
   batch                             JSON lines {"id","question"} on stdin → one JSON line each
   eval FILE.jsonl [--misses N]      hit@1, hit@5, MRR@10 and intents, accented and stripped
+       [--llm]                      also LLM answers (LLM_* settings): grounding passed, fallbacks
 ${CALENDAR_USAGE}
 ${FEEDBACK_USAGE}
   help                              this text
@@ -58,10 +60,11 @@ const MAX_BATCH_LINE = 100_000;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  const load = () =>
+  const load = (extra: Partial<AssistantSettings> = {}) =>
     buildAssistant({
       catalogueFile: io.env.CATALOGUE_FILE || undefined,
       onError: (e) => io.err(`error: ${e instanceof Error ? e.message : String(e)}`),
+      ...extra,
     });
   switch (command) {
     case "import": {
@@ -76,12 +79,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
       const question = positionals.join(" ");
       if (!question.trim()) throw new UsageError('ask needs a question: ask "làm căn cước cần gì"');
-      const result = await load().assistant.ask(question);
+      const result = await (await load()).assistant.ask(question);
       io.out(values.json ? JSON.stringify(result, null, 2) : result.answer);
       return 0;
     }
     case "batch": {
-      const { assistant } = load();
+      const { assistant } = await load();
       const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
       let n = 0;
       for await (const line of lines) {
@@ -111,13 +114,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case "eval": {
       const { values, positionals } = parseArgs({
         args: [...rest],
-        options: { misses: { type: "string", default: "0" } },
+        options: {
+          misses: { type: "string", default: "0" },
+          llm: { type: "boolean", default: false },
+        },
         allowPositionals: true,
       });
       const file = positionals[0];
       if (!file) throw new UsageError("eval needs a file: eval ../shared/eval/faq_dev.jsonl");
       const items = readEvalFile(file);
-      const { assistant } = load();
+      const tally = createOutcomeTally();
+      let llm: LlmConfig | null = null;
+      if (values.llm) {
+        try {
+          llm = loadConfig(io.env).llm ?? null;
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          io.err(e.message);
+          return 2;
+        }
+        if (!llm) {
+          io.err(
+            "eval --llm needs LLM_BASE_URL, LLM_API_KEY and LLM_MODEL (environment or .env); see README, "Grounded LLM answers"",
+          );
+          return 2;
+        }
+      }
+      const { assistant } = await load(llm ? { llm, onLlmOutcome: (o) => tally.add(o) } : {});
       // Ask everything first (the assistant may be async), then score from the answers.
       const answers = new Map<string, Prediction>();
       for (const item of items) {
@@ -135,6 +158,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io.out(`  miss ${JSON.stringify(m)}`);
         io.out("");
       }
+      if (llm) io.out(formatOutcomeTally(`${file} — LLM answers (${llm.model})`, tally));
       return 0;
     }
     case "calendar":

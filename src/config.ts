@@ -9,6 +9,15 @@ import { z } from "zod";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** An OpenAI-compatible chat endpoint for grounded answers (src/llm). */
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  /** Budget of one model call; past it the offline answer is shown. */
+  timeoutMs: number;
+}
+
 export interface EmbeddingsConfig {
   baseUrl: string;
   apiKey: string;
@@ -32,6 +41,8 @@ export interface Config {
    * Absent when none is configured: then no staff endpoint accepts anyone.
    */
   staffTokens?: StaffTokenConfig[];
+  /** The LLM path (src/llm); absent when the LLM_* keys are not set: offline answers only. */
+  llm?: LlmConfig;
   /** The Telegram bot (src/channels/telegram.ts); absent when TELEGRAM_BOT_TOKEN is not set. */
   telegram?: TelegramConfig;
   /** The Zalo Official Account (src/channels/zalo.ts); absent when the ZALO_* keys are not set. */
@@ -78,6 +89,9 @@ export class ConfigError extends Error {
 
 const PORT_ERROR = "must be an integer between 0 and 65535";
 const EMBEDDING_KEYS = ["EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS_MODEL"] as const;
+const LLM_KEYS = ["LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"] as const;
+const DEFAULT_LLM_TIMEOUT_MS = 8000;
+const LLM_TIMEOUT_ERROR = "must be a whole number of milliseconds between 100 and 120000";
 
 /** Unset and empty are the same thing ("KEY=" in a .env file). */
 const optionalText = z.string().trim().min(1).optional();
@@ -150,7 +164,7 @@ const staffTokenHashes = z
       if (!STAFF_TOKEN_ENTRY.test(lower)) {
         ctx.addIssue({
           code: "custom",
-          message: `entry ${i + 1} must be name:sha256hex (64 hex digits); see docs/feedback.md`,
+          message: `entry ${i + 1} must be name:sha256hex (64 hex digits); see README, "Staff authentication"`,
         });
         return;
       }
@@ -184,6 +198,21 @@ const envSchema = z
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: optionalText,
     STAFF_TOKEN_HASHES: staffTokenHashes.optional(),
+    LLM_BASE_URL: httpUrl.optional(),
+    LLM_API_KEY: optionalText,
+    LLM_MODEL: optionalText,
+    LLM_TIMEOUT_MS: z
+      .string()
+      .trim()
+      .regex(/^\d{1,6}$/, { error: LLM_TIMEOUT_ERROR })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(100, { error: LLM_TIMEOUT_ERROR })
+          .max(120_000, { error: LLM_TIMEOUT_ERROR }),
+      )
+      .optional(),
     TELEGRAM_BOT_TOKEN: secretText(
       /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/,
       "must be the bot token from @BotFather (digits:letters)",
@@ -215,6 +244,7 @@ const envSchema = z
         });
       }
     }
+    requireTogether(env, LLM_KEYS, LLM_KEYS, "the LLM settings go together", ctx);
     requireTogether(env, TELEGRAM_KEYS, ["TELEGRAM_BOT_TOKEN"], "the Telegram bot", ctx);
     requireTogether(
       env,
@@ -344,6 +374,16 @@ export function loadConfig(
         : null,
     ...(e.STAFF_TOKEN_HASHES && e.STAFF_TOKEN_HASHES.length > 0
       ? { staffTokens: e.STAFF_TOKEN_HASHES }
+      : {}),
+    ...(e.LLM_BASE_URL && e.LLM_API_KEY && e.LLM_MODEL
+      ? {
+          llm: {
+            baseUrl: e.LLM_BASE_URL,
+            apiKey: e.LLM_API_KEY,
+            model: e.LLM_MODEL,
+            timeoutMs: e.LLM_TIMEOUT_MS ?? DEFAULT_LLM_TIMEOUT_MS,
+          },
+        }
       : {}),
     ...(e.TELEGRAM_BOT_TOKEN
       ? {

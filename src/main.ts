@@ -28,9 +28,10 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
-  const { catalogue, assistant } = buildAssistant({
+  const { catalogue, assistant } = await buildAssistant({
     catalogueFile: config.catalogueFile,
     embeddings: config.embeddings,
+    llm: config.llm ?? null,
     dataDir: config.dataDir,
     logger,
     onError: (err) => logger.error({ err }, "assistant error"),

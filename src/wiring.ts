@@ -1,8 +1,9 @@
 /** The assistant over the bundled catalogue: shared by main.ts and cli.ts. */
 import path from "node:path";
-import { createAssistant, type Assistant } from "./assistant/index.ts";
+import { createAssistant } from "./assistant/index.ts";
 import { loadCatalogue, type Procedure } from "./catalogue/index.ts";
-import type { EmbeddingsConfig } from "./config.ts";
+import type { EmbeddingsConfig, LlmConfig } from "./config.ts";
+import type { GroundedAssistant, LlmOutcome } from "./llm/index.ts";
 import {
   createEmbeddingsClient,
   createHybridRetriever,
@@ -15,7 +16,8 @@ import {
 export interface AssistantParts {
   catalogue: Procedure[];
   retriever: Retriever | AsyncRetriever;
-  assistant: Assistant;
+  /** Offline, or the grounded LLM path around it; `ask` takes `{ previousCode }` on follow-ups. */
+  assistant: GroundedAssistant;
 }
 
 export interface AssistantSettings {
@@ -24,11 +26,18 @@ export interface AssistantSettings {
   embeddings?: EmbeddingsConfig | null;
   /** Where the embeddings of the catalogue are cached (hybrid only). */
   dataDir?: string;
+  /**
+   * With LLM settings, answers go through the grounded LLM path (src/llm) around the offline
+   * assistant; without them nothing is sent anywhere.
+   */
+  llm?: LlmConfig | null;
+  /** What the LLM path did with each question (eval --llm counts them). */
+  onLlmOutcome?: (outcome: LlmOutcome) => void;
   logger?: HybridLogger;
   onError?: (err: unknown) => void;
 }
 
-export function buildAssistant(settings: AssistantSettings): AssistantParts {
+export async function buildAssistant(settings: AssistantSettings): Promise<AssistantParts> {
   const catalogue = loadCatalogue(settings.catalogueFile);
   const lexical = createLexicalRetriever(catalogue);
   let retriever: Retriever | AsyncRetriever = lexical;
@@ -46,10 +55,21 @@ export function buildAssistant(settings: AssistantSettings): AssistantParts {
     hybrid.ready().catch((err: unknown) => settings.onError?.(err));
     retriever = hybrid;
   }
-  const assistant = createAssistant({
+  const offline = createAssistant({
     catalogue,
     retriever,
     ...(settings.onError ? { onError: settings.onError } : {}),
+  });
+  if (!settings.llm) return { catalogue, retriever, assistant: offline };
+  // Loaded only when configured: the LangChain client weighs tens of MB.
+  const { createChatModel, createGroundedAssistant } = await import("./llm/index.ts");
+  const assistant: GroundedAssistant = createGroundedAssistant({
+    offline,
+    catalogue,
+    chat: createChatModel(settings.llm),
+    timeoutMs: settings.llm.timeoutMs,
+    ...(settings.logger ? { logger: settings.logger } : {}),
+    ...(settings.onLlmOutcome ? { onOutcome: settings.onLlmOutcome } : {}),
   });
   return { catalogue, retriever, assistant };
 }

@@ -1,5 +1,4 @@
 /** The quarterly report as CSV (UTF-8 with BOM, for Excel) or as an .xlsx workbook. */
-import ExcelJS from "exceljs";
 import type { QuarterlyReport, ReportRow } from "./report.ts";
 
 export const REPORT_COLUMNS: { key: keyof ReportRow; title: string }[] = [
@@ -34,6 +33,8 @@ export function reportToCsv(report: QuarterlyReport): string {
 }
 
 export async function reportToXlsx(report: QuarterlyReport): Promise<Buffer> {
+  // Loaded here: only the xlsx export needs it, and it weighs tens of MB in a running server.
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   wb.creator = "motcua";
   const ws = wb.addWorksheet(`PAKN ${report.quarter}`);
