@@ -135,7 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         if (!llm) {
           io.err(
-            "eval --llm needs LLM_BASE_URL, LLM_API_KEY and LLM_MODEL (environment or .env); see README, "Grounded LLM answers"",
+            "eval --llm needs LLM_BASE_URL, LLM_API_KEY and LLM_MODEL (environment or .env); see the README section Grounded LLM answers",
           );
           return 2;
         }
