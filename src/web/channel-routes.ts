@@ -12,7 +12,7 @@ import type http from "node:http";
 import type { Logger } from "../logger.ts";
 import type { TelegramChannel } from "../channels/telegram.ts";
 import type { ZaloChannel } from "../channels/zalo.ts";
-import { HttpError, sendJson, type ExtraRoute } from "./server.ts";
+import { HttpError, readRawBody, sendJson, type ExtraRoute } from "./server.ts";
 
 export const ZALO_WEBHOOK_PATH = "/webhooks/zalo";
 export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
@@ -31,7 +31,6 @@ export interface ChannelRouteDeps {
 }
 
 const MESSAGES: Record<string, string> = {
-  payload_too_large: "Yêu cầu quá lớn. / Request body too large.",
   invalid_json: "Nội dung JSON không hợp lệ. / Malformed JSON body.",
   invalid_event: "Sự kiện không hợp lệ. / Invalid event.",
   invalid_update: "Cập nhật không hợp lệ. / Invalid update.",
@@ -39,44 +38,6 @@ const MESSAGES: Record<string, string> = {
   stale_event: "Sự kiện đã quá hạn. / Stale event.",
   unauthorized: "Không có quyền. / Unauthorized.",
 };
-
-/** Reads the whole body as bytes, at most `maxBytes` (413 past that, without buffering more). */
-export async function readRawBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () =>
-    new HttpError(413, "payload_too_large", MESSAGES.payload_too_large!, { Connection: "close" });
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        cleanup();
-        req.pause();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
-}
 
 function onlyPost(req: http.IncomingMessage): void {
   if (req.method !== "POST") {

@@ -224,23 +224,22 @@ function isJsonContentType(header: string | undefined): boolean {
   return !charset || /^charset="?utf-8"?$/.test(charset);
 }
 
-/** Reads at most `maxBytes` (default MAX_BODY_BYTES); past that, stops buffering and answers 413. */
-export async function readJsonBody(
-  req: http.IncomingMessage,
-  maxBytes: number = MAX_BODY_BYTES,
-): Promise<unknown> {
-  if (!isJsonContentType(req.headers["content-type"])) {
-    throw new HttpError(415, "unsupported_media_type", MESSAGES.unsupported_media_type);
-  }
+function tooLargeError(maxBytes: number): HttpError {
   const message =
     maxBytes === MAX_BODY_BYTES
       ? MESSAGES.payload_too_large
-      : `Yêu cầu quá lớn (tối đa ${maxBytes / 1024} KB). / Request body too large (max ${maxBytes / 1024} KB).`;
-  const tooLarge = () => new HttpError(413, "payload_too_large", message, { Connection: "close" });
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+      : `Yêu cầu quá lớn (tối đa ${Math.ceil(maxBytes / 1024)} KB). / Request body too large (max ${Math.ceil(maxBytes / 1024)} KB).`;
+  return new HttpError(413, "payload_too_large", message, { Connection: "close" });
+}
 
-  const text = await new Promise<string>((resolve, reject) => {
+/** Reads the whole body as bytes, at most `maxBytes`; past that, stops buffering and answers 413. */
+export async function readRawBody(
+  req: http.IncomingMessage,
+  maxBytes: number = MAX_BODY_BYTES,
+): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLargeError(maxBytes);
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -248,14 +247,14 @@ export async function readJsonBody(
       if (size > maxBytes) {
         cleanup();
         req.pause();
-        reject(tooLarge());
+        reject(tooLargeError(maxBytes));
         return;
       }
       chunks.push(chunk);
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks).toString("utf8"));
+      resolve(Buffer.concat(chunks));
     };
     const onError = (err: Error) => {
       cleanup();
@@ -270,7 +269,17 @@ export async function readJsonBody(
     req.on("end", onEnd);
     req.on("error", onError);
   });
+}
 
+/** A JSON body of at most `maxBytes` (default MAX_BODY_BYTES): 415, 413 or 400 otherwise. */
+export async function readJsonBody(
+  req: http.IncomingMessage,
+  maxBytes: number = MAX_BODY_BYTES,
+): Promise<unknown> {
+  if (!isJsonContentType(req.headers["content-type"])) {
+    throw new HttpError(415, "unsupported_media_type", MESSAGES.unsupported_media_type);
+  }
+  const text = (await readRawBody(req, maxBytes)).toString("utf8");
   try {
     return JSON.parse(text.replace(/^\uFEFF/, "")) as unknown;
   } catch {
