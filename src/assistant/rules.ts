@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-import type { Aspect } from "./types.ts";
+import { ASPECTS } from "./types.ts";
 
 export const PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
 
@@ -46,19 +46,6 @@ export const intentRulesSchema = z
   .strict();
 
 export type IntentRules = z.infer<typeof intentRulesSchema>;
-
-const ASPECTS = [
-  "documents",
-  "fee",
-  "time",
-  "where",
-  "how",
-  "steps",
-  "conditions",
-  "result",
-  "legal",
-  "overview",
-] as const satisfies readonly Aspect[];
 
 export const aspectRulesSchema = z
   .object({

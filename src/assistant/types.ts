@@ -3,17 +3,19 @@ import type { Procedure } from "../catalogue/types.ts";
 export type Intent = "procedure" | "feedback" | "handoff" | "greeting" | "out_of_scope";
 
 /** Which part of a procedure the citizen asks about; "overview" when none in particular. */
-export type Aspect =
-  | "documents"
-  | "fee"
-  | "time"
-  | "where"
-  | "how"
-  | "steps"
-  | "conditions"
-  | "result"
-  | "legal"
-  | "overview";
+export const ASPECTS = [
+  "documents",
+  "fee",
+  "time",
+  "where",
+  "how",
+  "steps",
+  "conditions",
+  "result",
+  "legal",
+  "overview",
+] as const;
+export type Aspect = (typeof ASPECTS)[number];
 
 /** How sure retrieval is about the best procedure. */
 export type Confidence = "sure" | "ambiguous" | "not_found";

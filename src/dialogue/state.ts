@@ -4,19 +4,7 @@
  * back the next day starts fresh, except for the cases they filed and the hand-off flag.
  */
 import { z } from "zod";
-
-const ASPECTS = [
-  "documents",
-  "fee",
-  "time",
-  "where",
-  "how",
-  "steps",
-  "conditions",
-  "result",
-  "legal",
-  "overview",
-] as const;
+import { ASPECTS } from "../assistant/types.ts";
 
 const choice = z.object({ code: z.string(), name: z.string(), level: z.string() });
 

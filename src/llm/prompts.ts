@@ -13,21 +13,9 @@ import type { Aspect, Confidence } from "../assistant/types.ts";
 import { maskPersonalData } from "../logger.ts";
 import { normalizeText } from "../text/normalize.ts";
 import type { PromptRecord } from "./records.ts";
+import { ASPECTS } from "../assistant/types.ts";
 
 export const DEFAULT_LLM_PROMPTS_DIR = join(PROMPTS_DIR, "llm");
-
-const ASPECTS = [
-  "documents",
-  "fee",
-  "time",
-  "where",
-  "how",
-  "steps",
-  "conditions",
-  "result",
-  "legal",
-  "overview",
-] as const satisfies readonly Aspect[];
 
 const labelsSchema = z.object({
   $comment: z.unknown().optional(),
