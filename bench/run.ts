@@ -16,6 +16,7 @@
  */
 import { runChannelsBench } from "./channels.ts";
 import { runFeedbackBench } from "./feedback.ts";
+import { runRemindersBench } from "./reminders.ts";
 import { measureServerRss } from "./server-rss.ts";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -355,6 +356,10 @@ async function main(): Promise<number> {
   const feedback = await runFeedbackBench({ log: (line) => console.log(`  ${line}`) });
   console.log("\nChannels: Telegram and Zalo adapters → core → reply, against fake servers");
   const channels = await runChannelsBench({ log: (line) => console.log(`  ${line}`) });
+  console.log(
+    "\nReminders: 10,000 due reminders over 500 groups through a rate-limited fake Bot API",
+  );
+  const reminders = await runRemindersBench({ log: (line) => console.log(`  ${line}`) });
   const totalS = (performance.now() - started) / 1000;
   console.log(`total ${f1(totalS)} s`);
 
@@ -392,6 +397,11 @@ async function main(): Promise<number> {
       telegram_p95_ms: r3(channels.telegram.latencyMs.p95),
       zalo_per_s: r3(channels.zalo.perSecond),
       zalo_p95_ms: r3(channels.zalo.latencyMs.p95),
+      reminders_lost: reminders.lost,
+      reminders_duplicates: reminders.duplicates,
+      reminders_seconds: r3(reminders.totalSeconds),
+      reminders_over_minimum_percent: r3(reminders.overMinimumPercent),
+      reminders_min_seconds: r3(reminders.minimumSeconds),
       systems: results.map((r) => systemJson(r, ours, items)),
     }),
   );

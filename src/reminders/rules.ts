@@ -1,0 +1,120 @@
+/**
+ * Reminder rules (data/reminder-rules.json) and the agencies directory (data/agencies.json),
+ * validated with zod. Numbers and legal references live in data: provinces adjust them.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { ReminderRulesError } from "./errors.ts";
+
+export const DEFAULT_REMINDER_RULES_FILE = fileURLToPath(
+  new URL("../../data/reminder-rules.json", import.meta.url),
+);
+export const DEFAULT_AGENCIES_FILE = fileURLToPath(
+  new URL("../../data/agencies.json", import.meta.url),
+);
+
+export const LEVELS = ["commune", "district", "department"] as const;
+export type Level = (typeof LEVELS)[number];
+
+const leads = z.array(z.number().int().min(0).max(60)).min(1).max(10);
+
+const schedule = z.discriminatedUnion("every", [
+  z.object({ every: z.literal("quarter"), day: z.number().int().min(1).max(31) }).strict(),
+  z
+    .object({
+      every: z.literal("year"),
+      month: z.number().int().min(1).max(12),
+      day: z.number().int().min(1).max(31),
+    })
+    .strict(),
+]);
+
+export const reminderRulesSchema = z
+  .object({
+    $comment: z.string().optional(),
+    timeZone: z.literal("Asia/Ho_Chi_Minh"),
+    sendAfter: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    cron: z.string().min(9),
+    digestTopItems: z.number().int().min(1).max(10),
+    consoleUrl: z.url().optional(),
+    pakn: z
+      .object({
+        reference: z.string().min(1),
+        dueSoon: z.object({ leadWorkingDays: leads }).strict(),
+        overdue: z.object({ repeatEveryWorkingDays: z.number().int().min(1).max(60) }).strict(),
+        progressUpdate: z.object({ leadWorkingDays: leads }).strict(),
+        resultRecording: z.object({ leadWorkingDays: leads }).strict(),
+      })
+      .strict(),
+    custom: z.object({ leadWorkingDays: leads }).strict(),
+    periodic: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9-]{1,24}$/),
+            title: z.string().min(1),
+            levels: z.array(z.enum(LEVELS)).min(1),
+            schedule,
+            leadWorkingDays: leads,
+            reference: z.string().min(1),
+          })
+          .strict(),
+      )
+      .refine((a) => new Set(a.map((p) => p.id)).size === a.length, "periodic ids must be unique"),
+  })
+  .strict();
+
+export type ReminderRules = z.infer<typeof reminderRulesSchema>;
+export type PeriodicRule = ReminderRules["periodic"][number];
+
+export const agenciesSchema = z
+  .object({
+    $comment: z.string().optional(),
+    agencies: z
+      .array(
+        z
+          .object({
+            code: z.string().regex(/^[A-Z0-9-]{1,20}$/),
+            name: z.string().min(1),
+            level: z.enum(LEVELS),
+          })
+          .strict(),
+      )
+      .refine(
+        (a) => new Set(a.map((x) => x.code)).size === a.length,
+        "agency codes must be unique",
+      ),
+  })
+  .strict();
+
+export type Agency = z.infer<typeof agenciesSchema>["agencies"][number];
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as unknown;
+  } catch (err) {
+    throw new ReminderRulesError(`Cannot read ${what} ${file}: ${(err as Error).message}`, file);
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+    throw new ReminderRulesError(`Invalid ${what} ${file}:\n  ${issues.join("\n  ")}`, file);
+  }
+  return parsed.data;
+}
+
+export const parseReminderRules = (value: unknown, file = "(inline)"): ReminderRules =>
+  parseWith(reminderRulesSchema, value, file, "reminder rules");
+
+export const loadReminderRules = (file = DEFAULT_REMINDER_RULES_FILE): ReminderRules =>
+  parseReminderRules(readJson(file, "reminder rules"), file);
+
+export const parseAgencies = (value: unknown, file = "(inline)"): Agency[] =>
+  parseWith(agenciesSchema, value, file, "agencies").agencies;
+
+export const loadAgencies = (file = DEFAULT_AGENCIES_FILE): Agency[] =>
+  parseAgencies(readJson(file, "agencies"), file);

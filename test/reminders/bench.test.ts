@@ -1,0 +1,10 @@
+import { describe, expect, it } from "vitest";
+import { runRemindersBench } from "../../bench/reminders.ts";
+
+describe("reminders bench (small)", () => {
+  it("delivers every reminder once through a fake Bot API that enforces the limits", async () => {
+    const r = await runRemindersBench({ groups: 40, perGroup: 5, scripted429: 2 });
+    expect(r).toMatchObject({ reminders: 200, messages: 40, lost: 0, duplicates: 0 });
+    expect(r.answered429.overLimit).toBe(0);
+  });
+});
