@@ -18,6 +18,13 @@ import { ConfigError, loadConfig, type LlmConfig } from "./config.ts";
 import { FEEDBACK_USAGE, FeedbackUsageError, runFeedbackCommand } from "./feedback/index.ts";
 import { evaluate, formatReport, readEvalFile, type Prediction } from "./eval/evaluate.ts";
 import { createOutcomeTally, formatOutcomeTally } from "./llm/index.ts";
+import {
+  REMINDERS_USAGE,
+  RemindersUsageError,
+  ReminderInputError,
+  runRemindersCommand,
+} from "./reminders/index.ts";
+import { HANDOFF_USAGE, runHandoffCommand } from "./handoff/index.ts";
 import { foldAccents } from "./text/index.ts";
 import { buildAssistant, type AssistantSettings } from "./wiring.ts";
 
@@ -32,6 +39,8 @@ Usage: npm run -s cli -- <command> [options]
        [--llm]                      also LLM answers (LLM_* settings): grounding passed, fallbacks
 ${CALENDAR_USAGE}
 ${FEEDBACK_USAGE}
+${HANDOFF_USAGE}
+${REMINDERS_USAGE}
   help                              this text
 `;
 
@@ -173,6 +182,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         throw e;
       }
+    case "reminders":
+      try {
+        return await runRemindersCommand(rest, {
+          databaseFile: () => loadConfig(io.env).databaseFile,
+          telegram: () => loadConfig(io.env).telegram,
+          now: () => new Date(),
+          out: io.out,
+        });
+      } catch (e) {
+        if (e instanceof RemindersUsageError || e instanceof ReminderInputError) {
+          throw new UsageError(e.message);
+        }
+        throw e;
+      }
+    case "handoff":
+      return runHandoffCommand(rest, {
+        databaseFile: () => loadConfig(io.env).databaseFile,
+        out: io.out,
+      });
     case undefined:
     case "help":
     case "--help":

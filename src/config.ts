@@ -47,6 +47,10 @@ export interface Config {
   telegram?: TelegramConfig;
   /** The Zalo Official Account (src/channels/zalo.ts); absent when the ZALO_* keys are not set. */
   zalo?: ZaloConfig;
+  /** The hotline staff group on Telegram (src/handoff); absent when HOTLINE_STAFF_CHAT_ID is unset. */
+  hotlineStaffChatId?: number;
+  /** Hotline hours on working days, "07:30-17:00" (HOTLINE_HOURS); absent → src/handoff's default. */
+  hotlineHours?: string;
 }
 
 export interface TelegramConfig {
@@ -232,6 +236,22 @@ const envSchema = z
     ZALO_REFRESH_TOKEN: optionalText,
     ZALO_API_BASE: httpUrl.optional(),
     ZALO_OAUTH_BASE: httpUrl.optional(),
+    HOTLINE_STAFF_CHAT_ID: z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,16}$/, {
+        error: "must be the numeric id of the staff group, e.g. -1001234567890",
+      })
+      .transform(Number)
+      .optional(),
+    HOTLINE_HOURS: z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]|24):[0-5]\d$/, {
+        error: "must look like 07:30-17:00",
+      })
+      .refine((v) => v.slice(6) > v.slice(0, 5), { error: "must end after it starts" })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const set = EMBEDDING_KEYS.filter((key) => env[key] !== undefined);
@@ -409,5 +429,9 @@ export function loadConfig(
           },
         }
       : {}),
+    ...(e.HOTLINE_STAFF_CHAT_ID !== undefined
+      ? { hotlineStaffChatId: e.HOTLINE_STAFF_CHAT_ID }
+      : {}),
+    ...(e.HOTLINE_HOURS ? { hotlineHours: e.HOTLINE_HOURS } : {}),
   };
 }

@@ -9,8 +9,24 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
 import { createSenderRegistry } from "./dialogue/index.ts";
 import { createLogger } from "./logger.ts";
+import { loadCalendar } from "./calendar/index.ts";
+import {
+  createReminders,
+  feedbackCases,
+  loadAgencies,
+  loadReminderRules,
+} from "./reminders/index.ts";
 import { createApp } from "./web/app.ts";
 import { createChatWiring } from "./web/chat-wiring.ts";
+import { createStaffRoutes } from "./web/staff-routes.ts";
+import { createStaffAuth } from "./feedback/index.ts";
+import {
+  createHandoff,
+  createTelegramStaffDesk,
+  DEFAULT_HOTLINE_HOURS,
+  keepingSenders,
+  parseHotlineHours,
+} from "./handoff/index.ts";
 import { createFeedbackWiring } from "./web/feedback-wiring.ts";
 import { buildAssistant } from "./wiring.ts";
 
@@ -57,16 +73,71 @@ export async function main(): Promise<void> {
           logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
       }),
   });
+  // Hand-off to hotline staff (src/handoff; docs/handoff.md): the Telegram staff group when
+  // HOTLINE_STAFF_CHAT_ID is set, and the web console on /staff. It reaches citizens through the
+  // senders the channels register.
+  const kept = keepingSenders(senders);
+  const handoff = createHandoff({
+    db,
+    now: () => new Date(),
+    calendar: loadCalendar(),
+    hours: parseHotlineHours(config.hotlineHours ?? DEFAULT_HOTLINE_HOURS),
+    send: kept.send,
+    logger,
+  });
+  const staffDesk =
+    config.hotlineStaffChatId === undefined
+      ? null
+      : createTelegramStaffDesk({
+          chatId: config.hotlineStaffChatId,
+          api: () => channels.telegram?.bot.api,
+          handoff,
+          logger,
+        });
+  if (staffDesk) handoff.addDesk(staffDesk.desk);
   // The dialogue core (src/dialogue) behind the web chat; channel adapters take chat.dialogue.
-  const chat = createChatWiring({ db, queue: feedback.queue(db), assistant, senders, logger });
+  const chat = createChatWiring({
+    db,
+    queue: feedback.queue(db),
+    assistant,
+    senders: kept.registry,
+    logger,
+    handoff: handoff.dialogue,
+  });
+  // Deadline reminders to officials' Telegram groups (src/reminders; docs/reminders.md).
+  const paknQueue = feedback.queue(db);
+  const reminders = createReminders({
+    db,
+    rules: loadReminderRules(),
+    agencies: loadAgencies(),
+    calendar: loadCalendar(),
+    now: () => new Date(),
+    cases: () => feedbackCases(paknQueue),
+    queue: paknQueue,
+    ...(config.telegram ? { telegram: config.telegram } : {}),
+    logger,
+  });
   // Telegram and Zalo, each only when its settings are present (src/channels; README "Telegram and Zalo OA channels").
-  const channels = startChannels({ config, core: chat.dialogue, db, logger, senders });
+  const channels = startChannels({
+    config,
+    core: chat.dialogue,
+    db,
+    logger,
+    senders: kept.registry,
+    telegramGroupHandlers: [...(staffDesk ? [staffDesk.handler] : []), reminders.groupHandler],
+  });
+  if (config.telegram) reminders.start();
   const app = createApp({
     config,
     logger,
     assistant,
     db,
-    routes: (db) => [...chat.routes, ...feedback.routes(db), ...channels.routes],
+    routes: (db) => [
+      ...chat.routes,
+      ...feedback.routes(db),
+      ...channels.routes,
+      createStaffRoutes({ handoff, staff: createStaffAuth(config.staffTokens ?? []), logger }),
+    ],
   });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -79,6 +150,7 @@ export async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     feedback.stop();
+    void reminders.stop();
     channels
       .stop()
       .then(() => app.stop())

@@ -178,4 +178,125 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX channel_undelivered_open ON channel_undelivered (created_at)
     WHERE resolved_at IS NULL;
   `,
+  // 5 — hand-off to hotline staff (src/handoff): tickets (one open per conversation), their
+  // transcript, the staff-group messages that belong to a ticket, and per-conversation context
+  // (recent answers, misses in a row) for the officer's summary.
+  `
+  CREATE TABLE handoff_tickets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'assigned', 'closed')),
+    reason TEXT NOT NULL,               -- asked, repeated_miss, sensitive
+    summary TEXT NOT NULL,              -- for the officer, personal data masked
+    assignee TEXT,                      -- tg:<user id> or web:<staff name>
+    assignee_name TEXT,
+    created_at TEXT NOT NULL,
+    assigned_at TEXT,
+    first_response_at TEXT,
+    closed_at TEXT,
+    closed_by TEXT,
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    staff_chat_id INTEGER,
+    staff_message_id INTEGER,
+    staff_thread_id INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX handoff_tickets_open ON handoff_tickets (channel, user_id)
+    WHERE status <> 'closed';
+  CREATE INDEX handoff_tickets_status ON handoff_tickets (status, id);
+
+  CREATE TABLE handoff_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id INTEGER NOT NULL REFERENCES handoff_tickets (id),
+    author TEXT NOT NULL CHECK (author IN ('citizen', 'staff', 'bot')),
+    officer TEXT,
+    text TEXT NOT NULL,
+    at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX handoff_messages_ticket ON handoff_messages (ticket_id, id);
+
+  CREATE TABLE handoff_staff_posts (
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES handoff_tickets (id),
+    PRIMARY KEY (chat_id, message_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE handoff_context (
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    misses INTEGER NOT NULL,
+    recent TEXT NOT NULL,               -- JSON: the last answers (questions masked)
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (channel, user_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 6 — deadline reminders (src/reminders): agency ↔ chat-group links (pending until staff approve),
+  // staff's one-off deadlines, deliveries claimed once per group+kind+item+period, items marked
+  // done, and the audit of button presses in the groups.
+  `
+  CREATE TABLE reminder_groups (
+    chat_id TEXT PRIMARY KEY,
+    agency TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'failed')),
+    title TEXT,
+    requested_by TEXT NOT NULL,         -- "tg:<user id>"
+    requested_at TEXT NOT NULL,
+    approved_by TEXT,
+    approved_at TEXT,
+    failure TEXT,                       -- why deliveries stopped ("403 …"), status = failed
+    failed_at TEXT
+  ) STRICT;
+  CREATE INDEX reminder_groups_status ON reminder_groups (status, agency);
+
+  CREATE TABLE reminder_custom (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    due TEXT NOT NULL,                  -- YYYY-MM-DD, Vietnamese date
+    agency TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX reminder_custom_due ON reminder_custom (due);
+
+  CREATE TABLE reminder_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    period TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    due TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed')),
+    claimed_at TEXT NOT NULL,
+    sent_at TEXT,
+    message_id INTEGER,
+    UNIQUE (chat_id, kind, item, period)
+  ) STRICT;
+  CREATE INDEX reminder_deliveries_claimed ON reminder_deliveries (status, claimed_at)
+    WHERE status = 'claimed';
+
+  CREATE TABLE reminder_done (
+    agency TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    cycle TEXT NOT NULL,
+    done_by TEXT NOT NULL,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (agency, kind, item, cycle)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE reminder_actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL REFERENCES reminder_deliveries (id),
+    chat_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('done', 'progress', 'view')),
+    outcome TEXT NOT NULL,
+    at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -43,6 +43,7 @@ import {
 } from "./input.ts";
 import { LABELS } from "../assistant/format.ts";
 import type { Choice } from "./state.ts";
+import type { DialogueHandoff } from "../handoff/service.ts";
 import { createStatusFlow } from "./status-flow.ts";
 import { createConversationStore, type ConversationStore } from "./store.ts";
 import { createRenderer, loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
@@ -71,6 +72,12 @@ export interface DialogueCoreOptions {
   recordQuestion?: (record: QuestionRecord) => void;
   /** Draft ids (tests pin them). Default: 8 random base-36 characters. */
   newId?: () => string;
+  /**
+   * Hand-off to hotline staff (src/handoff): escalation triggers, and relaying while a person has
+   * the conversation. Without it "/hotro" gives the hotline number and the bot stays silent while
+   * the hand-off flag is set.
+   */
+  handoff?: DialogueHandoff;
 }
 
 export interface DialogueCoreHandle extends DialogueCore {
@@ -131,8 +138,44 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     }
   }
 
-  /** The assistant's answer as messages: choices become buttons, a procedure answer gets 👍/👎. */
-  function present(turn: Turn, question: string, result: AskResult): OutgoingMessage[] {
+  /** Escalation messages; sets the hand-off flag when a person now has the conversation. */
+  async function escalate(
+    turn: Turn,
+    run: () => Promise<{ messages: OutgoingMessage[]; handedOff: boolean } | null>,
+  ): Promise<OutgoingMessage[] | null> {
+    const outcome = await run();
+    if (!outcome) return null;
+    if (outcome.handedOff) {
+      const { state } = turn;
+      state.handedOff = true;
+      delete state.pending;
+      delete state.comment;
+      delete state.token;
+    }
+    return outcome.messages;
+  }
+
+  /** The answer, then a person when the bot missed too often in a row. */
+  async function present(
+    turn: Turn,
+    question: string,
+    result: AskResult,
+  ): Promise<OutgoingMessage[]> {
+    const out = presentAnswer(turn, question, result);
+    const handoff = opts.handoff;
+    if (!handoff || (result.intent !== "procedure" && result.intent !== "out_of_scope")) return out;
+    const miss = result.confidence === "not_found" || result.intent === "out_of_scope";
+    const entry = {
+      question,
+      procedures: result.procedures.slice(0, 3).map((p) => `${p.code} ${p.name}`),
+      answer: result.answer,
+    };
+    if (!handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral")) return out;
+    const more = await escalate(turn, () => handoff.escalate(turn, "repeated_miss", ""));
+    return [...out, ...(more ?? [])];
+  }
+
+  function presentAnswer(turn: Turn, question: string, result: AskResult): OutgoingMessage[] {
     record(turn, question, result);
     const { state } = turn;
     if (result.intent === "procedure" && result.choices.length >= 2) {
@@ -166,7 +209,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     return [reply(result.answer)];
   }
 
-  function pick(turn: Turn, code: string): OutgoingMessage[] {
+  function pick(turn: Turn, code: string): Promise<OutgoingMessage[]> {
     const pending = turn.state.pending;
     const aspect: Aspect = pending?.aspect ?? "overview";
     delete turn.state.pending;
@@ -183,12 +226,22 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
         : "complaint";
       return feedback.start(turn, kind, text, true);
     }
+    const handoff = opts.handoff;
+    if (handoff && result.intent === "handoff") {
+      record(turn, text, result);
+      const out = await escalate(turn, () => handoff.escalate(turn, "asked", text));
+      if (out) return out;
+    }
     return present(turn, text, result);
   }
 
   // ---- ratings -------------------------------------------------------------------------------
 
-  function rate(turn: Turn, rating: "up" | "down", answerId: number): OutgoingMessage[] {
+  async function rate(
+    turn: Turn,
+    rating: "up" | "down",
+    answerId: number,
+  ): Promise<OutgoingMessage[]> {
     const answer = store.answer(turn.channel, turn.userId, answerId);
     if (!answer) return [reply(render("rate-not-found"))];
     deps.queue.rateAnswer({
@@ -199,6 +252,11 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       question: answer.questionMasked,
       procedureCode: answer.procedureCode,
     });
+    const handoff = opts.handoff;
+    if (handoff?.noteAnswer(turn, null, rating === "down" ? "miss" : "hit")) {
+      const more = await escalate(turn, () => handoff.escalate(turn, "repeated_miss", ""));
+      if (more) return more;
+    }
     if (rating === "up") {
       delete turn.state.comment;
       return [reply(render("rate-up"))];
@@ -246,7 +304,12 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       case "proposal":
         return feedback.start(turn, cmd.name, cmd.args, false);
       case "handoff": {
-        // For now the assistant's hand-off answer (the hotline); the hand-off issue sets the flag.
+        const handoff = opts.handoff;
+        if (handoff) {
+          const out = await escalate(turn, () => handoff.escalate(turn, "asked", cmd.raw));
+          if (out) return out;
+        }
+        // Without the hand-off module: the assistant's answer (the hotline number).
         const result = await deps.assistant.ask("/hotro");
         return [reply(result.answer)];
       }
@@ -292,6 +355,11 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   async function route(turn: Turn, msg: IncomingMessage): Promise<OutgoingMessage[]> {
     const { state } = turn;
     if (msg.action !== undefined && msg.action !== null) {
+      const handoff = opts.handoff;
+      if (handoff && typeof msg.action === "string" && msg.action.startsWith("handoff:")) {
+        const out = await escalate(turn, () => handoff.onAction(turn, msg.action as string));
+        if (out) return out;
+      }
       return action(turn, parseAction(msg.action));
     }
     const text = cleanInput(msg.text);
@@ -304,6 +372,12 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     if (state.comment) return comment(turn, state.comment.answerId, text);
     const byToken = status.onTokenText(turn, text);
     if (byToken) return byToken;
+    const handoff = opts.handoff;
+    const reason = handoff?.trigger(text);
+    if (handoff && reason) {
+      const out = await escalate(turn, () => handoff.escalate(turn, reason, text));
+      if (out) return out;
+    }
 
     if (state.pending) {
       const n = choiceNumber(text);
@@ -370,7 +444,36 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   async function turnOf(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     const now = opts.now();
     const state = store.load(msg.channel, msg.userId, now);
-    if (state.handedOff) return [];
+    if (state.handedOff) {
+      if (!opts.handoff) return [];
+      const handoff = opts.handoff;
+      if (parseCommand(cleanInput(msg.text))?.name === "cancel") {
+        // "/huy": the citizen stops waiting for (or talking with) the officer.
+        let out: OutgoingMessage[];
+        try {
+          out = await handoff.release({ channel: msg.channel, userId: msg.userId, now });
+        } catch (err) {
+          log.error({ err, channel: msg.channel }, "hand-off release failed");
+          return apology();
+        }
+        delete state.handedOff;
+        store.save(msg.channel, msg.userId, state, now);
+        return out;
+      }
+      try {
+        const relayed =
+          cleanInput(msg.text) ||
+          (typeof msg.action === "string" ? `[${msg.action.slice(0, 64)}]` : "");
+        if (await handoff.relay({ channel: msg.channel, userId: msg.userId, now }, relayed)) {
+          return [];
+        }
+      } catch (err) {
+        log.error({ err, channel: msg.channel }, "hand-off relay failed");
+        return apology();
+      }
+      // The ticket was closed meanwhile: the bot has the conversation again.
+      delete state.handedOff;
+    }
     const turn: Turn = {
       channel: msg.channel,
       userId: msg.userId,

@@ -13,6 +13,7 @@ import {
   type SenderRegistry,
 } from "../dialogue/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
+import type { DialogueHandoff } from "../handoff/index.ts";
 import type { Logger } from "../logger.ts";
 import { createChatRoutes } from "./chat-routes.ts";
 import type { ExtraRoute } from "./server.ts";
@@ -24,6 +25,8 @@ export interface ChatWiringDeps {
   senders: SenderRegistry;
   logger: Logger;
   now?: () => Date;
+  /** Hand-off to hotline staff (src/handoff). */
+  handoff?: DialogueHandoff;
 }
 
 export function createChatWiring(deps: ChatWiringDeps): {
@@ -39,6 +42,7 @@ export function createChatWiring(deps: ChatWiringDeps): {
     now,
     logger: deps.logger,
     recordQuestion: (record) => questions.record(record),
+    ...(deps.handoff ? { handoff: deps.handoff } : {}),
   });
   const inbox = createInbox(deps.db, now);
   deps.senders.registerSender("web", inbox.sender("web"));

@@ -1,0 +1,21 @@
+export {
+  createHandoff,
+  HandoffError,
+  type Handoff,
+  type HandoffDeps,
+  type DialogueHandoff,
+  type StaffDesk,
+  type Officer,
+  type CitizenSend,
+} from "./service.ts";
+export { createHandoffStore, type HandoffStore, type Ticket, type TicketStatus } from "./store.ts";
+export {
+  parseHotlineHours,
+  hotlineStatus,
+  DEFAULT_HOTLINE_HOURS,
+  type HotlineHours,
+} from "./hours.ts";
+export { createTelegramStaffDesk, type TelegramStaffDesk } from "./telegram-desk.ts";
+export { handoffReport, formatHandoffReport, type HandoffReport } from "./report.ts";
+export { keepingSenders } from "./senders.ts";
+export { runHandoffCommand, HANDOFF_USAGE } from "./command.ts";

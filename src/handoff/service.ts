@@ -1,0 +1,399 @@
+/**
+ * The hand-off to hotline staff: escalation (the dialogue core calls it through its `handoff`
+ * option), relaying both ways, claiming and closing. Staff sides (the Telegram staff group, the
+ * web console) call `claim`, `reply` and `close`; they learn about tickets through `StaffDesk`s.
+ *
+ *   const handoff = createHandoff({ db, now, calendar, hours, send });
+ *   const core = createDialogueCore({ …, handoff: handoff.dialogue });
+ *   handoff.addDesk(telegramDesk);
+ *
+ * While a ticket is open the conversation's `handedOff` flag is set: the bot answers nothing and
+ * the citizen's messages go to the ticket. Closing clears it and asks the citizen for a rating.
+ */
+import type { Calendar } from "../calendar/index.ts";
+import type { ChannelName, OutgoingMessage } from "../channels/types.ts";
+import type { Database } from "../db/database.ts";
+import { createConversationStore } from "../dialogue/store.ts";
+import { maskPersonalData } from "../logger.ts";
+import { handoffReport, type HandoffReport } from "./report.ts";
+import { formatMinutes, formatOpening, hotlineStatus, type HotlineHours } from "./hours.ts";
+import {
+  createHandoffStore,
+  type EscalationReason,
+  type HandoffStore,
+  type RecentAnswer,
+  type Ticket,
+} from "./store.ts";
+import {
+  detectTrigger,
+  loadHandoffTexts,
+  loadHandoffTriggers,
+  type HandoffTexts,
+  type HandoffTriggers,
+} from "./texts.ts";
+
+/** Sends one message to a citizen on their channel (the sender registry's senders). */
+export type CitizenSend = (
+  channel: ChannelName,
+  userId: string,
+  message: OutgoingMessage,
+) => Promise<void>;
+
+/** A staff side that shows tickets (the Telegram staff group). Failures are logged only. */
+export interface StaffDesk {
+  /** Messages from officers acting on this desk are not echoed back to it. */
+  readonly source?: string;
+  ticketOpened(ticket: Ticket): Promise<void>;
+  citizenWrote(ticket: Ticket, text: string): Promise<void>;
+  /** An officer wrote from another desk (e.g. the web console). */
+  staffWrote(ticket: Ticket, officerName: string, text: string, source: string): Promise<void>;
+  ticketClaimed(ticket: Ticket): Promise<void>;
+  ticketClosed(ticket: Ticket): Promise<void>;
+}
+
+export interface HandoffLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Who acts on a ticket: `id` is "tg:<user id>" or "web:<staff name>". */
+export interface Officer {
+  id: string;
+  name: string;
+  /** "telegram" or "web": the desk it acts from (not echoed back to it). */
+  source: string;
+}
+
+export class HandoffError extends Error {
+  override readonly name = "HandoffError";
+  constructor(
+    readonly code: "not_found" | "closed" | "assigned_to_other" | "not_delivered" | "empty",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type AnswerOutcome = "miss" | "hit" | "neutral";
+
+/** The turn as the dialogue core hands it over. */
+export interface HandoffTurn {
+  channel: ChannelName;
+  userId: string;
+  now: Date;
+}
+
+/** What the dialogue core calls (src/dialogue/core.ts, option `handoff`). */
+export interface DialogueHandoff {
+  trigger(text: string): EscalationReason | null;
+  /**
+   * Records an answer or a rating: a miss (not found, 👎) adds one to the streak, a hit (👍)
+   * resets it, a found answer leaves it (its 👎 may follow). True when a person is called for.
+   */
+  noteAnswer(
+    turn: HandoffTurn,
+    entry: { question: string; procedures: string[]; answer: string } | null,
+    outcome: AnswerOutcome,
+  ): boolean;
+  escalate(
+    turn: HandoffTurn,
+    reason: EscalationReason,
+    text: string,
+  ): Promise<{ messages: OutgoingMessage[]; handedOff: boolean }>;
+  /** While handed off: relays the citizen's text; false when no ticket is open any more. */
+  relay(turn: HandoffTurn, text: string): Promise<boolean>;
+  /** The citizen ends the hand-off ("/huy" while waiting or talking): the ticket is closed. */
+  release(turn: HandoffTurn): Promise<OutgoingMessage[]>;
+  /** Buttons "handoff:…"; null when not ours. */
+  onAction(
+    turn: HandoffTurn,
+    action: string,
+  ): Promise<{
+    messages: OutgoingMessage[];
+    handedOff: boolean;
+  } | null>;
+}
+
+export interface HandoffDeps {
+  db: Database;
+  now: () => Date;
+  calendar: Calendar;
+  hours: HotlineHours;
+  send: CitizenSend;
+  hotline?: string;
+  texts?: HandoffTexts;
+  triggers?: HandoffTriggers;
+  logger?: HandoffLogger;
+  /** Expected minutes per ticket ahead in the queue. Default 5. */
+  minutesPerTicket?: number;
+}
+
+export interface Handoff {
+  dialogue: DialogueHandoff;
+  store: HandoffStore;
+  addDesk(desk: StaffDesk): void;
+  claim(ticketId: number, officer: Officer): Promise<Ticket>;
+  reply(ticketId: number, officer: Officer, text: string): Promise<Ticket>;
+  close(ticketId: number, officer: Officer): Promise<Ticket>;
+  /** Measures over tickets created in [from, to). */
+  report(from: Date, to: Date): HandoffReport;
+}
+
+const silent: HandoffLogger = { warn() {}, error() {} };
+const MAX_RELAY_CHARS = 4000;
+
+const fill = (template: string, vars: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+
+const clip = (text: string, max: number) => {
+  const chars = Array.from(text.trim());
+  return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`;
+};
+
+export function createHandoff(deps: HandoffDeps): Handoff {
+  const store = createHandoffStore(deps.db);
+  const conversations = createConversationStore(deps.db);
+  const texts = deps.texts ?? loadHandoffTexts();
+  const triggers = deps.triggers ?? loadHandoffTriggers();
+  const log = deps.logger ?? silent;
+  const hotline = deps.hotline ?? "1022";
+  const perTicket = deps.minutesPerTicket ?? 5;
+  const desks: StaffDesk[] = [];
+
+  const reasonText: Record<EscalationReason, string> = {
+    asked: texts.reasonAsked,
+    repeated_miss: texts.reasonRepeatedMiss,
+    sensitive: texts.reasonSensitive,
+  };
+
+  async function toDesks(what: string, fn: (desk: StaffDesk) => Promise<void>, skip?: string) {
+    for (const desk of desks) {
+      if (skip !== undefined && desk.source === skip) continue;
+      try {
+        await fn(desk);
+      } catch (err) {
+        log.error({ err }, `staff desk failed: ${what}`);
+      }
+    }
+  }
+
+  /** Per-ticket chains: staff replies reach the citizen in the order they were written. */
+  const chains = new Map<number, Promise<unknown>>();
+  function serialize<T>(id: number, fn: () => Promise<T>): Promise<T> {
+    const run = (chains.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    chains.set(id, tail);
+    void tail.then(() => {
+      if (chains.get(id) === tail) chains.delete(id);
+    });
+    return run;
+  }
+
+  function summaryOf(turn: HandoffTurn, reason: EscalationReason, text: string): string {
+    const recent: RecentAnswer[] = store.recent(turn.channel, turn.userId);
+    const lines = [`Lý do chuyển: ${reasonText[reason]}`];
+    if (text) lines.push(`Công dân viết: ${clip(maskPersonalData(text), 500)}`);
+    const last = recent[0];
+    if (last) {
+      lines.push(`Câu hỏi: ${last.question}`);
+      lines.push(
+        `Thủ tục bot tìm được: ${last.procedures.length ? last.procedures.join("; ") : "(không tìm thấy)"}`,
+      );
+      lines.push(`Bot đã trả lời: ${last.answer}`);
+    }
+    for (const older of recent.slice(1)) lines.push(`Trước đó hỏi: ${older.question}`);
+    return lines.join("\n");
+  }
+
+  async function open(turn: HandoffTurn, reason: EscalationReason, text: string, later: boolean) {
+    const { ticket, created } = store.open({
+      channel: turn.channel,
+      userId: turn.userId,
+      reason,
+      summary: summaryOf(turn, reason, text),
+      now: turn.now,
+    });
+    if (!created) {
+      return { messages: [{ text: fill(texts.already, { id: ticket.id }) }], handedOff: true };
+    }
+    if (text) store.addMessage(ticket.id, "citizen", null, clip(text, MAX_RELAY_CHARS), turn.now);
+    store.resetMisses(turn.channel, turn.userId, turn.now);
+    await toDesks("opened", (d) => d.ticketOpened(ticket));
+    const ahead = store.list(["waiting"]).length;
+    const message = later
+      ? fill(texts.queuedLater, {
+          id: ticket.id,
+          opens: formatOpening(hotlineStatus(turn.now, deps.hours, deps.calendar).next),
+        })
+      : fill(texts.queued, { id: ticket.id, hotline, minutes: Math.max(1, ahead) * perTicket });
+    store.addMessage(ticket.id, "bot", null, message, turn.now);
+    return { messages: [{ text: message }], handedOff: true };
+  }
+
+  const dialogue: DialogueHandoff = {
+    trigger: (text) => detectTrigger(triggers, text),
+    noteAnswer(turn, entry, outcome) {
+      const recent: RecentAnswer | null = entry
+        ? {
+            question: clip(maskPersonalData(entry.question), 300),
+            procedures: entry.procedures.slice(0, 5),
+            answer: clip(maskPersonalData(entry.answer), 400),
+            at: turn.now.toISOString(),
+          }
+        : null;
+      return (
+        store.noteAnswer(turn.channel, turn.userId, recent, outcome, turn.now) >=
+        triggers.missesInARow
+      );
+    },
+    async escalate(turn, reason, text) {
+      const status = hotlineStatus(turn.now, deps.hours, deps.calendar);
+      if (status.open || store.openFor(turn.channel, turn.userId)) {
+        return open(turn, reason, text, false);
+      }
+      const hours = `${formatMinutes(deps.hours.start)}–${formatMinutes(deps.hours.end)}`;
+      return {
+        messages: [
+          {
+            text: fill(texts.closedHours, { hours, opens: formatOpening(status.next) }),
+            buttons: [
+              [{ label: texts.buttonFeedback, action: "cmd:phananh" }],
+              [{ label: texts.buttonQueue, action: `handoff:queue:${reason}` }],
+            ],
+          },
+        ],
+        handedOff: false,
+      };
+    },
+    async relay(turn, text) {
+      const ticket = store.openFor(turn.channel, turn.userId);
+      if (!ticket) return false;
+      const body = clip(text, MAX_RELAY_CHARS);
+      if (!body) return true;
+      store.addMessage(ticket.id, "citizen", null, body, turn.now);
+      await toDesks("citizen message", (d) => d.citizenWrote(ticket, body));
+      return true;
+    },
+    async release(turn) {
+      const open = store.openFor(turn.channel, turn.userId);
+      if (!open) return [];
+      return serialize(open.id, async () => {
+        const closed = store.close(open.id, "citizen", turn.now);
+        if (!closed) return [];
+        store.addMessage(open.id, "bot", null, texts.releasedStaff, turn.now);
+        await toDesks("released", (d) => d.ticketClosed(closed));
+        return [{ text: texts.released }];
+      });
+    },
+    async onAction(turn, action) {
+      let m = /^handoff:queue:(asked|repeated_miss|sensitive)$/.exec(action);
+      if (m) {
+        const status = hotlineStatus(turn.now, deps.hours, deps.calendar);
+        return open(turn, m[1] as EscalationReason, "", !status.open);
+      }
+      m = /^handoff:rate:(\d{1,12}):([1-5])$/.exec(action);
+      if (m) {
+        const ok = store.rate(Number(m[1]), turn.channel, turn.userId, Number(m[2]));
+        return { messages: [{ text: ok ? texts.rated : texts.rateStale }], handedOff: false };
+      }
+      return null;
+    },
+  };
+
+  function mustGet(id: number): Ticket {
+    const ticket = store.get(id);
+    if (!ticket) throw new HandoffError("not_found", `no ticket ${id}`);
+    return ticket;
+  }
+
+  async function claim(ticketId: number, officer: Officer): Promise<Ticket> {
+    const ticket = mustGet(ticketId);
+    if (ticket.status === "closed") throw new HandoffError("closed", "ticket closed");
+    const now = deps.now();
+    if (!store.claim(ticketId, officer.id, officer.name, now)) {
+      const current = mustGet(ticketId);
+      if (current.assignee === officer.id) return current;
+      throw new HandoffError(
+        current.status === "closed" ? "closed" : "assigned_to_other",
+        `ticket ${ticketId} is ${current.status}`,
+      );
+    }
+    const claimed = mustGet(ticketId);
+    const text = fill(texts.claimed, { hotline });
+    store.addMessage(ticketId, "bot", null, text, now);
+    try {
+      await deps.send(claimed.channel, claimed.userId, { text });
+    } catch (err) {
+      log.warn({ err, ticket: ticketId }, "claim notice not delivered");
+    }
+    await toDesks("claimed", (d) => d.ticketClaimed(claimed));
+    return claimed;
+  }
+
+  return {
+    dialogue,
+    store,
+    addDesk(desk) {
+      desks.push(desk);
+    },
+    claim,
+    report: (from, to) => handoffReport(deps.db, from, to),
+    reply(ticketId, officer, raw) {
+      return serialize(ticketId, async () => {
+        const text = clip(raw, MAX_RELAY_CHARS);
+        if (!text) throw new HandoffError("empty", "empty reply");
+        let ticket = mustGet(ticketId);
+        if (ticket.status === "closed") throw new HandoffError("closed", "ticket closed");
+        if (ticket.status === "waiting") ticket = await claim(ticketId, officer);
+        if (ticket.assignee !== officer.id) {
+          throw new HandoffError("assigned_to_other", `ticket ${ticketId} is someone else's`);
+        }
+        try {
+          await deps.send(ticket.channel, ticket.userId, {
+            text: fill(texts.staffReply, { text }),
+          });
+        } catch (err) {
+          log.warn({ err, ticket: ticketId }, "staff reply not delivered");
+          throw new HandoffError("not_delivered", "the citizen could not be reached");
+        }
+        store.addMessage(ticketId, "staff", officer.id, text, deps.now());
+        const after = mustGet(ticketId);
+        await toDesks(
+          "staff message",
+          (d) => d.staffWrote(after, officer.name, text, officer.source),
+          officer.source,
+        );
+        return after;
+      });
+    },
+    close(ticketId, officer) {
+      return serialize(ticketId, async () => {
+        const now = deps.now();
+        const closed = store.close(ticketId, officer.id, now);
+        if (!closed)
+          throw new HandoffError(store.get(ticketId) ? "closed" : "not_found", "not open");
+        conversations.setHandedOff(closed.channel, closed.userId, false, now);
+        const message: OutgoingMessage = {
+          text: texts.closed,
+          buttons: [
+            [1, 2, 3, 4, 5].map((n) => ({
+              label: "⭐".repeat(n),
+              action: `handoff:rate:${ticketId}:${n}`,
+            })),
+          ],
+        };
+        store.addMessage(ticketId, "bot", null, texts.closed, now);
+        try {
+          await deps.send(closed.channel, closed.userId, message);
+        } catch (err) {
+          log.warn({ err, ticket: ticketId }, "close notice not delivered");
+        }
+        await toDesks("closed", (d) => d.ticketClosed(closed));
+        return closed;
+      });
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Forum topics in the staff group: a topic per ticket, staff messages in it go to the citizen.
+import type { Api, Context } from "grammy";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTelegramStaffDesk } from "../../src/handoff/telegram-desk.ts";
+import { makeHandoffHarness, type HandoffHarness } from "./helpers.ts";
+
+const STAFF = -100_42;
+let h: HandoffHarness | null = null;
+afterEach(() => {
+  h?.close();
+  h = null;
+});
+
+function fakeApi() {
+  const calls: { method: string; args: unknown[] }[] = [];
+  let id = 900;
+  const api = {
+    getChat: async () => ({ id: STAFF, type: "supergroup", is_forum: true }),
+    createForumTopic: async (...args: unknown[]) => {
+      calls.push({ method: "createForumTopic", args });
+      return { message_thread_id: 77, name: "#1", icon_color: 0 };
+    },
+    sendMessage: async (...args: unknown[]) => {
+      calls.push({ method: "sendMessage", args });
+      return { message_id: id++ };
+    },
+    closeForumTopic: async (...args: unknown[]) => {
+      calls.push({ method: "closeForumTopic", args });
+      return true;
+    },
+  };
+  return { api: api as unknown as Api, calls };
+}
+
+const ctxOf = (chatId: number, fromId: number, text: string, threadId?: number) =>
+  ({
+    chat: { id: chatId, type: "supergroup" },
+    from: { id: fromId, is_bot: false, first_name: `CB${fromId}` },
+    message: {
+      message_id: 1,
+      text,
+      ...(threadId !== undefined ? { is_topic_message: true, message_thread_id: threadId } : {}),
+    },
+    answerCallbackQuery: async () => true,
+  }) as unknown as Context;
+
+describe("staff group with forum topics", () => {
+  it("opens a topic per ticket; the topic is the thread; other chats are ignored", async () => {
+    h = makeHandoffHarness();
+    const { api, calls } = fakeApi();
+    const desk = createTelegramStaffDesk({ chatId: STAFF, api: () => api, handoff: h.handoff });
+    h.handoff.addDesk(desk.desk);
+    await h.say("gặp tổng đài viên");
+    expect(calls[0]?.method).toBe("createForumTopic");
+    expect(calls[1]?.args[2]).toMatchObject({ message_thread_id: 77 });
+    expect(h.handoff.store.get(1)?.staffThreadId).toBe(77);
+
+    expect(await desk.handler(ctxOf(-1, 7, "xin chào", 77))).toBe(false);
+    expect(await desk.handler(ctxOf(STAFF, 7, "Chào anh", 77))).toBe(true);
+    expect(h.sent.map((s) => s.message.text)).toContain("👤 Tổng đài viên: Chào anh");
+    await h.say("cảm ơn");
+    expect(calls.at(-1)?.args[2]).toMatchObject({ message_thread_id: 77 });
+    await desk.handler(ctxOf(STAFF, 7, "/dong", 77));
+    expect(h.handoff.store.get(1)?.status).toBe("closed");
+    expect(calls.some((c) => c.method === "closeForumTopic")).toBe(true);
+  });
+});

@@ -1,0 +1,54 @@
+/** A dialogue core with the hand-off wired, and a recording citizen sender. */
+import type { ChannelName, OutgoingMessage } from "../../src/channels/types.ts";
+import { createHandoff, type Handoff } from "../../src/handoff/service.ts";
+import { parseHotlineHours } from "../../src/handoff/hours.ts";
+import { calendar } from "../feedback/helpers.ts";
+import { clock, makeHarness, type Clock, type Harness } from "../dialogue/helpers.ts";
+
+export interface Sent {
+  channel: ChannelName;
+  userId: string;
+  message: OutgoingMessage;
+}
+
+export interface HandoffHarness extends Harness {
+  handoff: Handoff;
+  sent: Sent[];
+}
+
+/** Monday 2 March 2026, 09:00 in Hà Nội: the hotline is open. */
+export const OPEN_TIME = "2026-03-02T02:00:00Z";
+
+export function makeHandoffHarness(
+  options: { file?: string; clock?: Clock; failSend?: () => boolean } = {},
+): HandoffHarness {
+  const c = options.clock ?? clock(OPEN_TIME);
+  const sent: Sent[] = [];
+  let handoff: Handoff | null = null;
+  const h = makeHarness({
+    clock: c,
+    ...(options.file ? { file: options.file } : {}),
+    core: {
+      // The hand-off needs the harness's database: built just below, reached lazily.
+      handoff: {
+        trigger: (text) => handoff!.dialogue.trigger(text),
+        noteAnswer: (turn, entry, outcome) => handoff!.dialogue.noteAnswer(turn, entry, outcome),
+        escalate: (turn, reason, text) => handoff!.dialogue.escalate(turn, reason, text),
+        relay: (turn, text) => handoff!.dialogue.relay(turn, text),
+        release: (turn) => handoff!.dialogue.release(turn),
+        onAction: (turn, action) => handoff!.dialogue.onAction(turn, action),
+      },
+    },
+  });
+  handoff = createHandoff({
+    db: h.db,
+    now: c.now,
+    calendar,
+    hours: parseHotlineHours("07:30-17:00"),
+    send: async (channel, userId, message) => {
+      if (options.failSend?.()) throw new Error("unreachable");
+      sent.push({ channel, userId, message });
+    },
+  });
+  return Object.assign(h, { handoff, sent });
+}
