@@ -73,7 +73,7 @@ export async function main(): Promise<void> {
           logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
       }),
   });
-  // Hand-off to hotline staff (src/handoff; docs/handoff.md): the Telegram staff group when
+  // Hand-off to hotline staff (src/handoff; README "Hand-over to hotline staff"): the Telegram staff group when
   // HOTLINE_STAFF_CHAT_ID is set, and the web console on /staff. It reaches citizens through the
   // senders the channels register.
   const kept = keepingSenders(senders);
@@ -104,7 +104,7 @@ export async function main(): Promise<void> {
     logger,
     handoff: handoff.dialogue,
   });
-  // Deadline reminders to officials' Telegram groups (src/reminders; docs/reminders.md).
+  // Deadline reminders to officials' Telegram groups (src/reminders; README "Deadline reminders").
   const paknQueue = feedback.queue(db);
   const reminders = createReminders({
     db,
