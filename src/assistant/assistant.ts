@@ -17,7 +17,7 @@ import {
 import { MAX_QUESTION_CHARS, prepareInput } from "./input.ts";
 import { defaultIntentDetector, type IntentDetector } from "./intent.ts";
 import { loadTemplates, type TemplateName, type Templates } from "./templates.ts";
-import type { AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
+import type { AskContext, AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
 
 export interface AssistantOptions {
   catalogue: readonly Procedure[];
@@ -38,7 +38,8 @@ export interface AssistantOptions {
 }
 
 export interface Assistant {
-  ask(question: string): Promise<AskResult>;
+  /** With `previousCode`, a procedure question is answered about that procedure (a follow-up). */
+  ask(question: string, context?: AskContext): Promise<AskResult>;
   /** The answer about one procedure, e.g. after the citizen picked one of the choices. */
   answerFor(code: string, aspect?: Aspect): AskResult;
 }
@@ -163,7 +164,7 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     return result(question, "procedure", aspect, confidence, prefix + answer, refs);
   }
 
-  async function ask(raw: string): Promise<AskResult> {
+  async function ask(raw: string, context: AskContext = {}): Promise<AskResult> {
     const input = prepareInput(raw);
     try {
       if (!input.hasContent) {
@@ -182,6 +183,14 @@ export function createAssistant(opts: AssistantOptions): Assistant {
           "not_found",
           prefix + message(name),
         );
+      }
+      const previous = context.previousCode ? byCode.get(context.previousCode.trim()) : undefined;
+      if (previous) {
+        const aspect = aspects.detectAspect(input.text);
+        const answer = composeProcedureAnswer(previous, aspect, ctx);
+        return result(input.question, "procedure", aspect, "sure", prefix + answer, [
+          toRef(previous, 1),
+        ]);
       }
       return await answerProcedure(input.question, input.text, prefix);
     } catch (err) {

@@ -41,4 +41,4 @@ export {
 } from "./rules.ts";
 export { pickChoices } from "./choices.ts";
 export { MAX_QUESTION_CHARS } from "./input.ts";
-export type { AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
+export type { AskContext, AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";

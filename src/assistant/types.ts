@@ -47,3 +47,12 @@ export interface AskResult {
 }
 
 export type { Procedure };
+
+/** What a conversation knows when the citizen asks again. */
+export interface AskContext {
+  /**
+   * The procedure answered last, when the caller (the dialogue core) judged the message to be a
+   * follow-up about it ("thế phí bao nhiêu?"): the answer is about this procedure.
+   */
+  previousCode?: string;
+}

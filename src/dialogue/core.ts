@@ -407,7 +407,9 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     if (state.last && deps.followUps.isAspectOnly(text)) {
       const aspect = deps.aspects.detectAspect(text);
       if (aspect !== "overview") {
-        return present(turn, text, deps.assistant.answerFor(state.last.code, aspect));
+        // Through ask (not answerFor) so that the LLM path, when configured, answers it too.
+        const answer = await deps.assistant.ask(text, { previousCode: state.last.code });
+        return present(turn, text, answer);
       }
     }
     return ask(turn, text);

@@ -1,14 +1,7 @@
 import type { Assistant } from "../assistant/assistant.ts";
-import type { AskResult } from "../assistant/types.ts";
+import type { AskContext, AskResult } from "../assistant/types.ts";
 
-/** What a conversation knows when the citizen asks again. */
-export interface AskContext {
-  /**
-   * The procedure answered last, when the caller (the dialogue core) judged the message to be a
-   * follow-up about it ("thế phí bao nhiêu?"): the answer is about this procedure.
-   */
-  previousCode?: string;
-}
+export type { AskContext } from "../assistant/types.ts";
 
 /** The offline Assistant interface, with the conversation context on `ask`. */
 export interface GroundedAssistant extends Assistant {

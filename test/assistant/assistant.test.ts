@@ -131,6 +131,18 @@ describe("createAssistant().ask", async () => {
     expect(permit.answer).toContain(birth.code);
   });
 
+  it("a follow-up with previousCode answers that procedure for the aspect asked", async () => {
+    const { assistant } = setup();
+    const r = await assistant.ask("thế phí bao nhiêu?", { previousCode: birth.code });
+    expect(r).toMatchObject({ intent: "procedure", aspect: "fee", confidence: "sure" });
+    expect(r.procedures.map((p) => p.code)).toEqual([birth.code]);
+    expect(r.answer).toContain(birth.code);
+    // An unknown previous code is ignored; a greeting stays a greeting.
+    expect((await assistant.ask("chào bạn", { previousCode: birth.code })).intent).toBe("greeting");
+    const unknown = await assistant.ask("thế phí bao nhiêu?", { previousCode: "9.999999" });
+    expect(unknown.procedures.map((p) => p.code)).not.toEqual(["9.999999"]);
+  });
+
   it("greeting, thanks, handoff and feedback skip retrieval and list no codes", async () => {
     const { assistant, retriever } = setup();
     const greeting = await assistant.ask("chào bạn");
