@@ -42,7 +42,8 @@ export function scrubSecrets(text: string): string {
   return SECRET_TEXT_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/** Anchored at the start of the local part, so a long run of letters is scanned once, not n² times. */
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 /** CCCD: 12 digits, plain or in groups of three (001 203 004 567). */
 const CCCD = /(?<![\p{N}])(?:\d{12}|\d{3}(?: \d{3}){3})(?![\p{N}])/gu;
 /**

@@ -94,7 +94,16 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
       if (channels.length === 0) return result;
       const rows = claim.immediate(now());
       for (const row of rows) {
-        const message = toMessage(row);
+        let message: ReturnType<typeof toMessage>;
+        try {
+          message = toMessage(row);
+        } catch {
+          // A corrupt row must not hold back the rest: it fails for good.
+          const at = now().toISOString();
+          markFailure.run("unreadable payload", at, at, row.id);
+          result.failed++;
+          continue;
+        }
         const send = deps.senders[row.channel];
         try {
           if (!send) throw new PermanentDeliveryError(`no sender for channel ${row.channel}`);

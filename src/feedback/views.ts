@@ -93,7 +93,8 @@ export function citizenView(row: CaseRow, history: HistoryRow[], now: Date): Cit
       from: h.from_status,
       to: h.to_status,
       by: byOf(h.actor),
-      note: h.note,
+      // A reassignment's note is staff business; the citizen sees only that it moved.
+      note: h.action === "assign" ? (h.note?.split(" — ")[0] ?? null) : h.note,
     })),
   };
 }

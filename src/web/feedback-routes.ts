@@ -12,7 +12,7 @@
  * Staff routes need `Authorization: Bearer <token>` (see README, "Staff authentication"); the check comes before
  * anything else, so an anonymous caller learns nothing, not even whether a case exists.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type http from "node:http";
 import { z } from "zod";
 import {
@@ -176,9 +176,11 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): ExtraRoute {
     const body = parse(fileBody, await readJsonBody(req, FEEDBACK_BODY_BYTES));
     const filed = queue.fileCase({
       channel: "web",
+      // A caller's own id is kept apart from the chat's hashed ids ("w…"), so it can never pose
+      // as another web chat user and receive their notifications.
       userId:
         typeof body.userId === "string" && body.userId !== ""
-          ? body.userId
+          ? `api-${createHash("sha256").update(body.userId).digest("hex").slice(0, 32)}`
           : `web-${randomBytes(12).toString("base64url")}`,
       text: body.text as string,
       kind: body.kind as "complaint" | "proposal" | undefined,

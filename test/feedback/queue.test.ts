@@ -317,7 +317,7 @@ describe("lifecycle", () => {
 
   it("staff reassign: history records the agency; the version moves", () => {
     const { queue } = setup();
-    const { ref } = queue.fileCase({
+    const { ref, token } = queue.fileCase({
       channel: "web",
       userId: "u",
       text: TEXT,
@@ -329,6 +329,8 @@ describe("lifecycle", () => {
       note: "Đúng thẩm quyền",
       expectedVersion: 1,
     });
+    // The citizen sees where the case went, not the staff's note about it.
+    expect(queue.citizenView(ref, token)?.history.at(-1)?.note).toBe("Chuyển đến: Sở Tư pháp");
     expect(v).toMatchObject({ agency: "Sở Tư pháp", routedBy: "staff", version: 2 });
     expect(v.history.at(-1)).toMatchObject({
       action: "assign",
