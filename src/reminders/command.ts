@@ -38,7 +38,9 @@ export interface RemindersCommandDeps {
 
 function parseNow(value: string | undefined, fallback: () => Date): Date {
   if (value === undefined) return fallback();
-  const d = new Date(value);
+  // A time without an offset is Vietnam time, whatever the host's zone.
+  const zoned = /(?:Z|[+-]\d\d:?\d\d)$/.test(value) ? value : `${value}+07:00`;
+  const d = new Date(zoned);
   if (Number.isNaN(d.getTime()) || !/T\d\d:\d\d/.test(value)) {
     throw new RemindersUsageError(`--now must be an ISO time such as 2026-03-16T08:00+07:00`);
   }

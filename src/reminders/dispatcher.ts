@@ -175,7 +175,9 @@ export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatch
 
   async function runTick(): Promise<TickResult> {
     const at = now();
-    store.releaseStale(new Date(at.getTime() - (deps.staleClaimMs ?? 600_000)));
+    // Longer than the slowest send (retries on 429 wait up to retry_after each), so a send still
+    // under way is never claimed again by another process.
+    store.releaseStale(new Date(at.getTime() - (deps.staleClaimMs ?? 30 * 60_000)));
     const due = plan(at, state(at), rules, calendar);
     const result: TickResult = {
       planned: due.length,
