@@ -170,7 +170,9 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       procedures: result.procedures.slice(0, 3).map((p) => `${p.code} ${p.name}`),
       answer: result.answer,
     };
-    if (!handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral")) return out;
+    // Only a miss can escalate: a good answer after two misses must not bring a person in.
+    const streakReached = handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral");
+    if (!miss || !streakReached) return out;
     const more = await escalate(turn, () => handoff.escalate(turn, "repeated_miss", ""));
     return [...out, ...(more ?? [])];
   }

@@ -372,6 +372,10 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     close(ticketId, officer) {
       return serialize(ticketId, async () => {
         const now = deps.now();
+        const current = store.get(ticketId);
+        if (current?.status === "assigned" && current.assignee !== officer.id) {
+          throw new HandoffError("assigned_to_other", `ticket ${ticketId} is someone else's`);
+        }
         const closed = store.close(ticketId, officer.id, now);
         if (!closed)
           throw new HandoffError(store.get(ticketId) ? "closed" : "not_found", "not open");

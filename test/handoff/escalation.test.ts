@@ -156,7 +156,25 @@ describe("escalation", () => {
       h.handoff.claim(id, officer("minh")),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    await expect(h.handoff.reply(id, officer("minh"), "xin chào")).rejects.toThrow();
+    const winner = h.handoff.store.get(id)!.assignee === officer("lan").id ? "lan" : "minh";
+    const other = winner === "lan" ? "minh" : "lan";
+    await expect(h.handoff.reply(id, officer(other), "xin chào")).rejects.toThrow();
+    // Nor can the other officer close it; its officer can.
+    await expect(h.handoff.close(id, officer(other))).rejects.toThrow(/someone else/);
+    expect(h.handoff.store.get(id)!.status).toBe("assigned");
+    await h.handoff.close(id, officer(winner));
+    expect(h.handoff.store.get(id)!.status).toBe("closed");
+  });
+
+  it("a good answer after misses does not bring a person in", async () => {
+    // Sunday: the hotline is closed, so two misses only offer the queue and keep the streak.
+    h = makeHandoffHarness({ clock: clock("2026-03-01T02:00:00Z") });
+    await h.say("thời tiết ngày mai thế nào");
+    const offered = await h.say("kể chuyện cười đi");
+    expect(JSON.stringify(offered)).toContain("handoff:queue:");
+    const answer = await h.say("đăng ký khai sinh cần giấy tờ gì");
+    expect(JSON.stringify(answer)).not.toContain("handoff:queue:");
+    expect(h.handoff.store.openFor("telegram", "u1")).toBeFalsy();
   });
 
   it("survives a restart: reopened database, still with the human", async () => {
