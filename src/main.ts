@@ -4,18 +4,13 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startChannels } from "./channels/start.ts";
+import type { Channels } from "./channels/start.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
 import { createSenderRegistry } from "./dialogue/index.ts";
 import { createLogger } from "./logger.ts";
 import { loadCalendar } from "./calendar/index.ts";
-import {
-  createReminders,
-  feedbackCases,
-  loadAgencies,
-  loadReminderRules,
-} from "./reminders/index.ts";
+import type { Reminders } from "./reminders/index.ts";
 import { createApp } from "./web/app.ts";
 import { createChatWiring } from "./web/chat-wiring.ts";
 import { createStaffRoutes } from "./web/staff-routes.ts";
@@ -105,28 +100,40 @@ export async function main(): Promise<void> {
     handoff: handoff.dialogue,
   });
   // Deadline reminders to officials' Telegram groups (src/reminders; README "Deadline reminders").
+  // Telegram and Zalo, each only when its settings are present (src/channels; README "Telegram and
+  // Zalo OA channels"). Their modules (grammY, axios, node-cron) load only when configured.
   const paknQueue = feedback.queue(db);
-  const reminders = createReminders({
-    db,
-    rules: loadReminderRules(),
-    agencies: loadAgencies(),
-    calendar: loadCalendar(),
-    now: () => new Date(),
-    cases: () => feedbackCases(paknQueue),
-    queue: paknQueue,
-    ...(config.telegram ? { telegram: config.telegram } : {}),
-    logger,
-  });
-  // Telegram and Zalo, each only when its settings are present (src/channels; README "Telegram and Zalo OA channels").
-  const channels = startChannels({
-    config,
-    core: chat.dialogue,
-    db,
-    logger,
-    senders: kept.registry,
-    telegramGroupHandlers: [...(staffDesk ? [staffDesk.handler] : []), reminders.groupHandler],
-  });
-  if (config.telegram) reminders.start();
+  let reminders: Reminders | null = null;
+  if (config.telegram) {
+    const r = await import("./reminders/index.ts");
+    reminders = r.createReminders({
+      db,
+      rules: r.loadReminderRules(),
+      agencies: r.loadAgencies(),
+      calendar: loadCalendar(),
+      now: () => new Date(),
+      cases: () => r.feedbackCases(paknQueue),
+      queue: paknQueue,
+      telegram: config.telegram,
+      logger,
+    });
+  }
+  const channels: Pick<Channels, "telegram" | "routes" | "stop"> =
+    config.telegram || config.zalo
+      ? (await import("./channels/start.ts")).startChannels({
+          config,
+          core: chat.dialogue,
+          db,
+          logger,
+          senders: kept.registry,
+          telegramGroupHandlers: [
+            ...(staffDesk ? [staffDesk.handler] : []),
+            ...(reminders ? [reminders.groupHandler] : []),
+          ],
+        })
+      : { telegram: null, routes: [], stop: async () => undefined };
+  if (!config.telegram && !config.zalo) logger.info("no chat channel configured: web chat only");
+  reminders?.start();
   const app = createApp({
     config,
     logger,
@@ -150,7 +157,7 @@ export async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     feedback.stop();
-    void reminders.stop();
+    void reminders?.stop();
     channels
       .stop()
       .then(() => app.stop())
