@@ -153,6 +153,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
      ON CONFLICT (msg_id) DO NOTHING`,
   );
   const prune = db.prepare<[string]>(`DELETE FROM zalo_processed_messages WHERE received_at < ?`);
+  const forget = db.prepare<[string]>(`DELETE FROM zalo_processed_messages WHERE msg_id = ?`);
   let lastPrune = 0;
   let timer: NodeJS.Timeout | null = null;
 
@@ -230,6 +231,8 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     }
     const queued = queue.push(sender, () => turn(sender, text));
     if (!queued) {
+      // Not processed, so not remembered: a resend of this event is handled, not called a replay.
+      forget.run(msgId);
       logger.warn({ user: maskUserId("zalo", sender) }, "zalo user has too many pending messages");
       return { status: 200, code: "busy" };
     }

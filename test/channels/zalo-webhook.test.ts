@@ -312,6 +312,21 @@ describe("Zalo webhook: rejected events", () => {
 });
 
 describe("Zalo webhook: per-user order, users in parallel", () => {
+  it("a message dropped as busy is not remembered: its resend is handled", async () => {
+    const gate = deferred();
+    core.gates.set("chậm", gate);
+    await say(USER, "chậm");
+    await core.received((c) => c.text === "chậm");
+    const results: Posted[] = [];
+    for (let i = 0; i < 21; i++) results.push(await say(USER, `tin ${i}`, { msgId: `busy${i}` }));
+    const busy = results.findIndex((r) => r.body.result === "busy");
+    expect(busy).toBeGreaterThanOrEqual(0);
+    gate.resolve();
+    await channel.idle();
+    const again = await say(USER, `tin ${busy}`, { msgId: `busy${busy}` });
+    expect(again.body.result).toBe("accepted");
+  });
+
   it("answers 200 before processing; a slow user does not hold up others", async () => {
     const gate = deferred();
     core.gates.set("chậm", gate);
