@@ -17,7 +17,7 @@ import {
   loadTemplates,
   renderTemplate,
 } from "../../src/assistant/templates.ts";
-import type { Aspect } from "../../src/assistant/types.ts";
+import { ASPECTS, type Aspect } from "../../src/assistant/types.ts";
 import { birth, days, marriageLevels, method, noInfo, passport, procedure } from "./fixtures.ts";
 
 const ctx: ComposeContext = {
@@ -26,18 +26,7 @@ const ctx: ComposeContext = {
   paknUrl: "https://dichvucong.gov.vn/p/home/dvc-gop-y.html",
 };
 
-const ALL_ASPECTS: Aspect[] = [
-  "documents",
-  "fee",
-  "time",
-  "where",
-  "how",
-  "steps",
-  "conditions",
-  "result",
-  "legal",
-  "overview",
-];
+const ALL_ASPECTS: readonly Aspect[] = ASPECTS;
 
 describe("composeProcedureAnswer", () => {
   it.each(ALL_ASPECTS)("always names the procedure, its code and URL (%s)", (aspect) => {
