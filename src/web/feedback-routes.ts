@@ -300,7 +300,13 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): ExtraRoute {
       const citizen = CITIZEN_PATH.exec(path);
       if (citizen) {
         if (method !== "GET") throw methodNotAllowed("GET, HEAD");
-        const token = new URL(req.url ?? "/", "http://localhost").searchParams.get("token") ?? "";
+        // The X-Citizen-Token header keeps the token out of proxy logs and browser history;
+        // ?token= stays for links.
+        const header = req.headers["x-citizen-token"];
+        const token =
+          (typeof header === "string" ? header : undefined) ??
+          new URL(req.url ?? "/", "http://localhost").searchParams.get("token") ??
+          "";
         sendJson(res, 200, queue.citizenView(decodeRef(citizen[1]!), token));
         return true;
       }

@@ -157,6 +157,16 @@ describe("GET /api/feedback/:ref", () => {
       404,
     );
     const missing = await errorOf(await fetch(`${base}/api/feedback/${mine.ref}`), 404);
+    const byHeader = await fetch(`${base}/api/feedback/${mine.ref}`, {
+      headers: { "X-Citizen-Token": mine.token },
+    });
+    expect(byHeader.status).toBe(200);
+    await errorOf(
+      await fetch(`${base}/api/feedback/${mine.ref}`, {
+        headers: { "X-Citizen-Token": other.token },
+      }),
+      404,
+    );
     expect(wrong).toEqual(none);
     expect(missing).toEqual(none);
     expect(wrong.code).toBe("case_not_found");
