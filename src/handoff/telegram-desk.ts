@@ -48,10 +48,10 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
     if (!a) throw new Error("telegram channel not started");
     return a;
   };
-  /** Forum topics enabled in the staff group (asked once). */
+  /** Forum topics enabled in the staff group (asked once it has answered; a failure asks again). */
   const isForum = () => {
-    forum ??= api()
-      .getChat(chatId)
+    forum ??= Promise.resolve()
+      .then(() => api().getChat(chatId))
       .then(
         (chat) =>
           typeof chat === "object" &&
@@ -59,7 +59,10 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
           chat.type === "supergroup" &&
           chat.is_forum === true,
       )
-      .catch(() => false);
+      .catch(() => {
+        forum = null;
+        return false;
+      });
     return forum;
   };
 

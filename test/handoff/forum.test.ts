@@ -65,3 +65,27 @@ describe("staff group with forum topics", () => {
     expect(calls.some((c) => c.method === "closeForumTopic")).toBe(true);
   });
 });
+
+describe("staff group forum detection", () => {
+  it("asks again after a failed first check instead of falling back to threads for good", async () => {
+    h = makeHandoffHarness();
+    const { api, calls } = fakeApi();
+    let failures = 1;
+    const flaky = {
+      ...api,
+      getChat: async () => {
+        if (failures-- > 0) throw new Error("telegram hiccup");
+        return { id: STAFF, type: "supergroup", is_forum: true };
+      },
+    } as unknown as Api;
+    const desk = createTelegramStaffDesk({ chatId: STAFF, api: () => flaky, handoff: h.handoff });
+    h.handoff.addDesk(desk.desk);
+    await h.say("gặp tổng đài viên");
+    // The first ticket went to a reply thread (the check failed) …
+    expect(calls.some((c) => c.method === "createForumTopic")).toBe(false);
+    await h.handoff.close(1, { id: "web:lan", name: "lan", source: "web" });
+    // … the same desk asks again for the next ticket, and it gets its topic.
+    await h.say("gặp tổng đài viên");
+    expect(calls.some((c) => c.method === "createForumTopic")).toBe(true);
+  });
+});
