@@ -171,13 +171,6 @@ async function send(payload, shown) {
     addMessage("error", "Không kết nối được máy chủ. Bạn kiểm tra mạng rồi thử lại nhé.");
   } finally {
     setBusy(false);
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") void checkInbox();
-    });
-    setInterval(() => {
-      if (document.visibilityState === "visible") void checkInbox();
-    }, INBOX_EVERY_MS);
-    void checkInbox();
     input.focus();
   }
 }
