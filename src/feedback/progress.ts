@@ -7,7 +7,8 @@ import type { Database } from "../db/database.ts";
 import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import { OPEN_STATUSES } from "./status.ts";
-import { addHistory, type CaseRow, type FeedbackStatements } from "./store.ts";
+import { recordCitizenEvent } from "./record-event.ts";
+import type { CaseRow, FeedbackStatements } from "./store.ts";
 
 export const SYSTEM_PROGRESS_NOTE =
   "Phản ánh, kiến nghị của Ông/Bà đã quá thời hạn xử lý và đang tiếp tục được xử lý.";
@@ -40,31 +41,15 @@ export function createProgressSweep(deps: ProgressSweepDeps): () => number {
     while (next <= now) next = deadlines.nextProgressAfter(next);
     // Someone else (staff, another sweeper) moved it since we read: nothing to do.
     if (setNext.run(next.toISOString(), row.id, scheduled).changes !== 1) return false;
-    const at = now.toISOString();
-    addHistory(s, {
-      caseId: row.id,
-      at,
+    recordCitizenEvent(s, enqueue, {
+      row,
+      idempotencyKey: `${row.ref}:progress:${scheduled}`,
       actor: "system",
-      action: "progress",
+      event: "progress",
       from: row.status,
       to: row.status,
       note: SYSTEM_PROGRESS_NOTE,
-    });
-    enqueue({
-      idempotencyKey: `${row.ref}:progress:${scheduled}`,
-      caseId: row.id,
-      channel: row.channel,
-      userId: row.user_id,
       now,
-      payload: {
-        ref: row.ref,
-        event: "progress",
-        status: row.status,
-        previousStatus: row.status,
-        note: SYSTEM_PROGRESS_NOTE,
-        at,
-        dueAt: row.due_at,
-      },
     });
     return true;
   });

@@ -16,6 +16,7 @@ import { MAX_AGENCY_CHARS, MAX_NOTE_CHARS, cleanOptionalText, requireText } from
 import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import { allowedNext, canTransition, isHandled, isOpen, isStatus, type Status } from "./status.ts";
+import { recordCitizenEvent } from "./record-event.ts";
 import { addHistory, type CaseRow, type FeedbackStatements } from "./store.ts";
 
 export interface StatusChange {
@@ -178,34 +179,17 @@ export function createTransitions(deps: TransitionDeps): Transitions {
         const shown = to === "rejected" ? reason : note;
         return {
           next,
-          after: (saved) => {
-            const at = now.toISOString();
-            addHistory(s, {
-              caseId: saved.id,
-              at,
+          after: (saved) =>
+            recordCitizenEvent(s, enqueue, {
+              row: saved,
+              idempotencyKey: `${ref}:v${saved.version}`,
               actor,
-              action: "status",
+              event: "status",
               from: row.status,
               to,
               note: shown,
-            });
-            enqueue({
-              idempotencyKey: `${ref}:v${saved.version}`,
-              caseId: saved.id,
-              channel: saved.channel,
-              userId: saved.user_id,
               now,
-              payload: {
-                ref,
-                event: "status",
-                status: to,
-                previousStatus: row.status,
-                note: shown,
-                at,
-                dueAt: saved.due_at,
-              },
-            });
-          },
+            }),
         };
       });
     },
@@ -241,34 +225,17 @@ export function createTransitions(deps: TransitionDeps): Transitions {
         if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
         return {
           next: { ...row, next_progress_at: nextProgress(row, row.status, now) },
-          after: (saved) => {
-            const at = now.toISOString();
-            addHistory(s, {
-              caseId: saved.id,
-              at,
+          after: (saved) =>
+            recordCitizenEvent(s, enqueue, {
+              row: saved,
+              idempotencyKey: `${ref}:v${saved.version}`,
               actor,
-              action: "progress",
+              event: "progress",
               from: row.status,
               to: row.status,
               note,
-            });
-            enqueue({
-              idempotencyKey: `${ref}:v${saved.version}`,
-              caseId: saved.id,
-              channel: saved.channel,
-              userId: saved.user_id,
               now,
-              payload: {
-                ref,
-                event: "progress",
-                status: row.status,
-                previousStatus: row.status,
-                note,
-                at,
-                dueAt: saved.due_at,
-              },
-            });
-          },
+            }),
         };
       });
     },
