@@ -66,11 +66,13 @@ export const SEARCH_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-/** BM25 term saturation: the name is nearly binary (a repeated word says little). */
+/** BM25 term saturation for the other fields. */
 const K1 = 1.2;
 /** Accented terms add precision on top of folded ones (typed or restored accents alike). */
 const ACCENT_WEIGHT = 0.5;
+/** Hits reranked by name coverage, variants and level. */
 const RERANK_POOL = 50;
+/** BM25 term saturation of the name: nearly binary (a repeated word says little). */
 const K1_NAME = 0.3;
 /** Weight of the share of the name's own words that the question holds, in the rerank. */
 const NAME_COVERAGE = 0.5;
