@@ -23,9 +23,15 @@ import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
 import type { Database } from "../db/database.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import { scrubSecrets, type Logger } from "../logger.ts";
+import { createSentPieces } from "./sent-pieces.ts";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "./split.ts";
 import { isValidAction, maskUserId, runTurn, TEXT_ONLY_TEXT } from "./turn.ts";
-import type { DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
+import type {
+  ChannelSender,
+  DialogueCore,
+  IncomingMessage,
+  OutgoingMessage,
+} from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 
 export interface TelegramChannelOptions {
@@ -72,7 +78,7 @@ export interface TelegramChannel {
   /** Stops polling (not the webhook registration) and waits for running updates. */
   stop(): Promise<void>;
   /** Sends a notification; throws PermanentDeliveryError when the chat cannot be reached. */
-  sendTo(userId: string, message: OutgoingMessage): Promise<void>;
+  sendTo: ChannelSender;
   /** Webhook mode: constant-time check of the X-Telegram-Bot-Api-Secret-Token header. */
   checkWebhookSecret(header: string | undefined): boolean;
   /** Webhook mode: hands one update to the bot without waiting; false when it is not an update. */
@@ -238,6 +244,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   });
   bot.use(sequentialize(chatKey));
 
+  const sentPieces = createSentPieces();
+
   async function turn(chatId: number, msg: IncomingMessage): Promise<void> {
     const replies = await runTurn(core, msg, {
       logger,
@@ -246,18 +254,25 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     for (const reply of replies) await sendMessage(chatId, reply);
   }
 
-  async function sendMessage(chatId: number, message: OutgoingMessage): Promise<void> {
+  /** Sends every piece of `message`; with a key, a retry skips the pieces already sent. */
+  async function sendMessage(
+    chatId: number,
+    message: OutgoingMessage,
+    key?: string,
+  ): Promise<void> {
     const keyboard = toInlineKeyboard(message.buttons);
     const pieces = splitMessage(message.text, TELEGRAM_TEXT_LIMIT);
     if (pieces.length === 0 && keyboard) pieces.push(CHOOSE_TEXT);
-    for (let i = 0; i < pieces.length; i++) {
+    for (let i = sentPieces.from(key); i < pieces.length; i++) {
       const last = i === pieces.length - 1;
       await bot.api.sendMessage(
         chatId,
         pieces[i]!,
         last && keyboard ? { reply_markup: keyboard } : {},
       );
+      sentPieces.record(key, i + 1);
     }
+    sentPieces.done(key);
   }
 
   bot.on("message:text", async (ctx) => {
@@ -351,11 +366,11 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       await this.idle();
       agent.destroy();
     },
-    async sendTo(userId, message) {
+    async sendTo(userId, message, meta) {
       const id = userId.replace(/^tg:/, "");
       if (!/^-?\d{1,20}$/.test(id)) throw new PermanentDeliveryError("not a Telegram chat id");
       try {
-        await sendMessage(Number(id), message);
+        await sendMessage(Number(id), message, meta?.idempotencyKey);
       } catch (err) {
         const gone =
           err instanceof GrammyError &&

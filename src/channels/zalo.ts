@@ -20,8 +20,14 @@ import type { Database } from "../db/database.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import { createKeyedQueue } from "./keyed-queue.ts";
+import { createSentPieces } from "./sent-pieces.ts";
 import { maskUserId, runTurn } from "./turn.ts";
-import type { DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
+import type {
+  ChannelSender,
+  DialogueCore,
+  IncomingMessage,
+  OutgoingMessage,
+} from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import {
   actionFromZaloText,
@@ -74,7 +80,7 @@ export interface ZaloChannel {
   /** Checks and accepts one webhook delivery; never throws. Processing happens afterwards. */
   handleWebhook(rawBody: Buffer, signatureHeader: string | undefined): ZaloWebhookOutcome;
   /** Sends a notification; throws PermanentDeliveryError when retrying cannot help. */
-  sendTo(userId: string, message: OutgoingMessage): Promise<void>;
+  sendTo: ChannelSender;
   tokens: ZaloTokenStore;
   /** Messages refused for good, for staff. */
   undelivered: UndeliveredLog;
@@ -143,6 +149,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
   });
   const undelivered = createUndeliveredLog(db, now);
+  const sentPieces = createSentPieces();
   const queue = createKeyedQueue({
     maxPendingPerKey: options.maxPendingPerUser ?? 20,
     onError: (err, key) => logTurnError(err, key),
@@ -275,17 +282,19 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
   }
 
   /** Sends every piece of `message`; records what is left when Zalo refuses for good. */
-  async function deliver(userId: string, message: OutgoingMessage): Promise<void> {
+  async function deliver(userId: string, message: OutgoingMessage, key?: string): Promise<void> {
     const parts = toZaloMessages(message);
-    for (let i = 0; i < parts.length; i++) {
+    for (let i = sentPieces.from(key); i < parts.length; i++) {
       try {
         await sendOne(userId, parts[i]!);
+        sentPieces.record(key, i + 1);
       } catch (err) {
         if (!(err instanceof ZaloApiError) || err.retryable) throw err;
         // Token trouble is ours, not the citizen's: left to the caller's retries.
         if (err.method !== "message/cs") throw err;
         if (typeof err.code === "number" && ZALO_TOKEN_ERRORS.has(err.code)) throw err;
         const window = typeof err.code === "number" && ZALO_WINDOW_ERRORS.has(err.code);
+        sentPieces.done(key);
         undelivered.record({
           channel: "zalo",
           userId,
@@ -300,13 +309,14 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         throw new PermanentDeliveryError(err.message);
       }
     }
+    sentPieces.done(key);
   }
 
   return {
     handleWebhook,
-    async sendTo(userId, message) {
+    async sendTo(userId, message, meta) {
       try {
-        await deliver(userId, message);
+        await deliver(userId, message, meta?.idempotencyKey);
       } catch (err) {
         logTurnError(err, userId);
         throw err;

@@ -5,6 +5,7 @@ import {
   type TelegramChannel,
   type TelegramChannelOptions,
 } from "../../src/channels/telegram.ts";
+import { splitMessage, TELEGRAM_TEXT_LIMIT } from "../../src/channels/split.ts";
 import { APOLOGY_TEXT, TEXT_ONLY_TEXT } from "../../src/channels/turn.ts";
 import type { Database } from "../../src/db/index.ts";
 import { PermanentDeliveryError } from "../../src/feedback/index.ts";
@@ -256,5 +257,31 @@ describe("Telegram notifications (sendTo)", () => {
       PermanentDeliveryError,
     );
     expect(count(db, "channel_undelivered")).toBe(1);
+  });
+
+  it("a retry of a long notification sends only the pieces that did not go out", async () => {
+    const ch = polling();
+    let armed = false;
+    tg.onCall((c) => {
+      if (c.method !== "sendMessage" || armed) return;
+      armed = true;
+      // Not retried by auto-retry (it retries 5xx and 429), nor a "gone" chat.
+      tg.failNext("sendMessage", { status: 400, description: "Bad Request: try again" });
+    });
+    const key = { idempotencyKey: "PAKN-2026-000001:v2" };
+    await expect(ch.sendTo("77", { text: LONG_TEXT }, key)).rejects.toThrow(/400/);
+    await ch.sendTo("77", { text: LONG_TEXT }, key);
+    const pieces = splitMessage(LONG_TEXT, TELEGRAM_TEXT_LIMIT);
+    expect(pieces.length).toBeGreaterThan(1);
+    // piece 1, piece 2 (refused), then piece 2 onwards: the first piece is not sent twice
+    expect(tg.callsOf("sendMessage").map(textOf)).toEqual([
+      pieces[0],
+      pieces[1],
+      ...pieces.slice(1),
+    ]);
+
+    // A message without a key (a reply in a conversation) is sent whole each time.
+    await ch.sendTo("77", { text: LONG_TEXT });
+    expect(tg.callsOf("sendMessage").map(textOf).slice(pieces.length + 1)).toEqual(pieces);
   });
 });

@@ -148,6 +148,24 @@ describe("Zalo access token", () => {
 });
 
 describe("Zalo sending", () => {
+  it("a retry of a long notification sends only the pieces that did not go out", async () => {
+    const ch = channel({ accessToken: "AT-0", sendAttempts: 1 });
+    zalo.onSent(() => {
+      if (zalo.sent().length === 1) zalo.scriptCs({ httpStatus: 503 });
+    });
+    const text = Array.from({ length: 50 }, (_, i) => `Dòng ${i + 1} của thông báo dài.`).join(
+      "\n",
+    );
+    const long = `${text}\n${text}\n${text}`;
+    const key = { idempotencyKey: "PAKN-2026-000002:v3" };
+    await expect(ch.sendTo(USER, { text: long }, key)).rejects.toBeInstanceOf(ZaloApiError);
+    await ch.sendTo(USER, { text: long }, key);
+    const texts = zalo.sent().map((s) => (s.message as { text: string }).text);
+    expect(texts.length).toBeGreaterThan(1);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(texts.join("\n")).toBe(long);
+  });
+
   it("outside the interaction window: recorded for staff, not retried", async () => {
     const ch = channel({ accessToken: "AT-0" });
     zalo.scriptCs({ error: ZALO_ERROR_OUTSIDE_WINDOW, message: "User has not interacted" });
