@@ -26,12 +26,7 @@ import { scrubSecrets, type Logger } from "../logger.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "./split.ts";
 import { isValidAction, maskUserId, runTurn, TEXT_ONLY_TEXT } from "./turn.ts";
-import type {
-  ChannelSender,
-  DialogueCore,
-  IncomingMessage,
-  OutgoingMessage,
-} from "./types.ts";
+import type { ChannelSender, DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 
 export interface TelegramChannelOptions {

@@ -22,12 +22,7 @@ import type { Logger } from "../logger.ts";
 import { createKeyedQueue } from "./keyed-queue.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { maskUserId, runTurn } from "./turn.ts";
-import type {
-  ChannelSender,
-  DialogueCore,
-  IncomingMessage,
-  OutgoingMessage,
-} from "./types.ts";
+import type { ChannelSender, DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import {
   actionFromZaloText,

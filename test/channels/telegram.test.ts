@@ -282,6 +282,11 @@ describe("Telegram notifications (sendTo)", () => {
 
     // A message without a key (a reply in a conversation) is sent whole each time.
     await ch.sendTo("77", { text: LONG_TEXT });
-    expect(tg.callsOf("sendMessage").map(textOf).slice(pieces.length + 1)).toEqual(pieces);
+    expect(
+      tg
+        .callsOf("sendMessage")
+        .map(textOf)
+        .slice(pieces.length + 1),
+    ).toEqual(pieces);
   });
 });
