@@ -19,14 +19,20 @@ import https from "node:https";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { Bot, GrammyError, HttpError, type Context } from "grammy";
-import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "grammy/types";
+import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from "grammy/types";
 import type { Database } from "../db/database.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import { scrubSecrets, type Logger } from "../logger.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "./split.ts";
-import { isValidAction, maskUserId, runTurn, TEXT_ONLY_TEXT } from "./turn.ts";
-import type { ChannelSender, DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
+import { isValidAction, maskUserId, runTurn } from "./turn.ts";
+import type {
+  AttachmentKind,
+  ChannelSender,
+  DialogueCore,
+  IncomingMessage,
+  OutgoingMessage,
+} from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 
 export interface TelegramChannelOptions {
@@ -287,8 +293,20 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     await turn(chatId, { channel: "telegram", userId: String(chatId), action: data });
   });
 
+  // Photos, files, stickers…: the core answers that it reads text only, or, in a hand-over,
+  // passes them to the officer (a Telegram staff desk copies the message itself).
   bot.on("message", async (ctx) => {
-    await sendMessage(ctx.chat.id, { text: TEXT_ONLY_TEXT });
+    const m = ctx.message;
+    const chatId = ctx.chat.id;
+    await turn(chatId, {
+      channel: "telegram",
+      userId: String(chatId),
+      attachment: {
+        kind: attachmentKind(m),
+        ...(m.caption ? { caption: m.caption } : {}),
+        telegram: { chatId, messageId: m.message_id },
+      },
+    });
   });
 
   let stopped = false;
@@ -420,4 +438,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     },
     undelivered,
   };
+}
+
+/** What kind of non-text message Telegram delivered. */
+export function attachmentKind(m: Message): AttachmentKind {
+  if (m.photo) return "photo";
+  if (m.document) return "file";
+  if (m.sticker) return "sticker";
+  if (m.voice || m.audio) return "audio";
+  if (m.video || m.video_note || m.animation) return "video";
+  if (m.location || m.venue) return "location";
+  return "other";
 }

@@ -10,9 +10,6 @@ import type { DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts"
 /** Shown when the core fails or takes too long; the log gets the details. */
 export const APOLOGY_TEXT =
   "Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút hoặc gọi Tổng đài 1022.";
-/** Shown for stickers, photos, files…: the assistant reads text only. */
-export const TEXT_ONLY_TEXT =
-  "Xin lỗi, hiện tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi về thủ tục hành chính nhé.";
 
 export const DEFAULT_TURN_TIMEOUT_MS = 30_000;
 

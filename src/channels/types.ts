@@ -15,7 +15,22 @@ export interface IncomingMessage {
   text?: string;
   /** A button press: the short `action` data string of a `Button`. */
   action?: string;
+  /** A photo, file, sticker… (the assistant reads text only; an officer in a hand-over gets it). */
+  attachment?: Attachment;
   displayName?: string;
+}
+
+export type AttachmentKind =
+  "photo" | "file" | "sticker" | "audio" | "video" | "location" | "other";
+
+export interface Attachment {
+  kind: AttachmentKind;
+  /** Text sent with it (a photo's caption). */
+  caption?: string;
+  /** An https link staff can open (Zalo sends one for photos and files). */
+  url?: string;
+  /** Where Telegram keeps the message, so a Telegram staff desk can copy it. */
+  telegram?: { chatId: number; messageId: number };
 }
 
 export interface Button {

@@ -22,7 +22,14 @@ import type { Logger } from "../logger.ts";
 import { createKeyedQueue } from "./keyed-queue.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { maskUserId, runTurn } from "./turn.ts";
-import type { ChannelSender, DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
+import type {
+  Attachment,
+  AttachmentKind,
+  ChannelSender,
+  DialogueCore,
+  IncomingMessage,
+  OutgoingMessage,
+} from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import {
   actionFromZaloText,
@@ -204,7 +211,8 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     if (nowMs - at > maxAge || at - nowMs > maxSkew) return reject(401, "stale_event", bytes);
 
     const name = typeof event.event_name === "string" ? event.event_name : "";
-    if (name !== "user_send_text") {
+    const kind = ZALO_ATTACHMENT_EVENTS[name];
+    if (name !== "user_send_text" && !kind) {
       logger.debug({ event: name.slice(0, 64) }, "zalo event ignored");
       return { status: 200, code: "ignored" };
     }
@@ -214,7 +222,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     if (
       typeof sender !== "string" ||
       !/^\d{1,32}$/.test(sender) ||
-      typeof text !== "string" ||
+      (kind ? text !== undefined && typeof text !== "string" : typeof text !== "string") ||
       typeof msgId !== "string" ||
       msgId === "" ||
       msgId.length > 128
@@ -231,7 +239,15 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       logger.info({ user: maskUserId("zalo", sender) }, "zalo replay ignored");
       return { status: 200, code: "duplicate" };
     }
-    const queued = queue.push(sender, () => turn(sender, text));
+    const queued = queue.push(sender, () =>
+      kind
+        ? turnWith(sender, {
+            channel: "zalo",
+            userId: sender,
+            attachment: zaloAttachment(kind, message),
+          })
+        : turn(sender, text as string),
+    );
     if (!queued) {
       // Not processed, so not remembered: a resend of this event is handled, not called a replay.
       forget.run(msgId);
@@ -245,6 +261,10 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     const action = actionFromZaloText(text);
     const msg: IncomingMessage =
       action !== null ? { channel: "zalo", userId, action } : { channel: "zalo", userId, text };
+    await turnWith(userId, msg);
+  }
+
+  async function turnWith(userId: string, msg: IncomingMessage): Promise<void> {
     const replies = await runTurn(core, msg, {
       logger,
       ...(options.turnTimeoutMs !== undefined ? { timeoutMs: options.turnTimeoutMs } : {}),
@@ -335,5 +355,30 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       await queue.idle();
     },
     idle: () => queue.idle(),
+  };
+}
+
+/** Zalo's events for what is not text, and the kind each carries. */
+const ZALO_ATTACHMENT_EVENTS: Partial<Record<string, AttachmentKind>> = {
+  user_send_image: "photo",
+  user_send_gif: "video",
+  user_send_sticker: "sticker",
+  user_send_file: "file",
+  user_send_audio: "audio",
+  user_send_video: "video",
+  user_send_location: "location",
+  user_send_business_card: "other",
+};
+
+/** The attachment of a Zalo event: its kind, caption, and first https link (photos, files). */
+function zaloAttachment(kind: AttachmentKind, message: Record<string, unknown>): Attachment {
+  const list = Array.isArray(message.attachments) ? (message.attachments as unknown[]) : [];
+  const first = list.find(isObject);
+  const payload = first && isObject(first.payload) ? first.payload : {};
+  const url = typeof payload.url === "string" && /^https:\/\/\S{1,2000}$/.test(payload.url);
+  return {
+    kind,
+    ...(typeof message.text === "string" && message.text ? { caption: message.text } : {}),
+    ...(url ? { url: payload.url as string } : {}),
   };
 }

@@ -21,6 +21,7 @@ import type { Database } from "../db/database.ts";
 import type { QuestionRecord } from "../db/questions.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
 import type {
+  Attachment,
   Button,
   ChannelName,
   DialogueCore,
@@ -445,6 +446,17 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
 
   const apology = (): OutgoingMessage[] => [reply(render("error"))];
 
+  /** "[Ảnh] caption\nlink": how an attachment reaches the officer as text. */
+  const attachmentNote = (a: Attachment | undefined): string => {
+    if (!a) return "";
+    const caption = cleanInput(a.caption, 1000);
+    const url = typeof a.url === "string" && /^https:\/\/\S{1,2000}$/.test(a.url) ? a.url : "";
+    return [`[${labels.attachments[a.kind] ?? labels.attachments.other}]`, caption]
+      .filter(Boolean)
+      .join(" ")
+      .concat(url ? `\n${url}` : "");
+  };
+
   async function turnOf(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     const now = opts.now();
     const state = store.load(msg.channel, msg.userId, now);
@@ -467,16 +479,20 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       try {
         const relayed =
           cleanInput(msg.text) ||
+          attachmentNote(msg.attachment) ||
           (typeof msg.action === "string" ? `[${msg.action.slice(0, 64)}]` : "");
-        if (await handoff.relay({ channel: msg.channel, userId: msg.userId, now }, relayed)) {
-          return [];
-        }
+        const turn = { channel: msg.channel, userId: msg.userId, now };
+        if (await handoff.relay(turn, relayed, msg.attachment)) return [];
       } catch (err) {
         log.error({ err, channel: msg.channel }, "hand-off relay failed");
         return apology();
       }
       // The ticket was closed meanwhile: the bot has the conversation again.
       delete state.handedOff;
+    }
+    if (msg.attachment && !cleanInput(msg.text) && msg.action === undefined) {
+      store.save(msg.channel, msg.userId, state, now);
+      return [reply(render("text-only"))];
     }
     const turn: Turn = {
       channel: msg.channel,

@@ -18,6 +18,7 @@ export const DIALOGUE_TEMPLATE_SPECS = {
   help: ["hotline"],
   "unknown-command": ["command"],
   empty: [],
+  "text-only": [],
   error: ["hotline"],
   "pick-range": ["count"],
   "pick-aspect": ["count", "what"],
@@ -87,6 +88,16 @@ const labelsSchema = z.object({
   proposalTitle: z.string().min(1),
   notGiven: z.string().min(1),
   procedure: z.string().min(1),
+  /** How an attachment is named to the officer in a hand-over ("[Ảnh] …"). */
+  attachments: z.object({
+    photo: z.string().min(1),
+    file: z.string().min(1),
+    sticker: z.string().min(1),
+    audio: z.string().min(1),
+    video: z.string().min(1),
+    location: z.string().min(1),
+    other: z.string().min(1),
+  }),
 });
 
 export type DialogueLabels = Omit<z.infer<typeof labelsSchema>, "$comment">;

@@ -11,7 +11,7 @@
  * the citizen's messages go to the ticket. Closing clears it and asks the citizen for a rating.
  */
 import type { Calendar } from "../calendar/index.ts";
-import type { ChannelName, OutgoingMessage } from "../channels/types.ts";
+import type { Attachment, ChannelName, OutgoingMessage } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
 import { createConversationStore } from "../dialogue/store.ts";
 import { maskPersonalData } from "../logger.ts";
@@ -44,7 +44,8 @@ export interface StaffDesk {
   /** Messages from officers acting on this desk are not echoed back to it. */
   readonly source?: string;
   ticketOpened(ticket: Ticket): Promise<void>;
-  citizenWrote(ticket: Ticket, text: string): Promise<void>;
+  /** `attachment`: what came with the text, for a desk that can show it (Telegram copies it). */
+  citizenWrote(ticket: Ticket, text: string, attachment?: Attachment): Promise<void>;
   /** An officer wrote from another desk (e.g. the web console). */
   staffWrote(ticket: Ticket, officerName: string, text: string, source: string): Promise<void>;
   ticketClaimed(ticket: Ticket): Promise<void>;
@@ -100,8 +101,11 @@ export interface DialogueHandoff {
     reason: EscalationReason,
     text: string,
   ): Promise<{ messages: OutgoingMessage[]; handedOff: boolean }>;
-  /** While handed off: relays the citizen's text; false when no ticket is open any more. */
-  relay(turn: HandoffTurn, text: string): Promise<boolean>;
+  /**
+   * While handed off: relays the citizen's text (for an attachment, a note naming it, and the
+   * attachment for desks that can show it); false when no ticket is open any more.
+   */
+  relay(turn: HandoffTurn, text: string, attachment?: Attachment): Promise<boolean>;
   /** The citizen ends the hand-off ("/huy" while waiting or talking): the ticket is closed. */
   release(turn: HandoffTurn): Promise<OutgoingMessage[]>;
   /** Buttons "handoff:…"; null when not ours. */
@@ -268,13 +272,13 @@ export function createHandoff(deps: HandoffDeps): Handoff {
         handedOff: false,
       };
     },
-    async relay(turn, text) {
+    async relay(turn, text, attachment) {
       const ticket = store.openFor(turn.channel, turn.userId);
       if (!ticket) return false;
       const body = clip(text, MAX_RELAY_CHARS);
       if (!body) return true;
       store.addMessage(ticket.id, "citizen", null, body, turn.now);
-      await toDesks("citizen message", (d) => d.citizenWrote(ticket, body));
+      await toDesks("citizen message", (d) => d.citizenWrote(ticket, body, attachment));
       return true;
     },
     async release(turn) {

@@ -68,19 +68,22 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
 
   /** Posts into the ticket's topic or thread and remembers the post as the ticket's. */
   async function post(ticket: Ticket, text: string, extra: Record<string, unknown> = {}) {
-    const where =
-      ticket.staffThreadId !== null
-        ? { message_thread_id: ticket.staffThreadId }
-        : ticket.staffMessageId !== null
-          ? {
-              reply_parameters: {
-                message_id: ticket.staffMessageId,
-                allow_sending_without_reply: true,
-              },
-            }
-          : {};
-    const sent = await api().sendMessage(chatId, text, { ...where, ...extra });
+    const sent = await api().sendMessage(chatId, text, { ...where(ticket), ...extra });
     store.addStaffPost(chatId, sent.message_id, ticket.id);
+  }
+
+  /** The ticket's topic, or a reply to its first post. */
+  function where(ticket: Ticket) {
+    return ticket.staffThreadId !== null
+      ? { message_thread_id: ticket.staffThreadId }
+      : ticket.staffMessageId !== null
+        ? {
+            reply_parameters: {
+              message_id: ticket.staffMessageId,
+              allow_sending_without_reply: true,
+            },
+          }
+        : {};
   }
 
   const claimButton = (id: number) => ({
@@ -112,9 +115,15 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
       });
       store.setStaffPost(ticket.id, chatId, sent.message_id, threadId);
     },
-    async citizenWrote(ticket, text) {
+    async citizenWrote(ticket, text, attachment) {
       const fresh = store.get(ticket.id) ?? ticket;
       await post(fresh, `💬 Công dân (#${ticket.id}): ${text}`);
+      const from = attachment?.telegram;
+      if (from) {
+        // The bot can copy what a citizen sent it: the officer sees the photo or file itself.
+        const copied = await api().copyMessage(chatId, from.chatId, from.messageId, where(fresh));
+        store.addStaffPost(chatId, copied.message_id, ticket.id);
+      }
     },
     async staffWrote(ticket, officerName, text, source) {
       await post(ticket, `👤 ${officerName} (${source}) → công dân: ${text}`);

@@ -6,7 +6,7 @@ import {
   type TelegramChannelOptions,
 } from "../../src/channels/telegram.ts";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "../../src/channels/split.ts";
-import { APOLOGY_TEXT, TEXT_ONLY_TEXT } from "../../src/channels/turn.ts";
+import { APOLOGY_TEXT } from "../../src/channels/turn.ts";
 import type { Database } from "../../src/db/index.ts";
 import { PermanentDeliveryError } from "../../src/feedback/index.ts";
 import {
@@ -158,9 +158,23 @@ describe("Telegram channel, long polling", () => {
         sticker: { file_id: "x", file_unique_id: "y", width: 1, height: 1, type: "regular" },
       },
     });
-    const [, reply] = await tg.waitForCount(sentTo(5), 2);
-    expect(textOf(reply!)).toBe(TEXT_ONLY_TEXT);
-    expect(core.calls).toHaveLength(1);
+    tg.pushUpdate({
+      update_id: 902,
+      message: {
+        message_id: 2,
+        date: 1,
+        chat: { id: 5, type: "private", first_name: "U5" },
+        from: { id: 5, is_bot: false, first_name: "U5" },
+        photo: [{ file_id: "p", file_unique_id: "q", width: 90, height: 90 }],
+        caption: "giấy tờ của tôi",
+      },
+    });
+    await core.received((c) => c.attachment !== undefined, 2);
+    // Non-text messages reach the core (it answers them, or relays them in a hand-over).
+    expect(core.calls.slice(1).map((c) => c.attachment)).toEqual([
+      { kind: "sticker", telegram: { chatId: 5, messageId: 1 } },
+      { kind: "photo", caption: "giấy tờ của tôi", telegram: { chatId: 5, messageId: 2 } },
+    ]);
   });
 
   it("ignores group chats (officials' groups are not served yet)", async () => {

@@ -251,6 +251,37 @@ describe("Zalo webhook: rejected events", () => {
     nothingStored();
   });
 
+  it("photos and stickers reach the core as attachments, with Zalo's https link", async () => {
+    const ts = String(clock.getTime());
+    const image = JSON.stringify({
+      ...textEvent({ userId: USER, text: "", msgId: "img-1", at: clock }),
+      event_name: "user_send_image",
+      message: {
+        msg_id: "img-1",
+        text: "ảnh giấy hẹn",
+        attachments: [
+          { type: "image", payload: { url: "https://dl.zalo.me/photo/abc.jpg", thumbnail: "" } },
+        ],
+      },
+    });
+    const sticker = JSON.stringify({
+      ...textEvent({ userId: USER, text: "", msgId: "st-1", at: clock }),
+      event_name: "user_send_sticker",
+      message: {
+        msg_id: "st-1",
+        attachments: [{ type: "sticker", payload: { id: "x", url: "javascript:alert(1)" } }],
+      },
+    });
+    expect((await post(image, signZaloEvent(image, ts))).body.result).toBe("accepted");
+    expect((await post(sticker, signZaloEvent(sticker, ts))).body.result).toBe("accepted");
+    await channel.idle();
+    expect(core.calls.map((c) => c.attachment)).toEqual([
+      { kind: "photo", caption: "ảnh giấy hẹn", url: "https://dl.zalo.me/photo/abc.jpg" },
+      { kind: "sticker" },
+    ]);
+    expect(zalo.sent()).toHaveLength(2);
+  });
+
   it("a signed event missing its fields → 400; an unknown event type → 200, ignored", async () => {
     const ts = String(clock.getTime());
     const noId = JSON.stringify({

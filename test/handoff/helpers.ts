@@ -34,7 +34,7 @@ export function makeHandoffHarness(
         trigger: (text) => handoff!.dialogue.trigger(text),
         noteAnswer: (turn, entry, outcome) => handoff!.dialogue.noteAnswer(turn, entry, outcome),
         escalate: (turn, reason, text) => handoff!.dialogue.escalate(turn, reason, text),
-        relay: (turn, text) => handoff!.dialogue.relay(turn, text),
+        relay: (turn, text, attachment) => handoff!.dialogue.relay(turn, text, attachment),
         release: (turn) => handoff!.dialogue.release(turn),
         onAction: (turn, action) => handoff!.dialogue.onAction(turn, action),
       },

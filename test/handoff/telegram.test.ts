@@ -193,6 +193,38 @@ describe("hand-off over Telegram", () => {
     expect(handoff.store.transcript(1).map((l) => l.author)).toContain("staff");
   });
 
+  it("a photo reaches the officer itself during a hand-over, and gets the text-only answer outside one", async () => {
+    setUp(tempDbFile());
+    await channel.start();
+    const photo = (messageId: number) =>
+      tg.pushUpdate({
+        message: {
+          message_id: messageId,
+          date: 1_772_000_000,
+          chat: { id: CITIZEN, type: "private", first_name: "Lan" },
+          from: { id: CITIZEN, is_bot: false, first_name: "Lan" },
+          photo: [{ file_id: "AgAD", file_unique_id: "u1", width: 800, height: 600 }],
+          caption: "giấy hẹn trả kết quả",
+        },
+      });
+    photo(501);
+    await waitText(CITIZEN, "chỉ đọc được tin nhắn chữ");
+    expect(tg.callsOf("copyMessage")).toEqual([]);
+
+    tg.pushText(CITIZEN, "/hotro");
+    await waitText(CITIZEN, "phiếu số 1");
+    photo(502);
+    await waitText(STAFF, "[Ảnh] giấy hẹn trả kết quả");
+    const [copy] = await tg.waitForCount((c) => c.method === "copyMessage", 1);
+    expect(copy!.body).toMatchObject({
+      chat_id: STAFF,
+      from_chat_id: CITIZEN,
+      message_id: 502,
+      reply_parameters: { message_id: handoff.store.get(1)!.staffMessageId },
+    });
+    expect(handoff.store.transcript(1).map((l) => l.text)).toContain("[Ảnh] giấy hẹn trả kết quả");
+  });
+
   it("restart mid-conversation: nothing lost, still with the officer", async () => {
     const file = tempDbFile();
     setUp(file);

@@ -177,6 +177,8 @@ export async function startFakeTelegram(token = FAKE_BOT_TOKEN): Promise<FakeTel
               ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}),
             },
           });
+        case "copyMessage":
+          return reply(200, { ok: true, result: { message_id: nextMessageId++ } });
         default:
           return reply(200, { ok: true, result: true });
       }
