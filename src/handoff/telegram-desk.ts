@@ -119,7 +119,8 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
       const fresh = store.get(ticket.id) ?? ticket;
       await post(fresh, `💬 Công dân (#${ticket.id}): ${text}`);
       const from = attachment?.telegram;
-      if (from) {
+      // Only from the ticket's own citizen chat.
+      if (from && ticket.channel === "telegram" && String(from.chatId) === ticket.userId) {
         // The bot can copy what a citizen sent it: the officer sees the photo or file itself.
         const copied = await api().copyMessage(chatId, from.chatId, from.messageId, where(fresh));
         store.addStaffPost(chatId, copied.message_id, ticket.id);
