@@ -30,6 +30,7 @@ import type {
   IncomingMessage,
   OutgoingMessage,
 } from "./types.ts";
+import { isHttpsLink } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import {
   actionFromZaloText,
@@ -375,10 +376,9 @@ function zaloAttachment(kind: AttachmentKind, message: Record<string, unknown>):
   const list = Array.isArray(message.attachments) ? (message.attachments as unknown[]) : [];
   const first = list.find(isObject);
   const payload = first && isObject(first.payload) ? first.payload : {};
-  const url = typeof payload.url === "string" && /^https:\/\/\S{1,2000}$/.test(payload.url);
   return {
     kind,
     ...(typeof message.text === "string" && message.text ? { caption: message.text } : {}),
-    ...(url ? { url: payload.url as string } : {}),
+    ...(isHttpsLink(payload.url) ? { url: payload.url } : {}),
   };
 }

@@ -28,6 +28,7 @@ import type {
   IncomingMessage,
   OutgoingMessage,
 } from "../channels/types.ts";
+import { isHttpsLink } from "../channels/types.ts";
 import { createFeedbackFlow } from "./feedback-flow.ts";
 import { loadFollowUpDetector, type FollowUpDetector } from "./followup.ts";
 import {
@@ -450,7 +451,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   const attachmentNote = (a: Attachment | undefined): string => {
     if (!a) return "";
     const caption = cleanInput(a.caption, 1000);
-    const url = typeof a.url === "string" && /^https:\/\/\S{1,2000}$/.test(a.url) ? a.url : "";
+    const url = isHttpsLink(a.url) ? a.url : "";
     return [`[${labels.attachments[a.kind] ?? labels.attachments.other}]`, caption]
       .filter(Boolean)
       .join(" ")
