@@ -141,6 +141,13 @@ function networkError(err: unknown, method: string): ZaloApiError {
   return new ZaloApiError("network", method, `Zalo ${method}: network failure (${code})`, true);
 }
 
+/** Zalo overloaded or rate-limiting (5xx, 429): a retryable error. */
+function throwIfBusy(status: number, method: string): void {
+  if (status >= 500 || status === 429) {
+    throw new ZaloApiError(`http_${status}`, method, `Zalo ${method}: HTTP ${status}`, true);
+  }
+}
+
 interface Envelope {
   error?: unknown;
   message?: unknown;
@@ -164,14 +171,7 @@ export async function postCsMessage(
   } catch (err) {
     throw networkError(err, method);
   }
-  if (res.status >= 500 || res.status === 429) {
-    throw new ZaloApiError(
-      `http_${res.status}`,
-      method,
-      `Zalo ${method}: HTTP ${res.status}`,
-      true,
-    );
-  }
+  throwIfBusy(res.status, method);
   const body = res.data;
   if (res.status >= 400 || typeof body !== "object" || body === null) {
     throw new ZaloApiError(
@@ -225,14 +225,7 @@ export async function requestTokenRefresh(
     throw networkError(err, method);
   }
   const body = res.data;
-  if (res.status >= 500 || res.status === 429) {
-    throw new ZaloApiError(
-      `http_${res.status}`,
-      method,
-      `Zalo ${method}: HTTP ${res.status}`,
-      true,
-    );
-  }
+  throwIfBusy(res.status, method);
   if (
     res.status < 400 &&
     typeof body === "object" &&
