@@ -47,7 +47,7 @@ import { LABELS } from "../assistant/format.ts";
 import type { Choice } from "./state.ts";
 import type { DialogueHandoff } from "../handoff/service.ts";
 import { createStatusFlow } from "./status-flow.ts";
-import { createConversationStore, type ConversationStore } from "./store.ts";
+import { createConversationStore, type AnswerRecord, type ConversationStore } from "./store.ts";
 import { createRenderer, loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
 import { reply, short, type Deps, type DialogueLogger, type Turn } from "./turn.ts";
 
@@ -241,6 +241,24 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
 
   // ---- ratings -------------------------------------------------------------------------------
 
+  /** A rating of an earlier answer, with the citizen's comment on a 👎, into the queue. */
+  function saveRating(
+    turn: Turn,
+    answer: AnswerRecord,
+    rating: "up" | "down",
+    comment?: string,
+  ): void {
+    deps.queue.rateAnswer({
+      channel: turn.channel,
+      userId: turn.userId,
+      answerId: `a${answer.id}`,
+      rating,
+      ...(comment !== undefined ? { comment } : {}),
+      question: answer.questionMasked,
+      procedureCode: answer.procedureCode,
+    });
+  }
+
   async function rate(
     turn: Turn,
     rating: "up" | "down",
@@ -248,14 +266,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   ): Promise<OutgoingMessage[]> {
     const answer = store.answer(turn.channel, turn.userId, answerId);
     if (!answer) return [reply(render("rate-not-found"))];
-    deps.queue.rateAnswer({
-      channel: turn.channel,
-      userId: turn.userId,
-      answerId: `a${answer.id}`,
-      rating,
-      question: answer.questionMasked,
-      procedureCode: answer.procedureCode,
-    });
+    saveRating(turn, answer, rating);
     const handoff = opts.handoff;
     if (handoff?.noteAnswer(turn, null, rating === "down" ? "miss" : "hit")) {
       const more = await escalate(turn, () => handoff.escalate(turn, "repeated_miss", ""));
@@ -273,15 +284,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     delete turn.state.comment;
     const answer = store.answer(turn.channel, turn.userId, answerId);
     if (!answer) return [reply(render("rate-not-found"))];
-    deps.queue.rateAnswer({
-      channel: turn.channel,
-      userId: turn.userId,
-      answerId: `a${answer.id}`,
-      rating: "down",
-      comment: Array.from(text).slice(0, MAX_COMMENT_CHARS).join(""),
-      question: answer.questionMasked,
-      procedureCode: answer.procedureCode,
-    });
+    saveRating(turn, answer, "down", Array.from(text).slice(0, MAX_COMMENT_CHARS).join(""));
     return [reply(render("rate-comment"))];
   }
 
