@@ -7,6 +7,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { UserFromGetMe } from "grammy/types";
+import { replyJson } from "./reply-json.ts";
 
 export const FAKE_BOT_TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake_xyz";
 
@@ -100,15 +101,7 @@ export async function startFakeTelegram(token = FAKE_BOT_TOKEN): Promise<FakeTel
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
-      const reply = (status: number, value: unknown) => {
-        if (res.destroyed) return;
-        const text = JSON.stringify(value);
-        res.writeHead(status, {
-          "Content-Type": "application/json",
-          "Content-Length": Buffer.byteLength(text),
-        });
-        res.end(text);
-      };
+      const reply = (status: number, value: unknown) => replyJson(res, status, value);
       if (!m || m[1] !== token) {
         reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
         return;

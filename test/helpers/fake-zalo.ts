@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { replyJson } from "./reply-json.ts";
 
 export const FAKE_ZALO_APP_ID = "3608465248940903967";
 export const FAKE_ZALO_OA_SECRET = "oa-secret-KEY-never-logged";
@@ -109,15 +110,7 @@ export async function startFakeZalo(
       void (async () => {
         const text = Buffer.concat(chunks).toString("utf8");
         const path = (req.url ?? "").split("?")[0]!;
-        const reply = (status: number, value: unknown) => {
-          if (res.destroyed) return;
-          const text = JSON.stringify(value);
-          res.writeHead(status, {
-            "Content-Type": "application/json",
-            "Content-Length": Buffer.byteLength(text),
-          });
-          res.end(text);
-        };
+        const reply = (status: number, value: unknown) => replyJson(res, status, value);
         if (path === "/v4/oa/access_token") {
           const form = Object.fromEntries(new URLSearchParams(text));
           const request = { path, headers: req.headers, body: {}, form };
