@@ -16,8 +16,16 @@ import {
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
 import { ConfigError, loadConfig, type LlmConfig } from "./config.ts";
 import { FEEDBACK_USAGE, FeedbackUsageError, runFeedbackCommand } from "./feedback/index.ts";
-import { evaluate, formatReport, readEvalFile, type Prediction } from "./eval/evaluate.ts";
-import { createOutcomeTally, formatOutcomeTally } from "./llm/index.ts";
+import { createAssistant } from "./assistant/index.ts";
+import {
+  evaluate,
+  formatReport,
+  formatSureTable,
+  readEvalFile,
+  type EvalReport,
+  type Prediction,
+} from "./eval/evaluate.ts";
+import { createOutcomeTally, formatOutcomeTally, type LlmOutcome } from "./llm/index.ts";
 import {
   REMINDERS_USAGE,
   RemindersUsageError,
@@ -26,7 +34,8 @@ import {
 } from "./reminders/index.ts";
 import { HANDOFF_USAGE, runHandoffCommand } from "./handoff/index.ts";
 import { foldAccents } from "./text/index.ts";
-import { buildAssistant, type AssistantSettings } from "./wiring.ts";
+import { findLocalModel } from "./search/index.ts";
+import { buildAssistant, type AssistantParts, type AssistantSettings } from "./wiring.ts";
 
 const USAGE = `motcua — trợ lý thủ tục hành chính
 
@@ -69,12 +78,34 @@ const MAX_BATCH_LINE = 100_000;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  const load = (extra: Partial<AssistantSettings> = {}) =>
-    buildAssistant({
+  /**
+   * The assistant as the server builds it: hybrid with the EMBEDDINGS_* endpoint or the bundled
+   * model (waiting for the catalogue vectors), lexical otherwise. Run `fn`, then stop the model.
+   */
+  const withAssistant = async <T>(
+    fn: (parts: AssistantParts) => Promise<T>,
+    extra: Partial<AssistantSettings> = {},
+  ): Promise<T> => {
+    const config = loadConfig(io.env);
+    const parts = await buildAssistant({
       catalogueFile: io.env.CATALOGUE_FILE || undefined,
+      embeddings: config.embeddings,
+      localModel: !config.embeddings && config.localEmbeddings ? findLocalModel() : null,
+      waitForVectors: true,
+      dataDir: config.dataDir,
+      logger: {
+        info: (_o, msg) => io.err(msg),
+        warn: (_o, msg) => io.err(`warning: ${msg}`),
+      },
       onError: (e) => io.err(`error: ${e instanceof Error ? e.message : String(e)}`),
       ...extra,
     });
+    try {
+      return await fn(parts);
+    } finally {
+      await parts.stop();
+    }
+  };
   switch (command) {
     case "import": {
       runImport({ ...parseImportArgs(rest), out: io.out });
@@ -88,38 +119,38 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
       const question = positionals.join(" ");
       if (!question.trim()) throw new UsageError('ask needs a question: ask "làm căn cước cần gì"');
-      const result = await (await load()).assistant.ask(question);
+      const result = await withAssistant(({ assistant }) => assistant.ask(question));
       io.out(values.json ? JSON.stringify(result, null, 2) : result.answer);
       return 0;
     }
-    case "batch": {
-      const { assistant } = await load();
-      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-      let n = 0;
-      for await (const line of lines) {
-        n++;
-        if (!line.trim()) continue;
-        let item: { id?: unknown; question?: unknown };
-        try {
-          if (line.length > MAX_BATCH_LINE) throw new Error(`line longer than ${MAX_BATCH_LINE}`);
-          item = JSON.parse(line) as typeof item;
-          if (typeof item !== "object" || item === null) throw new Error("not a JSON object");
-        } catch (e) {
-          io.out(
-            JSON.stringify({ id: null, line: n, error: `bad input: ${(e as Error).message}` }),
-          );
-          continue;
+    case "batch":
+      return withAssistant(async ({ assistant }) => {
+        const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+        let n = 0;
+        for await (const line of lines) {
+          n++;
+          if (!line.trim()) continue;
+          let item: { id?: unknown; question?: unknown };
+          try {
+            if (line.length > MAX_BATCH_LINE) throw new Error(`line longer than ${MAX_BATCH_LINE}`);
+            item = JSON.parse(line) as typeof item;
+            if (typeof item !== "object" || item === null) throw new Error("not a JSON object");
+          } catch (e) {
+            io.out(
+              JSON.stringify({ id: null, line: n, error: `bad input: ${(e as Error).message}` }),
+            );
+            continue;
+          }
+          if (typeof item.question !== "string") {
+            io.out(
+              JSON.stringify({ id: item.id ?? null, line: n, error: "question must be a string" }),
+            );
+            continue;
+          }
+          io.out(JSON.stringify(batchLine(item.id ?? null, await assistant.ask(item.question))));
         }
-        if (typeof item.question !== "string") {
-          io.out(
-            JSON.stringify({ id: item.id ?? null, line: n, error: "question must be a string" }),
-          );
-          continue;
-        }
-        io.out(JSON.stringify(batchLine(item.id ?? null, await assistant.ask(item.question))));
-      }
-      return 0;
-    }
+        return 0;
+      });
     case "eval": {
       const { values, positionals } = parseArgs({
         args: [...rest],
@@ -149,26 +180,49 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return 2;
         }
       }
-      const { assistant } = await load(llm ? { llm, onLlmOutcome: (o) => tally.add(o) } : {});
-      // Ask everything first (the assistant may be async), then score from the answers.
-      const answers = new Map<string, Prediction>();
-      for (const item of items) {
-        for (const q of [item.question, foldAccents(item.question)]) {
-          if (answers.has(q)) continue;
-          const r = await assistant.ask(q);
-          answers.set(q, { intent: r.intent, codes: r.procedures.map((p) => p.code) });
+      const settings = llm ? { llm, onLlmOutcome: (o: LlmOutcome) => tally.add(o) } : {};
+      return withAssistant(async (parts) => {
+        // Without the LLM, lexical and hybrid side by side (when the model or an endpoint is there).
+        const modes: Array<{ name: string; ask: (q: string) => Promise<AskResult> }> = [
+          {
+            name: parts.health().embeddings ? "hybrid" : "lexical",
+            ask: (q) => parts.assistant.ask(q),
+          },
+        ];
+        if (!llm && parts.health().embeddings) {
+          const lexical = createAssistant({ catalogue: parts.catalogue, retriever: parts.lexical });
+          modes.unshift({ name: "lexical", ask: (q) => lexical.ask(q) });
         }
-      }
-      const predict = (q: string) => answers.get(q)!;
-      for (const strip of [false, true]) {
-        const report = evaluate(items, predict, { stripAccents: strip });
-        io.out(formatReport(`${file} — ${strip ? "accents stripped" : "as written"}`, report));
-        for (const m of report.misses.slice(0, Number(values.misses) || 0))
-          io.out(`  miss ${JSON.stringify(m)}`);
-        io.out("");
-      }
-      if (llm) io.out(formatOutcomeTally(`${file} — LLM answers (${llm.model})`, tally));
-      return 0;
+        const table: Array<{ label: string; report: EvalReport }> = [];
+        for (const mode of modes) {
+          // Ask everything first (the assistant may be async), then score from the answers.
+          const answers = new Map<string, Prediction>();
+          for (const item of items) {
+            for (const q of [item.question, foldAccents(item.question)]) {
+              if (answers.has(q)) continue;
+              const r = await mode.ask(q);
+              answers.set(q, {
+                intent: r.intent,
+                codes: r.procedures.map((p) => p.code),
+                confidence: r.confidence,
+              });
+            }
+          }
+          const predict = (q: string) => answers.get(q)!;
+          for (const strip of [false, true]) {
+            const written = strip ? "accents stripped" : "as written";
+            const report = evaluate(items, predict, { stripAccents: strip });
+            table.push({ label: `${mode.name}, ${written}`, report });
+            io.out(formatReport(`${file} — ${mode.name}, ${written}`, report));
+            for (const m of report.misses.slice(0, Number(values.misses) || 0))
+              io.out(`  miss ${JSON.stringify(m)}`);
+            io.out("");
+          }
+        }
+        io.out(formatSureTable(table));
+        if (llm) io.out(formatOutcomeTally(`${file} — LLM answers (${llm.model})`, tally));
+        return 0;
+      }, settings);
     }
     case "calendar":
     case "feedback":

@@ -22,6 +22,9 @@ export interface EmbeddingsConfig {
   baseUrl: string;
   apiKey: string;
   model: string;
+  /** Added before each question / catalogue text (e5 served by TEI or vLLM: "query: ", "passage: "). */
+  queryPrefix?: string;
+  passagePrefix?: string;
 }
 
 export interface Config {
@@ -36,6 +39,11 @@ export interface Config {
   catalogueFile: string | undefined;
   /** Settings of an OpenAI-compatible embeddings API for hybrid search; null when not set. */
   embeddings: EmbeddingsConfig | null;
+  /**
+   * Whether the bundled model (.venv, `npm run setup`) is started when no EMBEDDINGS_* endpoint
+   * is set. LOCAL_EMBEDDINGS=off turns it off.
+   */
+  localEmbeddings: boolean;
   /**
    * Staff API tokens, as sha256 hashes with a staff name (STAFF_TOKEN_HASHES="name:hex,…").
    * Absent when none is configured: then no staff endpoint accepts anyone.
@@ -201,6 +209,10 @@ const envSchema = z
       .optional(),
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: optionalText,
+    // Not trimmed: a prefix such as "query: " ends with a space.
+    EMBEDDINGS_QUERY_PREFIX: z.string().max(100, { error: "at most 100 characters" }).optional(),
+    EMBEDDINGS_PASSAGE_PREFIX: z.string().max(100, { error: "at most 100 characters" }).optional(),
+    LOCAL_EMBEDDINGS: z.enum(["auto", "off"], { error: "must be auto or off" }).default("auto"),
     STAFF_TOKEN_HASHES: staffTokenHashes.optional(),
     LLM_BASE_URL: httpUrl.optional(),
     LLM_API_KEY: optionalText,
@@ -390,8 +402,11 @@ export function loadConfig(
             baseUrl: e.EMBEDDINGS_BASE_URL,
             apiKey: e.EMBEDDINGS_API_KEY,
             model: e.EMBEDDINGS_MODEL,
+            ...(e.EMBEDDINGS_QUERY_PREFIX ? { queryPrefix: e.EMBEDDINGS_QUERY_PREFIX } : {}),
+            ...(e.EMBEDDINGS_PASSAGE_PREFIX ? { passagePrefix: e.EMBEDDINGS_PASSAGE_PREFIX } : {}),
           }
         : null,
+    localEmbeddings: e.LOCAL_EMBEDDINGS === "auto",
     ...(e.STAFF_TOKEN_HASHES && e.STAFF_TOKEN_HASHES.length > 0
       ? { staffTokens: e.STAFF_TOKEN_HASHES }
       : {}),

@@ -23,6 +23,7 @@ import {
   parseHotlineHours,
 } from "./handoff/index.ts";
 import { createFeedbackWiring } from "./web/feedback-wiring.ts";
+import { findLocalModel } from "./search/index.ts";
 import { buildAssistant } from "./wiring.ts";
 
 export async function main(): Promise<void> {
@@ -39,18 +40,17 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
-  const { catalogue, assistant } = await buildAssistant({
+  const retrieval = await buildAssistant({
     catalogueFile: config.catalogueFile,
     embeddings: config.embeddings,
+    localModel: !config.embeddings && config.localEmbeddings ? findLocalModel() : null,
     llm: config.llm ?? null,
     dataDir: config.dataDir,
     logger,
     onError: (err) => logger.error({ err }, "assistant error"),
   });
-  logger.info(
-    { procedures: catalogue.length, dataDir: config.dataDir, hybrid: config.embeddings !== null },
-    "catalogue loaded",
-  );
+  const { catalogue, assistant } = retrieval;
+  logger.info({ procedures: catalogue.length, dataDir: config.dataDir }, "catalogue loaded");
 
   const db = openDatabase(config.databaseFile);
   // Citizen notifications: channels register a sender (the web chat's inbox below; Telegram and
@@ -139,6 +139,7 @@ export async function main(): Promise<void> {
     logger,
     assistant,
     db,
+    health: retrieval.health,
     routes: (db) => [
       ...chat.routes,
       ...feedback.routes(db),
@@ -161,6 +162,7 @@ export async function main(): Promise<void> {
     channels
       .stop()
       .then(() => app.stop())
+      .then(() => retrieval.stop())
       .then(
         () => clearTimeout(force),
         (err: unknown) => {
@@ -178,6 +180,7 @@ export async function main(): Promise<void> {
     logger.fatal({ err }, "could not start the web server");
     await channels.stop();
     await app.stop();
+    await retrieval.stop();
     process.exitCode = 1;
   }
 }

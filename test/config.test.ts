@@ -27,6 +27,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       catalogueFile: undefined,
       embeddings: null,
+      localEmbeddings: true,
     });
   });
 

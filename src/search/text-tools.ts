@@ -8,6 +8,8 @@ import {
   type WeightedText,
 } from "../text/index.ts";
 import type { LexicalOptions } from "./lexical.ts";
+import { loadQuestionWords } from "./query.ts";
+import { createQualifiers } from "./qualifiers.ts";
 
 /** How much one everyday phrase counts against one catalogue text when accents are learned. */
 const PHRASE_WEIGHT = 50;
@@ -40,5 +42,7 @@ export function buildTextTools(
     synonyms: createSynonymExpander(loadSynonyms(files.synonymsFile)),
     restorer: createAccentRestorer(corpus),
     acronyms: createAcronymExpander(catalogue.map((p) => p.name)),
+    questionWords: loadQuestionWords(),
+    qualifiers: createQualifiers(catalogue),
   };
 }

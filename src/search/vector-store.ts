@@ -1,57 +1,103 @@
 /**
- * Vectors of the catalogue: a JSON cache file keyed by a hash of (model, text), so that a changed
- * record or another model is embedded again, and brute-force cosine search over normalized rows.
+ * Vectors of the catalogue on disk, keyed by a hash of (model signature, kind, text) so that a
+ * changed record or another model is embedded again; and brute-force cosine search.
+ *
+ * File format (little-endian): the 8 bytes "MCVEC01\n", uint32 dimensions, uint32 count, the
+ * 32-byte SHA-256 of everything after the header, then `count` 16-byte keys, then `count` ×
+ * `dimensions` float32. A file that does not check out is refused whole (VectorFileError).
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 
-const FORMAT = "motcua-embeddings/1";
+const MAGIC = Buffer.from("MCVEC01\n", "latin1");
+const HEADER = MAGIC.length + 4 + 4 + 32;
+const KEY_BYTES = 16;
 
-const cacheSchema = z.object({
-  format: z.literal(FORMAT),
-  /** key → little-endian float32 bytes, base64. */
-  entries: z.record(z.string(), z.string()),
-});
-
-/** Cache key of one text embedded by one model. */
-export function vectorKey(model: string, text: string): string {
-  return createHash("sha256").update(model).update("\0").update(text).digest("hex").slice(0, 32);
+export class VectorFileError extends Error {
+  override readonly name = "VectorFileError";
+  readonly code = "vector_file_corrupt";
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+  }
 }
 
-/** The cached vectors; an empty map when the file does not exist. Throws when it is corrupt. */
+/** Cache key of one text embedded by one model (hex, 32 characters). */
+export function vectorKey(signature: string, kind: string, text: string): string {
+  return createHash("sha256")
+    .update(signature)
+    .update("\0")
+    .update(kind)
+    .update("\0")
+    .update(text)
+    .digest("hex")
+    .slice(0, KEY_BYTES * 2);
+}
+
+/** The stored vectors; an empty map when the file does not exist. Throws VectorFileError. */
 export async function loadVectorCache(file: string): Promise<Map<string, Float32Array>> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Map();
     throw err;
   }
-  const parsed = cacheSchema.parse(JSON.parse(text));
+  const bad = (detail: string) => new VectorFileError(file, detail);
+  if (bytes.length < HEADER || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw bad("not a vector file");
+  }
+  const dims = bytes.readUInt32LE(MAGIC.length);
+  const count = bytes.readUInt32LE(MAGIC.length + 4);
+  if (dims === 0 || dims > 65_536) throw bad(`bad dimension ${dims}`);
+  if (bytes.length !== HEADER + count * (KEY_BYTES + dims * 4)) throw bad("wrong length");
+  const sum = bytes.subarray(MAGIC.length + 8, HEADER);
+  if (!createHash("sha256").update(bytes.subarray(HEADER)).digest().equals(sum)) {
+    throw bad("checksum mismatch");
+  }
+  // One aligned copy of all vectors (the Buffer may sit at any offset of a shared pool).
+  const start = HEADER + count * KEY_BYTES;
+  const all = new Float32Array(new Uint8Array(bytes.subarray(start)).buffer);
   const out = new Map<string, Float32Array>();
-  for (const [key, b64] of Object.entries(parsed.entries)) {
-    const bytes = Buffer.from(b64, "base64");
-    if (bytes.length === 0 || bytes.length % 4 !== 0) throw new Error(`bad vector for ${key}`);
-    // Copy: a Buffer may sit at an offset of a shared pool that is not 4-byte aligned.
-    out.set(key, new Float32Array(new Uint8Array(bytes).buffer));
+  for (let i = 0; i < count; i++) {
+    const key = bytes.toString("hex", HEADER + i * KEY_BYTES, HEADER + (i + 1) * KEY_BYTES);
+    const v = all.subarray(i * dims, (i + 1) * dims);
+    if (!v.every(Number.isFinite)) throw bad(`vector ${i} is not finite`);
+    out.set(key, v);
   }
   return out;
 }
 
-/** Writes the cache atomically (temporary file, then rename). */
+/** Writes the vectors atomically (temporary file, then rename). All must have one dimension. */
 export async function saveVectorCache(
   file: string,
   entries: ReadonlyMap<string, Float32Array>,
 ): Promise<void> {
-  const json: z.infer<typeof cacheSchema> = { format: FORMAT, entries: {} };
-  for (const [key, v] of entries) {
-    json.entries[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
-  }
+  const list = [...entries];
+  const dims = list[0]?.[1].length ?? 0;
+  const body = Buffer.alloc(list.length * (KEY_BYTES + dims * 4));
+  list.forEach(([key, v], i) => {
+    if (v.length !== dims) throw new Error(`vector ${i} has ${v.length} dimensions, not ${dims}`);
+    body.write(key, i * KEY_BYTES, KEY_BYTES, "hex");
+    Buffer.from(v.buffer, v.byteOffset, v.byteLength).copy(
+      body,
+      list.length * KEY_BYTES + i * dims * 4,
+    );
+  });
+  const header = Buffer.alloc(HEADER);
+  MAGIC.copy(header);
+  header.writeUInt32LE(dims, MAGIC.length);
+  header.writeUInt32LE(list.length, MAGIC.length + 4);
+  createHash("sha256")
+    .update(body)
+    .digest()
+    .copy(header, MAGIC.length + 8);
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(json));
+  await writeFile(tmp, Buffer.concat([header, body]));
   await rename(tmp, file);
 }
 
@@ -67,13 +113,20 @@ export function normalizeVector(v: Float32Array): Float32Array {
 
 export interface VectorIndex {
   readonly dims: number;
-  /** Rows by cosine similarity to `query`, best first, at most `k`. */
-  nearest(query: Float32Array, k: number): { row: number; score: number }[];
+  /** Cosine similarity of `query` to each item: the best of the item's vectors. */
+  similarities(query: Float32Array): Float32Array;
 }
 
-/** Brute-force cosine search; rows are normalized once, here. All rows must have `dims`. */
-export function createVectorIndex(rows: readonly Float32Array[]): VectorIndex {
+/**
+ * Brute-force cosine search over items that have one or more vectors each: `rows[i]` belongs to
+ * item `owners[i]` (by default item i). Rows are normalized once, here.
+ */
+export function createVectorIndex(
+  rows: readonly Float32Array[],
+  owners: readonly number[] = rows.map((_, i) => i),
+): VectorIndex {
   const dims = rows[0]?.length ?? 0;
+  const items = owners.reduce((m, o) => Math.max(m, o + 1), 0);
   const matrix = new Float32Array(rows.length * dims);
   rows.forEach((r, i) => {
     if (r.length !== dims) throw new Error(`vector ${i} has ${r.length} dimensions, not ${dims}`);
@@ -81,20 +134,20 @@ export function createVectorIndex(rows: readonly Float32Array[]): VectorIndex {
   });
   return {
     dims,
-    nearest(query, k) {
+    similarities(query) {
       if (query.length !== dims) {
         throw new Error(`query has ${query.length} dimensions, not ${dims}`);
       }
       const q = normalizeVector(query);
-      const scored: { row: number; score: number }[] = [];
+      const out = new Float32Array(items).fill(-Infinity);
       for (let r = 0; r < rows.length; r++) {
         let dot = 0;
         const base = r * dims;
         for (let i = 0; i < dims; i++) dot += matrix[base + i]! * q[i]!;
-        scored.push({ row: r, score: dot });
+        const o = owners[r]!;
+        if (dot > out[o]!) out[o] = dot;
       }
-      scored.sort((a, b) => b.score - a.score || a.row - b.row);
-      return scored.slice(0, k);
+      return out;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface AppDeps {
   now?: () => Date;
   /** An already open database; by default `config.databaseFile` is opened and migrated. */
   db?: Database;
+  /** What `GET /healthz` adds to `{ ok: true }` (retrieval mode, embeddings model). */
+  health?: () => object;
   /** More HTTP routes (feedback…), built over the app's database. */
   routes?: (db: Database) => readonly ExtraRoute[];
 }
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): App {
     recordQuestion: (record) => questions.record(record),
     logger,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.health ? { health: deps.health } : {}),
     ...(deps.routes ? { extraRoutes: deps.routes(db) } : {}),
   });
   let stopping: Promise<void> | null = null;

@@ -19,6 +19,8 @@ export interface ServerDeps {
   recordQuestion?: (record: QuestionRecord) => void;
   logger: Logger;
   now?: () => Date;
+  /** What `GET /healthz` adds to `{ ok: true }`. */
+  health?: () => object;
   /** Defaults to the files in ./static. */
   assets?: PageAssets;
   /**
@@ -118,7 +120,7 @@ export function createServer(deps: ServerDeps): http.Server {
     },
     "/chat.js": { GET: staticRoute(assets.js, "text/javascript; charset=utf-8") },
     "/chat.css": { GET: staticRoute(assets.css, "text/css; charset=utf-8") },
-    "/healthz": { GET: (_req, res) => sendJson(res, 200, { ok: true }) },
+    "/healthz": { GET: (_req, res) => sendJson(res, 200, { ok: true, ...deps.health?.() }) },
     "/api/ask": { POST: handleAsk },
   };
 

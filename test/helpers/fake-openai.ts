@@ -15,6 +15,10 @@ export type FakeMode =
   | "malformed-json"
   /** Vectors of unequal length. */
   | "unequal-dims"
+  /** Well-formed vectors of another dimension than usual (half). */
+  | "wrong-dims"
+  /** A string where a number belongs (JSON cannot carry NaN). */
+  | "nan"
   /** One vector fewer than asked. */
   | "missing-vector"
   /** Never answers (until the server closes). */
@@ -23,7 +27,7 @@ export type FakeMode =
 export interface FakeRequest {
   path: string;
   headers: IncomingHttpHeaders;
-  body: { model?: string; input?: string[] };
+  body: { model?: string; input?: string[]; input_type?: string };
 }
 
 export interface FakeOpenAI {
@@ -107,6 +111,18 @@ export async function startFakeOpenAI(
             JSON.stringify({
               data: input.map((_, i) => ({ index: i, embedding: new Array(i + 1).fill(0.5) })),
             }),
+          );
+        case "wrong-dims":
+          return send(
+            200,
+            JSON.stringify({
+              data: input.map((t, i) => ({ index: i, embedding: fakeVector(t, dims / 2) })),
+            }),
+          );
+        case "nan":
+          return send(
+            200,
+            JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: ["NaN"] })) }),
           );
         case "missing-vector":
           return send(

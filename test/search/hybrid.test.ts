@@ -1,17 +1,22 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { procedureSchema, type Procedure } from "../../src/catalogue/types.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createEmbeddingsClient } from "../../src/search/embeddings.ts";
+import { createEmbeddingsClient, type EmbeddingsClient } from "../../src/search/embeddings.ts";
 import {
   createHybridRetriever,
-  fuse,
-  recordText,
+  passageTexts,
   type HybridLogger,
   type HybridRetrieverOptions,
 } from "../../src/search/hybrid.ts";
+import {
+  DENSE_AGREEMENT_RANK,
+  DENSE_ONLY_COSINE,
+  judgeHybrid,
+  type Evidence,
+} from "../../src/search/hybrid-confidence.ts";
 import { createLexicalRetriever } from "../../src/search/lexical.ts";
 import type { Retriever } from "../../src/search/types.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../helpers/fake-openai.ts";
@@ -102,6 +107,8 @@ function setup(over: Partial<HybridRetrieverOptions> = {}) {
     lexical,
     embeddings,
     logger: log.logger,
+    // The fake vectors are bags of words: a strong weight lets the karaoke result win here.
+    weight: 40,
     ...over,
   });
   return { hybrid, lexical, log };
@@ -113,48 +120,58 @@ describe("createHybridRetriever", () => {
     expect(logger).toBeDefined();
   });
 
-  it("embeds the catalogue in batches (name, field, start of the result)", async () => {
-    const { hybrid } = setup();
+  it("embeds the catalogue in batches: each name, and name + field + start of the result", async () => {
+    const { hybrid, log } = setup();
     await hybrid.ready();
-    expect(server.requests.map((r) => r.body.input?.length)).toEqual([2, 2, 1]);
-    expect(server.inputs()).toEqual(CATALOGUE.map(recordText));
-    expect(recordText(CATALOGUE[1]!)).toBe(
+    expect(server.requests.map((r) => r.body.input?.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(server.inputs()).toEqual(CATALOGUE.flatMap(passageTexts));
+    expect(passageTexts(CATALOGUE[1]!)).toEqual([
+      "Cấp phép dịch vụ vũ trường",
       "Cấp phép dịch vụ vũ trường\nVăn hóa\nGiấy phép kinh doanh dịch vụ karaoke, vũ trường",
-    );
+    ]);
+    const progress = log.lines.find((l) => l.msg.startsWith("embedding the catalogue"));
+    expect(progress?.obj).toMatchObject({ done: 10, total: 10 });
+    expect(progress?.obj).toHaveProperty("perSecond");
+    expect(progress?.obj).toHaveProperty("etaSeconds");
   });
 
-  it("reorders with the dense signal; confidence stays the lexical one", async () => {
-    const { hybrid, lexical } = setup();
+  it("reorders with the dense signal; the changed first hit is asked back", async () => {
+    // A model that knows karaoke is a kind of vũ trường: those texts point one way, all else another.
+    const embeddings: EmbeddingsClient = {
+      model: "stub",
+      signature: "stub",
+      embed: async (texts) =>
+        texts.map((t) =>
+          /karaoke|vũ trường/.test(t) ? Float32Array.of(1, 0) : Float32Array.of(0, 1),
+        ),
+    };
+    const lexical = createLexicalRetriever(CATALOGUE, {});
+    const hybrid = createHybridRetriever({ catalogue: CATALOGUE, lexical, embeddings });
     await hybrid.ready();
     const lex = lexical.search(KARAOKE, 5);
     expect(lex.hits[0]?.code).toBe("1.000001");
     const result = await hybrid.search(KARAOKE, 5);
     expect(result.hits.map((h) => h.code).slice(0, 2)).toEqual(["1.000002", "1.000001"]);
-    expect(result.confidence).toBe(lex.confidence);
+    expect(result.confidence).toBe("ambiguous");
     expect(result.hits).toHaveLength(5);
-    expect(server.requests.at(-1)?.body.input).toEqual([KARAOKE]);
+    const agreed = await hybrid.search("giấy phép xây dựng nhà", 5);
+    expect(agreed.hits[0]?.code).toBe("1.000004");
   });
 
-  it("a changed first hit makes a 'sure' lexical result 'ambiguous', never the reverse", async () => {
-    const stub = (confidence: "sure" | "ambiguous"): Retriever => ({
+  it("an ambiguous lexical result never becomes sure", async () => {
+    const stub: Retriever = {
       search: () => ({
         hits: [
           { code: "1.000003", score: 2 },
           { code: "1.000002", score: 1 },
-          { code: "1.000001", score: 0.5 },
         ],
-        confidence,
+        confidence: "ambiguous",
       }),
-    });
-    const sure = setup({ lexical: stub("sure") }).hybrid;
-    await sure.ready();
-    const r = await sure.search(KARAOKE, 3);
-    expect(r.hits[0]?.code).toBe("1.000002");
-    expect(r.confidence).toBe("ambiguous");
-
-    const unsure = setup({ lexical: stub("ambiguous") }).hybrid;
+    };
+    const unsure = setup({ lexical: stub }).hybrid;
     await unsure.ready();
     expect((await unsure.search("khai sinh", 3)).confidence).toBe("ambiguous");
+    expect((await unsure.search("tổ chức biểu diễn nghệ thuật", 3)).confidence).toBe("ambiguous");
   });
 
   it("masks personal data in the question sent to the API", async () => {
@@ -167,25 +184,31 @@ describe("createHybridRetriever", () => {
     expect(sent).toContain("[phone]");
   });
 
-  it("reuses the cache on a second ready() and re-embeds only a changed record", async () => {
-    const cacheFile = path.join(dir, "sub", "vectors.json");
+  it("reuses the stored vectors on a second ready() and re-embeds only a changed text", async () => {
+    const cacheFile = path.join(dir, "sub", "vectors.bin");
     await setup({ cacheFile }).hybrid.ready();
     const first = server.requests.length;
-    expect(first).toBe(3);
-    expect(JSON.parse(await readFile(cacheFile, "utf8")).format).toBe("motcua-embeddings/1");
+    expect(first).toBe(5);
+    const bytes = await readFile(cacheFile);
+    expect(bytes.subarray(0, 8).toString("latin1")).toBe("MCVEC01\n");
+    // Binary: header, 10 keys of 16 bytes, 10 vectors of 64 float32.
+    expect(bytes.length).toBe(48 + 10 * (16 + 64 * 4));
 
     const again = setup({ cacheFile }).hybrid;
     await again.ready();
     await again.ready();
     expect(server.requests.length).toBe(first);
-    expect((await again.search(KARAOKE, 5)).hits[0]?.code).toBe("1.000002");
+    expect((await again.search(KARAOKE, 5)).hits).toHaveLength(5);
+    // Only the question was embedded: the catalogue came from the file.
+    expect(server.requests.length).toBe(first + 1);
+    expect(server.requests.at(-1)?.body.input).toEqual([KARAOKE]);
 
     const changed = CATALOGUE.map((p) =>
       p.code === "1.000004" ? { ...p, result: "Giấy phép xây dựng có thời hạn" } : p,
     );
     await setup({ cacheFile, catalogue: changed }).hybrid.ready();
     expect(server.requests.slice(first + 1).flatMap((r) => r.body.input)).toEqual([
-      recordText(changed[3]!),
+      passageTexts(changed[3]!)[1],
     ]);
 
     const before = server.requests.length;
@@ -203,7 +226,26 @@ describe("createHybridRetriever", () => {
     });
     const lexical = createLexicalRetriever(CATALOGUE, {});
     await createHybridRetriever({ catalogue: CATALOGUE, lexical, embeddings, cacheFile }).ready();
-    expect(server.inputs()).toHaveLength(2 * CATALOGUE.length);
+    expect(server.inputs()).toHaveLength(2 * 2 * CATALOGUE.length);
+  });
+
+  it.each([
+    ["garbage", () => Buffer.from("not vectors at all")],
+    [
+      "a flipped byte",
+      (b: Buffer) => Buffer.from(b.map((x, i) => (i === b.length - 3 ? x ^ 1 : x))),
+    ],
+    ["a cut file", (b: Buffer) => b.subarray(0, b.length - 10)],
+  ])("a corrupt vector file (%s) is rebuilt, not trusted", async (_name, spoil) => {
+    const cacheFile = path.join(dir, "vectors.bin");
+    await setup({ cacheFile }).hybrid.ready();
+    await writeFile(cacheFile, spoil(await readFile(cacheFile)));
+    const asked = server.inputs().length;
+    const { hybrid, log } = setup({ cacheFile });
+    await hybrid.ready();
+    expect(server.inputs().length - asked).toBe(2 * CATALOGUE.length);
+    expect(log.warnings()[0]?.msg).toMatch(/unusable/);
+    expect((await readFile(cacheFile)).subarray(0, 8).toString("latin1")).toBe("MCVEC01\n");
   });
 
   it("before ready() it gives the lexical result, warning once, without calling the API", async () => {
@@ -214,7 +256,7 @@ describe("createHybridRetriever", () => {
     expect(log.warnings()).toHaveLength(1);
   });
 
-  it.each(["error500", "malformed-json", "hang"] as const)(
+  it.each(["error500", "malformed-json", "hang", "wrong-dims", "nan"] as const)(
     "falls back to the lexical result when the API fails (%s), pauses it, then recovers",
     async (mode) => {
       let clock = 0;
@@ -224,6 +266,7 @@ describe("createHybridRetriever", () => {
         now: () => clock,
       });
       await hybrid.ready();
+      const good = await hybrid.search(KARAOKE, 5);
       server.setMode(mode);
       const asked = server.requests.length;
       expect(await hybrid.search(KARAOKE, 5)).toEqual(lexical.search(KARAOKE, 5));
@@ -241,7 +284,9 @@ describe("createHybridRetriever", () => {
 
       server.setMode("ok");
       clock = 2000;
-      expect((await hybrid.search(KARAOKE, 5)).hits[0]?.code).toBe("1.000002");
+      const before = server.requests.length;
+      expect(await hybrid.search(KARAOKE, 5)).toEqual(good);
+      expect(server.requests.length).toBe(before + 1);
       expect(log.lines.at(-1)?.msg).toMatch(/work again/);
     },
   );
@@ -253,19 +298,45 @@ describe("createHybridRetriever", () => {
     await expect(hybrid.ready()).rejects.toMatchObject({ name: "EmbeddingsError", cause: "http" });
     expect(await hybrid.search(KARAOKE, 5)).toEqual(lexical.search(KARAOKE, 5));
     await hybrid.ready();
-    expect((await hybrid.search(KARAOKE, 5)).hits[0]?.code).toBe("1.000002");
+    const asked = server.requests.length;
+    await hybrid.search(KARAOKE, 5);
+    expect(server.requests.length).toBe(asked + 1);
+    expect(server.requests.at(-1)?.body.input).toEqual([KARAOKE]);
   });
 });
 
-describe("fuse", () => {
-  it("adds 1/(k + rank) over both rankings; ties keep the lexical order", () => {
-    const lex = [
-      { code: "A", score: 9 },
-      { code: "B", score: 5 },
-    ];
-    expect(fuse(lex, ["B", "A"], 60).map((h) => h.code)).toEqual(["A", "B"]);
-    const fused = fuse(lex, ["B", "C", "A"], 60);
-    expect(fused.map((h) => h.code)).toEqual(["B", "A", "C"]);
-    expect(fused[0]?.score).toBeCloseTo(1 / 61 + 1 / 62);
+describe("judgeHybrid", () => {
+  const hit = (code: string, score = 1) => ({ code, score });
+  const evidence = (over: Partial<Evidence> = {}): Evidence => ({
+    lexical: { hits: [hit("A"), hit("B")], confidence: "sure" },
+    fused: [hit("A"), hit("B")],
+    denseTop: "A",
+    bestCosine: 0.9,
+    cosines: new Map(),
+    denseRankOfFirst: 0,
+    sameBase: (a, b) => a === b,
+    ...over,
+  });
+  it("sure only when lexical is sure, keeps its first procedure and the model ranks it high", () => {
+    expect(judgeHybrid(evidence())).toBe("sure");
+    expect(judgeHybrid(evidence({ denseRankOfFirst: DENSE_AGREEMENT_RANK - 1 }))).toBe("sure");
+    expect(judgeHybrid(evidence({ denseRankOfFirst: DENSE_AGREEMENT_RANK }))).toBe("ambiguous");
+    expect(judgeHybrid(evidence({ fused: [hit("B"), hit("A")] }))).toBe("ambiguous");
+    const lexicalUnsure = evidence({ lexical: { hits: [hit("A")], confidence: "ambiguous" } });
+    expect(judgeHybrid(lexicalUnsure)).toBe("ambiguous");
+  });
+  it("a level copy of the lexical first procedure counts as the same answer", () => {
+    const copies = evidence({ fused: [hit("A2"), hit("A")], sameBase: (a, b) => a[0] === b[0] });
+    expect(judgeHybrid(copies)).toBe("sure");
+  });
+  it("what lexical cannot place is offered as choices only when the model is close", () => {
+    const lost = { hits: [hit("A")], confidence: "not_found" as const };
+    expect(judgeHybrid(evidence({ lexical: lost, bestCosine: DENSE_ONLY_COSINE }))).toBe(
+      "ambiguous",
+    );
+    expect(judgeHybrid(evidence({ lexical: lost, bestCosine: DENSE_ONLY_COSINE - 0.01 }))).toBe(
+      "not_found",
+    );
+    expect(judgeHybrid(evidence({ fused: [] }))).toBe("not_found");
   });
 });
