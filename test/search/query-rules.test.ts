@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalogue } from "../../src/catalogue/index.ts";
+import {
+  ageAsked,
+  ageRangeOf,
+  buildTextTools,
+  createLexicalRetriever,
+  createQuestionWords,
+  loadQuestionWords,
+} from "../../src/search/index.ts";
+import { syllables } from "../../src/text/index.ts";
+
+describe("question words", () => {
+  const words = loadQuestionWords();
+  it("takes out what is asked (time, place, documents), accented or not", () => {
+    expect(words.strip("làm hộ chiếu mất bao lâu").join(" ")).toBe("làm hộ chiếu");
+    expect(words.strip("lam ho chieu mat bao lau").join(" ")).toBe("lam ho chieu");
+    expect(words.strip("đăng ký kết hôn ở đâu, cần gì?").join(" ")).toBe("đăng ký kết hôn");
+  });
+  it("'mất' next to a document still means lost; an accented word typed is never read as another", () => {
+    expect(words.strip("bị mất hộ chiếu thì làm sao").join(" ")).toContain("mất hộ chiếu");
+    // "mật" (secret) is not "mất": only an unaccented word may stand for an accented one.
+    expect(words.strip("mật bao lâu").join(" ")).toBe("mật");
+  });
+  it("keeps the question when nothing else would be left", () => {
+    expect(words.strip("ở đâu").join(" ")).toBe("ở đâu");
+    expect(createQuestionWords(["bao lâu"]).strip("").length).toBe(0);
+  });
+});
+
+describe("ages", () => {
+  it("reads the age range of a name and the age in a question", () => {
+    expect(ageRangeOf("Cấp thẻ căn cước cho người dưới 14 tuổi")).toEqual({ min: 0, max: 13 });
+    expect(ageRangeOf("Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên")).toEqual({
+      min: 14,
+      max: Infinity,
+    });
+    expect(ageRangeOf("Đăng ký khai sinh")).toBeNull();
+    expect(ageAsked(syllables("con tôi 15 tuổi làm căn cước"))).toBe(15);
+    expect(ageAsked(syllables("bé 3 tháng tuổi"))).toBe(0);
+    expect(ageAsked(syllables("làm căn cước"))).toBeNull();
+  });
+});
+
+describe("special variants in the real catalogue (lexical)", () => {
+  const catalogue = loadCatalogue();
+  const lexical = createLexicalRetriever(catalogue, buildTextTools(catalogue));
+  const nameOf = (q: string) =>
+    catalogue.find((p) => p.code === lexical.search(q, 5).hits[0]?.code)?.name ?? "";
+  it("an age chooses between the age variants", () => {
+    expect(nameOf("con tôi 15 tuổi làm căn cước lần đầu")).toMatch(/từ đủ 14 tuổi/);
+    expect(nameOf("con tôi 10 tuổi làm căn cước lần đầu")).toMatch(/dưới 14 tuổi/);
+  });
+  it("foreign-element and abroad variants lose unless the question says so", () => {
+    expect(nameOf("đăng ký kết hôn")).not.toMatch(/nước ngoài|lưu động|biên giới/);
+    expect(nameOf("lấy chồng người Hàn Quốc")).toMatch(/có yếu tố nước ngoài/);
+    expect(nameOf("chồng người Lào muốn nhập quốc tịch")).toMatch(/ở trong nước/);
+    expect(nameOf("việt kiều đang ở Mỹ muốn nhập quốc tịch")).toMatch(/ở nước ngoài/);
+  });
+  it("'mất bao lâu' is a time question, not a lost passport", () => {
+    expect(nameOf("làm passport mất bao lâu")).not.toMatch(/mất/);
+    expect(nameOf("bị mất hộ chiếu thì báo ở đâu")).toMatch(/Trình báo mất hộ chiếu/);
+  });
+});
