@@ -112,7 +112,8 @@ describe("buildAssistant and eval --llm", () => {
       out: (l) => out.push(l),
       err: (l) => err.push(l),
       stdin: new PassThrough(),
-      env,
+      // Lexical only: these tests are about the LLM path, not the bundled embeddings model.
+      env: { LOCAL_EMBEDDINGS: "off", ...env },
     });
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
