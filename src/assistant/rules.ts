@@ -2,11 +2,13 @@
  * Editable rule files under prompts/ (intents.json, aspects.json): zod schemas and loaders.
  * Loading reads the file when called, never on import.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
+import { loadRuleFile } from "../rule-file.ts";
 import { ASPECTS } from "./types.ts";
+
+export { RuleFileError } from "../rule-file.ts";
 
 export const PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
 
@@ -65,33 +67,10 @@ export const aspectRulesSchema = z
 
 export type AspectRules = z.infer<typeof aspectRulesSchema>;
 
-/** A rule file that is missing, not JSON, or not of the expected shape. */
-export class RuleFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly detail: string,
-  ) {
-    super(`Invalid rule file ${file}: ${detail}`);
-    this.name = "RuleFileError";
-  }
-}
-
-function loadJson<T>(file: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new RuleFileError(file, err instanceof Error ? err.message : String(err));
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new RuleFileError(file, z.prettifyError(parsed.error));
-  return parsed.data;
-}
-
 export function loadIntentRules(file = `${PROMPTS_DIR}intents.json`): IntentRules {
-  return loadJson(file, intentRulesSchema);
+  return loadRuleFile(file, intentRulesSchema);
 }
 
 export function loadAspectRules(file = `${PROMPTS_DIR}aspects.json`): AspectRules {
-  return loadJson(file, aspectRulesSchema);
+  return loadRuleFile(file, aspectRulesSchema);
 }

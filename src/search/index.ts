@@ -35,12 +35,7 @@ export {
   type LocalServerOptions,
 } from "./local-server.ts";
 export { VectorFileError, loadVectorCache, saveVectorCache, vectorKey } from "./vector-store.ts";
-export {
-  SearchDataError,
-  createQuestionWords,
-  loadQuestionWords,
-  type QuestionWords,
-} from "./query.ts";
+export { createQuestionWords, loadQuestionWords, type QuestionWords } from "./query.ts";
 export {
   ageAsked,
   ageRangeOf,

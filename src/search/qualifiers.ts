@@ -8,7 +8,8 @@ import { z } from "zod";
 import type { Procedure } from "../catalogue/types.ts";
 import { foldAccents } from "../text/normalize.ts";
 import { syllablesOfNormalized } from "../text/tokenize.ts";
-import { containsPhrase, readSearchData, toPhrase, type Phrase } from "./query.ts";
+import { loadRuleFile } from "../rule-file.ts";
+import { containsPhrase, toPhrase, type Phrase } from "./query.ts";
 
 export const DEFAULT_QUALIFIERS_FILE = new URL("../../data/qualifiers.json", import.meta.url);
 
@@ -31,7 +32,7 @@ const qualifiersSchema = z.object({
 export type QualifierRules = z.infer<typeof qualifiersSchema>;
 
 export function loadQualifierRules(file: string | URL = DEFAULT_QUALIFIERS_FILE): QualifierRules {
-  return readSearchData(file, qualifiersSchema);
+  return loadRuleFile(file, qualifiersSchema);
 }
 
 /** A question's adjustment of each procedure's score (by catalogue row); 0 for most. */

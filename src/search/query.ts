@@ -5,8 +5,8 @@
  * folds to it. So "mat bao lau" loses its question words, while an accented "mật" or "mát" the
  * citizen typed is never read as "mất".
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { loadRuleFile } from "../rule-file.ts";
 import { foldAccents, hasAccents } from "../text/normalize.ts";
 import { syllables } from "../text/tokenize.ts";
 
@@ -14,34 +14,6 @@ export const DEFAULT_QUESTION_WORDS_FILE = new URL(
   "../../data/question-words.json",
   import.meta.url,
 );
-
-export class SearchDataError extends Error {
-  override readonly name = "SearchDataError";
-  readonly code = "search_data_invalid";
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`${file}: ${detail}`);
-  }
-}
-
-/** Reads and checks one JSON data file of the search folder. */
-export function readSearchData<T>(file: string | URL, schema: z.ZodType<T>): T {
-  const name = file instanceof URL ? file.pathname : file;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new SearchDataError(name, err instanceof Error ? err.message : String(err));
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new SearchDataError(name, `${issue.path.join(".")}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 /** A phrase as syllables, accented and folded. */
 export interface Phrase {
@@ -104,5 +76,5 @@ export function createQuestionWords(phrases: readonly string[]): QuestionWords {
 }
 
 export function loadQuestionWords(file: string | URL = DEFAULT_QUESTION_WORDS_FILE): QuestionWords {
-  return createQuestionWords(readSearchData(file, questionWordsSchema).remove);
+  return createQuestionWords(loadRuleFile(file, questionWordsSchema).remove);
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../src/catalogue/index.ts";
 import {
@@ -21,6 +24,15 @@ describe("question words", () => {
     expect(words.strip("bị mất hộ chiếu thì làm sao").join(" ")).toContain("mất hộ chiếu");
     // "mật" (secret) is not "mất": only an unaccented word may stand for an accented one.
     expect(words.strip("mật bao lâu").join(" ")).toBe("mật");
+  });
+  it("a broken rule file is refused with its name", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "motcua-qw-")), "question-words.json");
+    writeFileSync(file, '{"remove": []}');
+    expect(() => loadQuestionWords(file)).toThrow(/Invalid rule file .*question-words\.json/);
+    writeFileSync(file, "{not json");
+    expect(() => loadQuestionWords(file)).toThrow(
+      expect.objectContaining({ code: "rule_file_invalid" }),
+    );
   });
   it("keeps the question when nothing else would be left", () => {
     expect(words.strip("ở đâu").join(" ")).toBe("ở đâu");
