@@ -17,11 +17,8 @@ export const DENSE_ONLY_COSINE = 0.88;
 export interface Evidence {
   lexical: SearchResult;
   fused: SearchHit[];
-  /** The model's closest procedure and its cosine. */
-  denseTop: string;
+  /** The cosine of the model's closest procedure. */
   bestCosine: number;
-  /** Cosine of each fused candidate, by code. */
-  cosines: ReadonlyMap<string, number>;
   /** Rank, in the model's own ranking, of the fused first procedure (or of a level copy). */
   denseRankOfFirst: number;
   /** Whether two codes are level copies of one procedure. */

@@ -219,9 +219,7 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     return {
       lexical: lex,
       fused,
-      denseTop: catalogue[denseRows[0]!]!.code,
       bestCosine: bestCos,
-      cosines: new Map([...candidates.keys()].map((r) => [catalogue[r]!.code, cos[r]!])),
       denseRankOfFirst: fused[0] ? denseRankOf(fused[0].code) : Infinity,
       sameBase: (a: string, b: string) => baseOf(a) === baseOf(b),
     };

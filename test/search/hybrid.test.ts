@@ -310,9 +310,7 @@ describe("judgeHybrid", () => {
   const evidence = (over: Partial<Evidence> = {}): Evidence => ({
     lexical: { hits: [hit("A"), hit("B")], confidence: "sure" },
     fused: [hit("A"), hit("B")],
-    denseTop: "A",
     bestCosine: 0.9,
-    cosines: new Map(),
     denseRankOfFirst: 0,
     sameBase: (a, b) => a === b,
     ...over,
