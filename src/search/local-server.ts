@@ -117,7 +117,11 @@ export function createLocalServer(opts: LocalServerOptions): LocalServer {
       stderr = (stderr + chunk).slice(-2_000);
     });
     let exited = false;
-    proc.once("error", () => undefined);
+    // A command that cannot be run (missing, not executable) emits "error" and may never "exit".
+    proc.once("error", (err) => {
+      exited = true;
+      stderr += err.message;
+    });
     proc.once("exit", (code, signal) => {
       exited = true;
       const wasHealthy = healthy;

