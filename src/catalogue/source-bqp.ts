@@ -122,6 +122,7 @@ export function mapBqpRecord(raw: BqpRaw): { procedure: Procedure; failures: Imp
     steps: parseSteps(c.trình_tự_thực_hiện),
     methods: buildMethods(cells, c.trình_tự_thực_hiện),
     documents: raw.tables.thanh_phan_ho_so.map(mapDocument).filter((d) => d !== null),
+    documentNotes: [],
     legalBasis: raw.tables.can_cu_phap_ly.map(mapLegal).filter((l) => l !== null),
     conditions: cleanCell(c.yêu_cầu_điều_kiện_thực_hiện),
     result: cleanCell(c.kết_quả_thực_hiện),

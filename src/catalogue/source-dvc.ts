@@ -90,6 +90,7 @@ export function mapDvcRecord(raw: DvcRaw): { procedure: Procedure; failures: Imp
     steps,
     methods: buildMethods(cells, stepsText),
     documents: parseDocuments(docsText),
+    documentNotes: [],
     legalBasis: parseLegalBasis(legalText),
     conditions: cleanCell(raw.yeu_cau_dieu_kien),
     result: parseResult(raw.ket_qua_xu_ly),

@@ -3,15 +3,21 @@ import { z } from "zod";
 /** How a dossier can be submitted, with the time and fee the portal lists for that channel. */
 export const submissionMethodSchema = z.object({
   channel: z.enum(["online", "post", "in_person"]),
-  /** Processing time; null when the portal gives none we could parse. */
+  /** Processing time; null when the portal gives none we could read. */
   time: z
     .object({
+      /** 0 when the record states no number (a sentence such as "ngay trước khi tàu rời cảng"). */
       amount: z.number().nonnegative(),
-      /** "ngày" | "giờ" | "tháng" | "năm" | "tuần" | "phút" */
+      /**
+       * "ngày" | "giờ" | "tháng" | "năm" | "tuần" | "phút"; "" when the source gives a bare
+       * number and nothing else in the record names its unit (never invented).
+       */
       unit: z.string(),
       workingDays: z.boolean(),
-      /** The time cell as the portal wrote it (normalized text). */
+      /** What the portal wrote: the time cell, or the sentence of the record that states it. */
       text: z.string(),
+      /** The portal says "Không quy định": no time limit is set (amount 0, unit ""). */
+      notRegulated: z.boolean().optional(),
     })
     .nullable(),
   /** Fee; null when the portal says nothing usable. */
@@ -21,9 +27,29 @@ export const submissionMethodSchema = z.object({
       free: z.boolean(),
       /** Only when one amount in VND is stated explicitly. */
       amountVnd: z.number().nonnegative().optional(),
+      /** The portal says "Không quy định phí, lệ phí": no fee is set. */
+      notRegulated: z.boolean().optional(),
+      /** Temporary reductions stated in the note ("… đến hết ngày 31/12/2026 … bằng 50%…"). */
+      reductions: z
+        .array(
+          z.object({
+            /** The sentence as the portal wrote it. */
+            text: z.string(),
+            /** ISO date (YYYY-MM-DD) the reduction starts, when stated. */
+            from: z.string().optional(),
+            /** ISO date (YYYY-MM-DD) of the last day it applies. */
+            until: z.string(),
+          }),
+        )
+        .optional(),
     })
     .nullable(),
   description: z.string(),
+  /**
+   * Stage of the procedure this row belongs to, from 1, when the portal lists successive stages
+   * as repeated channel rows (each stage with its own time); absent for a single stage.
+   */
+  stage: z.number().int().positive().optional(),
 });
 
 export const documentSchema = z.object({
@@ -56,6 +82,8 @@ export const procedureSchema = z.object({
   steps: z.array(z.string()),
   methods: z.array(submissionMethodSchema),
   documents: z.array(documentSchema),
+  /** Notes of the documents section ("Trường hợp…", "Lưu ý…"): not documents to bring. */
+  documentNotes: z.array(z.string()),
   legalBasis: z.array(legalBasisSchema),
   conditions: z.string(),
   result: z.string(),

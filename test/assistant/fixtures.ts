@@ -31,6 +31,7 @@ export function procedure(over: Partial<Procedure> & Pick<Procedure, "code" | "n
     steps: [],
     methods: [],
     documents: [],
+    documentNotes: [],
     legalBasis: [],
     conditions: "",
     result: "",

@@ -36,6 +36,7 @@ function proc(code: string, name: string, field: string, result: string): Proced
     steps: [],
     methods: [],
     documents: [],
+    documentNotes: [],
     legalBasis: [],
     conditions: "",
     result,
