@@ -18,7 +18,9 @@ function excerpt(text: string): string {
 
 /**
  * Lists the fields that had text in the source but gave nothing when parsed. A field the portal
- * leaves empty ("Không có thông tin") is not a failure; a time cell that is a sentence is one.
+ * leaves empty ("Không có thông tin") is not a failure. A time cell with text is read whatever it
+ * says (a duration, a bare number, "Không quy định", a sentence kept as written), so a time
+ * failure now means a record none of whose time cells gave a time.
  */
 export function parseFieldFailures(procedure: Procedure, from: FieldSources): ImportFailure[] {
   const failures: ImportFailure[] = [];
@@ -32,9 +34,7 @@ export function parseFieldFailures(procedure: Procedure, from: FieldSources): Im
   }
   if (!procedure.methods.some((m) => m.time)) {
     const cells = [...new Set(from.timeCells.map(cleanCell).filter((c) => c !== ""))];
-    const notQuiet = cells.filter((c) => !/^Không quy định/iu.test(c));
-    if (notQuiet.length > 0)
-      fail("time", `time cell is not a duration: "${excerpt(notQuiet.join(" | "))}"`);
+    if (cells.length > 0) fail("time", `time cells gave no time: "${excerpt(cells.join(" | "))}"`);
   }
   if (procedure.documents.length === 0 && cleanCell(from.documents) !== "") {
     fail("documents", `no document rows in "${excerpt(from.documents)}"`);

@@ -1,8 +1,15 @@
 import { normalizeText } from "../text/normalize.ts";
 import type { SubmissionMethod } from "./types.ts";
-import { NO_INFO, bracketEnd, cleanCell, isEmptyCell } from "./cells.ts";
-import { parseFee } from "./parse-fee.ts";
-import { UNIT_PATTERN, parseTimeCell, resolveUnitless } from "./parse-time.ts";
+import { NO_INFO, bracketEnd, cleanCell } from "./cells.ts";
+import { detectStages } from "./method-stages.ts";
+import { notRegulatedFeeLine, parseFee } from "./parse-fee.ts";
+import {
+  UNIT_PATTERN,
+  parseTimeCell,
+  resolveUnitless,
+  timeFromDescription,
+  type MethodTime,
+} from "./parse-time.ts";
 
 export type Channel = SubmissionMethod["channel"];
 
@@ -81,13 +88,28 @@ function readTimeCell(
   return null;
 }
 
+/**
+ * End of the fee note that opens at `start`. A note whose brackets the portal left unclosed
+ * ("10,000,000 VNĐ (đồng (Miễn phí kể từ ngày 07/4/2026 đến 30/6/2026 …)30 ngày kể từ …") ends
+ * at the first ")" glued to the next cell (a letter, digit or list item right after it), not
+ * at the end of the row, so the description stays the description.
+ */
+function noteEnd(segment: string, start: number): number {
+  const end = bracketEnd(segment, start);
+  if (end < segment.length || segment.endsWith(")")) return end;
+  const glued = /\)(?=[\p{L}\d]|[-+*•]\s)/gu;
+  glued.lastIndex = start;
+  const m = glued.exec(segment);
+  return m ? m.index + 1 : end;
+}
+
 /** Splits the text after the time cell into the fee cell (head + bracketed note) and description. */
 function splitFeeAndDescription(segment: string): { fee: string; description: string } {
   const head = FEE_HEAD.exec(segment)?.[0];
   if (!head) return { fee: "", description: segment };
   let end = head.length;
   while (segment[end] === " ") end++;
-  if (segment[end] === "(") end = bracketEnd(segment, end);
+  if (segment[end] === "(") end = noteEnd(segment, end);
   const note = segment.slice(head.length, end).trim();
   const fee = head === NO_INFO ? note : `${head}${note ? ` ${note}` : ""}`;
   return { fee, description: segment.slice(end) };
@@ -138,28 +160,47 @@ function feeLines(description: string): string {
 }
 
 /**
+ * The time of a row whose time cell says nothing ("", "Không có thông tin"): the sentence of its
+ * description that states it (see timeFromDescription).
+ */
+function timeOfRow(row: MethodCells, resolved: MethodTime | null): MethodTime | null {
+  if (resolved) return resolved;
+  return cleanCell(row.time) === "" ? timeFromDescription(cleanCell(row.description)) : null;
+}
+
+/**
  * Builds SubmissionMethods from table rows (flattened or already split into cells). `context` is
  * more text of the same procedure (its steps) used to find the unit of a unitless time.
  */
 export function buildMethods(rows: readonly MethodCells[], context = ""): SubmissionMethod[] {
-  const times = rows.map((r) => parseTimeCell(r.time));
+  const cells = rows.map((r) => parseTimeCell(r.time));
   const evidence = [...rows.map((r) => r.description), context].join("\n");
-  const resolved = resolveUnitless(times, normalizeText(evidence));
+  const resolved = resolveUnitless(cells, normalizeText(evidence));
+  const times = rows.map((row, i) => timeOfRow(row, resolved[i] ?? null));
+  const stages = detectStages(
+    rows.map((row, i) => ({
+      channel: row.channel,
+      description: cleanCell(row.description),
+      time: times[i] ?? null,
+    })),
+  );
   return rows.map((row, i) => {
-    const timeText = cleanCell(row.time);
-    let description = cleanCell(row.description);
-    // A time written as words is not a duration; keep what the portal said in the description.
-    if (
-      !resolved[i] &&
-      timeText !== "" &&
-      !isEmptyCell(timeText) &&
-      !/^Không quy định/iu.test(timeText)
-    ) {
-      description = [`Thời hạn: ${timeText}`, description].filter(Boolean).join("\n");
-    }
-    const fee = parseFee(row.fee) ?? parseFee(feeLines(description));
-    if (fee && row.feeAmountUncertain) delete fee.amountVnd;
-    return { channel: row.channel, time: resolved[i] ?? null, fee, description };
+    const description = cleanCell(row.description);
+    // When the time's digits ran into the fee's, the head amount is not clearly stated; the
+    // note's own amounts still are.
+    const fee =
+      parseFee(row.fee, { headUncertain: row.feeAmountUncertain === true }) ??
+      parseFee(feeLines(description)) ??
+      notRegulatedFeeLine(description);
+    const method: SubmissionMethod = {
+      channel: row.channel,
+      time: times[i] ?? null,
+      fee,
+      description,
+    };
+    const stage = stages?.[i];
+    if (stage !== undefined) method.stage = stage;
+    return method;
   });
 }
 

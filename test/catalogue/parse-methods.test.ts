@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMethods, splitMethodCells } from "../../src/catalogue/parse-methods.ts";
+import { buildMethods, parseMethods, splitMethodCells } from "../../src/catalogue/parse-methods.ts";
 import { flattened, sample } from "./flattened.ts";
 
 const methods = (code: string) =>
@@ -11,8 +11,8 @@ describe("parseMethods", () => {
     expect(result.map((m) => m.channel)).toEqual(["online", "post", "in_person"]);
     for (const m of result) {
       expect(m.fee).toEqual({ text: "Miễn phí", free: true });
-      // No unit on the portal and none elsewhere in the record: "ngày", calendar days, text "1".
-      expect(m.time).toEqual({ amount: 1, unit: "ngày", workingDays: false, text: "1" });
+      // No unit on the portal and none elsewhere in the record: none is invented.
+      expect(m.time).toEqual({ amount: 1, unit: "", workingDays: false, text: "1" });
     }
   });
 
@@ -81,8 +81,8 @@ describe("parseMethods", () => {
     const [m] = methods("2.002797");
     expect(m?.time?.amount).toBe(1);
     expect(m?.fee).toEqual({ text: "250 VNĐ", free: false });
-    // "120 VNĐ(20.000 vnđ /tờ khai)": the head and the note disagree.
-    expect(methods("1.000014")[0]?.fee?.amountVnd).toBeUndefined();
+    // "Trực tuyến120 VNĐ(20.000 vnđ /tờ khai)": the head's digits are uncertain, the note is not.
+    expect(methods("1.000014")[0]?.fee).toMatchObject({ free: false, amountVnd: 20000 });
   });
 
   it("treats 'Không có thông tin' as no fee and no time, and keeps the description", () => {
@@ -111,10 +111,144 @@ describe("parseMethods", () => {
     expect(inPerson?.fee?.amountVnd).toBeUndefined(); // "40 Việt Nam Đồng(4.000 đ/…)"
   });
 
-  it("keeps a time written as words in the description, not as a duration", () => {
+  it("keeps a time written as words as the time, with no amount, and the description as written", () => {
     const [m] = methods("1.011021");
-    expect(m?.time).toBeNull();
-    expect(m?.description).toMatch(/^Thời hạn: Không phải trả kết quả cho người nộp thuế\n/);
+    expect(m?.time).toEqual({
+      amount: 0,
+      unit: "",
+      workingDays: false,
+      text: "Không phải trả kết quả cho người nộp thuế",
+    });
+    expect(m?.description).toMatch(/^Bằng phương thức điện tử qua Cổng dịch vụ công Quốc gia/);
+  });
+
+  it("takes the time from the description when the time cell is empty (1.003851)", () => {
+    const result = parseMethods(
+      "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyếnKhông có thông tinMiễn phí15 ngày làm việc kể từ ngày nhận được hồ sơ đầy đủ Dịch vụ bưu chínhKhông có thông tinMiễn phí15 ngày làm việc kể từ ngày nhận được hồ sơ đầy đủ Trực tiếpKhông có thông tinMiễn phí15 ngày làm việc kể từ ngày nhận được hồ sơ đầy đủ",
+    );
+    expect(result).toHaveLength(3);
+    for (const m of result) {
+      expect(m.time).toEqual({
+        amount: 15,
+        unit: "ngày",
+        workingDays: true,
+        text: "15 ngày làm việc kể từ ngày nhận được hồ sơ đầy đủ",
+      });
+      expect(m.fee).toEqual({ text: "Miễn phí", free: true });
+    }
+  });
+
+  it("reads 'Không quy định thời hạn giải quyết, phí, lệ phí' in a description as time and fee not regulated (6.003500)", () => {
+    const [m] = parseMethods(
+      "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếpKhông có thông tinKhông có thông tinKhông quy định thời hạn giải quyết, phí, lệ phíTrực tuyếnKhông có thông tinKhông có thông tinKhông quy định thời hạn giải quyết, phí, lệ phí",
+    );
+    const text = "Không quy định thời hạn giải quyết, phí, lệ phí";
+    expect(m?.time).toEqual({ amount: 0, unit: "", workingDays: false, text, notRegulated: true });
+    expect(m?.fee).toEqual({ text, free: false, notRegulated: true });
+  });
+
+  it("reads 'Không quy định' time cells of source 4 as not regulated (1.013144)", () => {
+    const rows = ["in_person", "online", "post"].map((channel) => ({
+      channel: channel as "in_person" | "online" | "post",
+      time: "Không quy định",
+      fee: "Phí : 0 Đồng",
+      description: "Không quy định thời hạn giải quyết",
+    }));
+    for (const m of buildMethods(rows)) {
+      expect(m.time).toEqual({
+        amount: 0,
+        unit: "",
+        workingDays: false,
+        text: "Không quy định",
+        notRegulated: true,
+      });
+      expect(m.fee).toEqual({ text: "Phí : 0 Đồng", free: true, amountVnd: 0 });
+      expect(m.stage).toBeUndefined();
+    }
+  });
+
+  it("numbers successive stages listed as repeated channel blocks (1.011727)", () => {
+    const stage1 =
+      "+ Trong thời hạn 02 ngày làm việc kể từ khi nhận đơn trình báo mất thẻ ABTC, Công an cấp huyện gửi văn bản cho Cục Quản lý xuất nhập cảnh về việc đã tiếp nhận đơn trình báo mất thẻ ABTC của doanh nhân và người gửi đơn theo mẫu CV04.";
+    const stage2 =
+      "+ Trong thời hạn 03 ngày làm việc kể từ khi tiếp nhận văn bản về việc đã tiếp nhận đơn trình báo mất thẻ ABTC, Cục Quản lý xuất nhập cảnh gửi thông báo cho doanh nhân biết về việc giải quyết đơn trình báo mất thẻ ABTC theo mẫu CV05.";
+    const raw =
+      "Hình thức nộpThời gianPhí, lệ phíMô tả" +
+      ["Trực tuyến", "Dịch vụ bưu chính", "Trực tiếp"]
+        .map((c) => `${c}2 Ngày làm việcKhông có thông tin${stage1}`)
+        .join("") +
+      ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính"]
+        .map((c) => `${c}3 Ngày làm việcKhông có thông tin${stage2}`)
+        .join("");
+    const result = parseMethods(raw);
+    expect(result.map((m) => [m.channel, m.stage, m.time?.amount])).toEqual([
+      ["online", 1, 2],
+      ["post", 1, 2],
+      ["in_person", 1, 2],
+      ["in_person", 2, 3],
+      ["online", 2, 3],
+      ["post", 2, 3],
+    ]);
+  });
+
+  it("sets no stage on blocks that are cases, nor on ordinary records (1.002334, 1.013079)", () => {
+    const block = (time: string, description: string) =>
+      ["Trực tuyến", "Dịch vụ bưu chính", "Trực tiếp"]
+        .map((c) => `${c}${time}Không có thông tin${description}`)
+        .join("");
+    const cases = parseMethods(
+      "Hình thức nộpThời gianPhí, lệ phíMô tả" +
+        block(
+          "1 Ngày làm việc",
+          "Trong thời hạn 01 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ theo quy định đối với các tuyến vào sâu trong lãnh thổ của hai nước.",
+        ) +
+        block(
+          "2 Ngày làm việc",
+          "Trong thời hạn 02 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ theo quy định đối với các tuyến giữa khu vực biên giới của hai nước thuộc địa phận quản lý.",
+        ),
+    );
+    expect(cases).toHaveLength(6);
+    expect(cases.some((m) => m.stage !== undefined)).toBe(false);
+    // One text with a different label per block: alternatives too.
+    const common =
+      "- Cách thức thực hiện: + Kê khai Giấy khai đăng ký xe trên Cổng Dịch vụ công hoặc kê khai trực tiếp tại cơ quan đăng ký xe. - Thời hạn giải quyết: ";
+    const labelled = parseMethods(
+      "Hình thức nộpThời gianPhí, lệ phíMô tả" +
+        ["Trực tuyến", "Trực tiếp"]
+          .map(
+            (c) =>
+              `${c}7 Ngày làm việcMiễn phí${common}+ Cấp đổi biển số xe: Không quá 07 ngày làm việc, kể từ ngày nhận đủ hồ sơ hợp lệ.`,
+          )
+          .join("") +
+        ["Trực tiếp", "Trực tuyến"]
+          .map(
+            (c) =>
+              `${c}2 Ngày làm việcMiễn phí${common}+ Cấp đổi chứng nhận đăng ký xe: Không quá 02 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.`,
+          )
+          .join(""),
+    );
+    expect(labelled).toHaveLength(4);
+    expect(labelled.some((m) => m.stage !== undefined)).toBe(false);
+    expect(methods("1.001193").some((m) => m.stage !== undefined)).toBe(false);
+  });
+
+  it("ends an unclosed fee note where the description starts (1.002903)", () => {
+    const [m] = parseMethods(
+      "Hình thức nộpThời gianPhí, lệ phíMô tảDịch vụ bưu chính30 Ngày làm việc10,000,000 VNĐ(đồng (Miễn phí kể từ ngày 07/4/2026 đến 30/6/2026 theo Thông tư số 40/2026/TT-BTC)30 ngày kể từ ngày nhận được hồ sơ hợp lệTrực tiếp30 Ngày làm việc10,000,000 VNĐ(đồng (Miễn phí kể từ ngày 07/4/2026 đến 30/6/2026 theo Thông tư số 40/2026/TT-BTC)30 ngày kể từ ngày nhận được hồ sơ hợp lệ",
+    );
+    expect(m?.fee).toEqual({
+      text: "10,000,000 VNĐ (đồng (Miễn phí kể từ ngày 07/4/2026 đến 30/6/2026 theo Thông tư số 40/2026/TT-BTC)",
+      free: false,
+      amountVnd: 10_000_000,
+      reductions: [
+        {
+          text: "Miễn phí kể từ ngày 07/4/2026 đến 30/6/2026 theo Thông tư số 40/2026/TT-BTC",
+          from: "2026-04-07",
+          until: "2026-06-30",
+        },
+      ],
+    });
+    expect(m?.description).toBe("30 ngày kể từ ngày nhận được hồ sơ hợp lệ");
   });
 
   it("reads the fee from the description when the fee cell is empty", () => {
