@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { LegalBasis, Procedure, ProcedureDocument } from "./types.ts";
+import type { LegalBasis, Procedure } from "./types.ts";
 import type { ImportFailure } from "./coverage.ts";
 import { cleanCell } from "./cells.ts";
+import { assembleDocuments, type DocumentRow } from "./document-items.ts";
 import { parseFieldFailures } from "./field-failures.ts";
 import { findDocumentNumbers } from "./parse-legal.ts";
 import { parseAgencies, parseAudience, parseLevels } from "./parse-lists.ts";
@@ -58,12 +59,8 @@ const FORM_FILE = /\.(?:docx?|pdf|xlsx?|rar|zip)$/iu;
  * The source's "so_luong" column holds the attached form file ("5-PHLCII.doc") and "ghi_chu"
  * the quantity ("Bản chính: 1\nBản sao: 0", written here "Bản chính: 1 - Bản sao: 0").
  */
-function mapDocument(row: BqpRaw["tables"]["thanh_phan_ho_so"][number]): ProcedureDocument | null {
-  const name = cleanCell(row.ten_giay_to)
-    .replace(/^[\s\-+*•–]+/u, "")
-    .replace(/[\s;,]+$/u, "");
-  if (name === "") return null;
-  const doc: ProcedureDocument = { name };
+function documentRow(row: BqpRaw["tables"]["thanh_phan_ho_so"][number]): DocumentRow {
+  const doc: DocumentRow = { name: cleanCell(row.ten_giay_to), table: 0 };
   const quantity = cleanCell(row.ghi_chu)
     .split("\n")
     .map((l) => l.trim())
@@ -110,6 +107,7 @@ export function mapBqpRecord(raw: BqpRaw): { procedure: Procedure; failures: Imp
       });
     }
   }
+  const docSection = assembleDocuments(raw.tables.thanh_phan_ho_so.map(documentRow));
   const procedure: Procedure = {
     code,
     name: cleanCell(raw.metadata.tên_thủ_tục),
@@ -121,8 +119,8 @@ export function mapBqpRecord(raw: BqpRaw): { procedure: Procedure; failures: Imp
     audience: parseAudience(c.đối_tượng_thực_hiện),
     steps: parseSteps(c.trình_tự_thực_hiện),
     methods: buildMethods(cells, c.trình_tự_thực_hiện),
-    documents: raw.tables.thanh_phan_ho_so.map(mapDocument).filter((d) => d !== null),
-    documentNotes: [],
+    documents: docSection.documents,
+    documentNotes: docSection.notes,
     legalBasis: raw.tables.can_cu_phap_ly.map(mapLegal).filter((l) => l !== null),
     conditions: cleanCell(c.yêu_cầu_điều_kiện_thực_hiện),
     result: cleanCell(c.kết_quả_thực_hiện),

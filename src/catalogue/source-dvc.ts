@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Procedure } from "./types.ts";
 import type { ImportFailure } from "./coverage.ts";
 import { cleanCell } from "./cells.ts";
-import { parseDocuments } from "./parse-documents.ts";
+import { parseDocumentSection } from "./parse-documents.ts";
 import { parseLegalBasis } from "./parse-legal.ts";
 import { parseAgencies, parseAudience, parseLevels } from "./parse-lists.ts";
 import { buildMethods, splitMethodCells } from "./parse-methods.ts";
@@ -74,6 +74,7 @@ export function mapDvcRecord(raw: DvcRaw): { procedure: Procedure; failures: Imp
   const { steps: stepsText, documents: docsText, legal: legalText } = sections(raw);
   const cells = splitMethodCells(raw.cach_thuc_thuc_hien);
   const steps = parseSteps(stepsText);
+  const docSection = parseDocumentSection(docsText);
   const procedure: Procedure = {
     code,
     name: cleanCell(raw.ten_thu_tuc),
@@ -89,8 +90,8 @@ export function mapDvcRecord(raw: DvcRaw): { procedure: Procedure; failures: Imp
     audience: parseAudience(raw.doi_tuong_thuc_hien),
     steps,
     methods: buildMethods(cells, stepsText),
-    documents: parseDocuments(docsText),
-    documentNotes: [],
+    documents: docSection.documents,
+    documentNotes: docSection.notes,
     legalBasis: parseLegalBasis(legalText),
     conditions: cleanCell(raw.yeu_cau_dieu_kien),
     result: parseResult(raw.ket_qua_xu_ly),
