@@ -25,6 +25,7 @@ import {
   type EvalReport,
   type Prediction,
 } from "./eval/evaluate.ts";
+import { formatSweep, runSweep } from "./eval/sweep.ts";
 import { createOutcomeTally, formatOutcomeTally, type LlmOutcome } from "./llm/index.ts";
 import {
   REMINDERS_USAGE,
@@ -46,6 +47,7 @@ Usage: npm run -s cli -- <command> [options]
   batch                             JSON lines {"id","question"} on stdin → one JSON line each
   eval FILE.jsonl [--misses N]      hit@1, hit@5, MRR@10 and intents, accented and stripped
        [--llm]                      also LLM answers (LLM_* settings): grounding passed, fallbacks
+  sweep [--misses N]                every catalogue name × 4 question templates, lexical retrieval
 ${CALENDAR_USAGE}
 ${FEEDBACK_USAGE}
 ${HANDOFF_USAGE}
@@ -151,6 +153,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         return 0;
       });
+    case "sweep": {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { misses: { type: "string", default: "0" } },
+      });
+      const misses = Number(values.misses) || 0;
+      return withAssistant(
+        async ({ assistant, catalogue }) => {
+          const rows = await runSweep(catalogue, (q) => assistant.ask(q));
+          for (const line of formatSweep(rows).split("\n")) io.out(line);
+          for (const row of rows) {
+            for (const m of row.misses.slice(0, misses)) io.out(`  miss ${JSON.stringify(m)}`);
+          }
+          return 0;
+        },
+        { embeddings: null, localModel: null },
+      );
+    }
     case "eval": {
       const { values, positionals } = parseArgs({
         args: [...rest],

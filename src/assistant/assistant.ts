@@ -16,7 +16,9 @@ import {
 } from "./compose.ts";
 import { MAX_QUESTION_CHARS, prepareInput } from "./input.ts";
 import { defaultIntentDetector, type IntentDetector } from "./intent.ts";
+import { createNameIndex, nameWords, ownNameShield } from "./names.ts";
 import { loadTemplates, type TemplateName, type Templates } from "./templates.ts";
+import { foldAccents, syllables } from "../text/index.ts";
 import type { AskContext, AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
 
 export interface AssistantOptions {
@@ -65,13 +67,49 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     }
   };
 
+  const names = createNameIndex(opts.catalogue);
+
   const toRef = (p: Procedure, score: number): ProcedureRef => ({
     code: p.code,
     name: p.name,
     level: p.levels[0] ?? "",
+    ...(p.agencies[0] ? { agency: p.agencies[0] } : {}),
     url: p.url,
     score: Number.isFinite(score) ? score : 0,
   });
+
+  /** What an answer is made of: records equal in all of it are one procedure to the citizen. */
+  const answerKey = (p: Procedure) =>
+    JSON.stringify([p.levels, p.agencies, p.documents, p.methods, p.steps, p.address]);
+
+  /**
+   * The records whose whole name the question holds, when retrieval agrees: one of them is
+   * among its hits, nothing else of the question leans to another hit's name, and, when
+   * retrieval ranked another record first, the question holds nothing but the name and what is
+   * asked. Records equal
+   * in every answered field count once. [] when the question names none.
+   */
+  function namedRecords(text: string, refs: readonly ProcedureRef[]): Procedure[] {
+    const words = syllables(text);
+    const codes = names.namedInFull(words);
+    if (codes.length === 0 || !refs.some((r) => codes.includes(r.code))) return [];
+    const named = codes.map((c) => byCode.get(c)).filter((p) => p !== undefined);
+    const own = new Set(nameWords(named[0]?.name ?? ""));
+    const rest = aspects
+      .subjectWords(text)
+      .map(foldAccents)
+      .filter((w) => !own.has(w));
+    const others = refs
+      .slice(0, 5)
+      .filter((r) => !codes.includes(r.code))
+      .flatMap((r) => nameWords(r.name));
+    if (rest.some((w) => others.includes(w))) return [];
+    // Retrieval put another record first: overrule it only when the name is all there is.
+    if (!codes.includes(refs[0]?.code ?? "") && rest.length > 0) return [];
+    const distinct = new Map<string, Procedure>();
+    for (const p of named) if (!distinct.has(answerKey(p))) distinct.set(answerKey(p), p);
+    return [...distinct.values()];
+  }
 
   function result(
     question: string,
@@ -105,9 +143,9 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     text: string,
     prefix: string,
   ): Promise<AskResult> {
-    const aspect = aspects.detectAspect(text);
-    const named = CODE_IN_TEXT.exec(text)?.[1];
-    const namedProcedure = named ? byCode.get(named) : undefined;
+    let aspect = aspects.detectAspect(text, names.shield);
+    const codeInText = CODE_IN_TEXT.exec(text)?.[1];
+    const namedProcedure = codeInText ? byCode.get(codeInText) : undefined;
     if (namedProcedure) {
       const answer = composeProcedureAnswer(namedProcedure, aspect, ctx);
       return result(question, "procedure", aspect, "sure", prefix + answer, [
@@ -122,12 +160,24 @@ export function createAssistant(opts: AssistantOptions): Assistant {
       report(err);
       return result(question, "procedure", aspect, "not_found", prefix + message("error"));
     }
-    const refs = refsFrom(search);
-    const confidence: Confidence = refs.length === 0 ? "not_found" : search.confidence;
+    let refs = refsFrom(search);
+    let confidence: Confidence = refs.length === 0 ? "not_found" : search.confidence;
+    const named = namedRecords(text, refs);
+    if (named.length > 0) {
+      // Named in full: that procedure, or a choice between the records bearing its name.
+      const ranked = named.map((p) => toRef(p, refs.find((r) => r.code === p.code)?.score ?? 1));
+      refs = [...ranked, ...refs.filter((r) => !named.some((p) => p.code === r.code))];
+      confidence = named.length === 1 ? "sure" : "ambiguous";
+      if (named.length > 1) {
+        const choices = ranked.slice(0, 4);
+        const answer = composeAmbiguous(choices, ctx);
+        return result(question, "procedure", aspect, confidence, prefix + answer, refs, choices);
+      }
+    }
 
     // An off-topic subject (weather, football, lottery…) with no procedure word wins over
     // retrieval, which always finds some procedure sharing a word or two.
-    if (intents.looksOutOfScope(text)) {
+    if (intents.looksOutOfScope(text, names.shield)) {
       return result(
         question,
         "out_of_scope",
@@ -151,6 +201,8 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     if (!best) {
       return result(question, "out_of_scope", aspect, "not_found", prefix + message("not-found"));
     }
+    // What is asked comes from the words around the procedure's name, not from inside it.
+    aspect = aspects.detectAspect(text, ownNameShield(best.name));
     if (confidence === "ambiguous") {
       const choices = pickChoices(refs);
       if (choices.length >= 2) {
@@ -173,7 +225,7 @@ export function createAssistant(opts: AssistantOptions): Assistant {
       const prefix = input.truncated
         ? `${composeMessage("truncated", ctx, { limit: MAX_QUESTION_CHARS.toLocaleString("vi-VN") })}\n\n`
         : "";
-      const match = intents.detect(input.text);
+      const match = intents.detect(input.text, names.shield);
       if (match) {
         const name: TemplateName = match.rule === "thanks" ? "thanks" : match.intent;
         return result(

@@ -3,7 +3,13 @@
  * Returns null when the message looks like a question that retrieval must decide
  * (a procedure or something out of scope).
  */
-import { compilePhraseSet, compileRemover, toMatchable } from "./matcher.ts";
+import {
+  compilePhraseSet,
+  compileRemover,
+  toMatchable,
+  type Matchable,
+  type Shield,
+} from "./matcher.ts";
 import { loadIntentRules, type IntentRules } from "./rules.ts";
 import type { Intent } from "./types.ts";
 
@@ -24,16 +30,16 @@ export interface IntentMatch {
   phrase: string;
 }
 
+/**
+ * With a `shield` (names.ts), a phrase lying wholly on the words of a procedure's name does not
+ * count: "… hỗ trợ trực tiếp …" inside a name is no hand-over, "chứng khoán" no off-topic.
+ */
 export interface IntentDetector {
-  detect(text: string): IntentMatch | null;
+  detect(text: string, shield?: Shield): IntentMatch | null;
   detectIntent(text: string): Intent | null;
   /** Names of the out-of-scope topics the text mentions (weather, jokes…); empty when none. */
-  outOfScopeTopics(text: string): string[];
-  looksOutOfScope(text: string): boolean;
-}
-
-function firstToken(matchable: string): string {
-  return matchable.split(" ", 1)[0] ?? "";
+  outOfScopeTopics(text: string, shield?: Shield): string[];
+  looksOutOfScope(text: string, shield?: Shield): boolean;
 }
 
 export function createIntentDetector(rules: IntentRules): IntentDetector {
@@ -55,24 +61,24 @@ export function createIntentDetector(rules: IntentRules): IntentDetector {
   const who = compilePhraseSet(fb.misconduct.who);
   const what = compilePhraseSet(fb.misconduct.what);
   const askHow = compilePhraseSet(fb.askHow);
-  const alternatives = (xs: readonly string[]) =>
-    xs
-      .map(toMatchable)
-      .filter((x) => x.length > 0)
-      .map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
-      .join("|");
-  const opener = new RegExp(
-    `^(?:(?:${alternatives(fb.openers) || "(?!)"}) )*(${alternatives(fb.verbs) || "(?!)"})(?= |$)`,
-  );
+  const openers = compilePhraseSet(fb.openers);
+  const verbs = compilePhraseSet(fb.verbs);
+  /** "tôi muốn phản ánh…": openers, then a feedback verb; returns the verb's words. */
+  const openingVerb = (m: Matchable): string | null => {
+    let at = 0;
+    for (let n = openers.lengthAt(m, at); n > 0; n = openers.lengthAt(m, at)) at += n;
+    const n = verbs.lengthAt(m, at);
+    return n > 0 ? m.words.slice(at, at + n).join(" ") : null;
+  };
   const unless = compilePhraseSet(rules.outOfScope.unless);
   const topics = Object.entries(rules.outOfScope.topics).map(
     ([topic, phrases]) => [topic, compilePhraseSet(phrases)] as const,
   );
 
-  function detect(text: string): IntentMatch | null {
-    const m = toMatchable(text);
-    if (m.length === 0) return null;
-    const command = firstToken(m);
+  function detect(text: string, shield?: Shield): IntentMatch | null {
+    const m = toMatchable(text, shield);
+    if (m.words.length === 0 && m.command === "") return null;
+    const command = m.command;
     if (handoffCommands.has(command))
       return { intent: "handoff", rule: "handoff", phrase: command };
     const h = handoff.find(m);
@@ -86,16 +92,16 @@ export function createIntentDetector(rules: IntentRules): IntentDetector {
       const w = who.find(m);
       const act = w ? what.find(m) : null;
       if (w && act) return { intent: "feedback", rule: "feedback_misconduct", phrase: act };
-      const o = opener.exec(m);
-      if (o && !askHow.test(m)) {
-        return { intent: "feedback", rule: "feedback_opener", phrase: o[1] ?? "" };
+      const verb = openingVerb(m);
+      if (verb && !askHow.test(m)) {
+        return { intent: "feedback", rule: "feedback_opener", phrase: verb };
       }
     }
 
     if (greetingCommands.has(command)) {
       return { intent: "greeting", rule: "hello", phrase: command };
     }
-    if (stripGreeting(m).length === 0) {
+    if (stripGreeting(m).words.length === 0) {
       const t = thanks.find(m);
       if (t) return { intent: "greeting", rule: "thanks", phrase: t };
       const g = hello.find(m);
@@ -104,9 +110,9 @@ export function createIntentDetector(rules: IntentRules): IntentDetector {
     return null;
   }
 
-  function outOfScopeTopics(text: string): string[] {
-    const m = toMatchable(text);
-    if (m.length === 0 || unless.test(m)) return [];
+  function outOfScopeTopics(text: string, shield?: Shield): string[] {
+    const m = toMatchable(text, shield);
+    if (m.words.length === 0 || unless.test(m)) return [];
     return topics.filter(([, set]) => set.test(m)).map(([topic]) => topic);
   }
 
@@ -114,7 +120,7 @@ export function createIntentDetector(rules: IntentRules): IntentDetector {
     detect,
     detectIntent: (text) => detect(text)?.intent ?? null,
     outOfScopeTopics,
-    looksOutOfScope: (text) => outOfScopeTopics(text).length > 0,
+    looksOutOfScope: (text, shield) => outOfScopeTopics(text, shield).length > 0,
   };
 }
 

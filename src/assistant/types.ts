@@ -24,6 +24,8 @@ export interface ProcedureRef {
   code: string;
   name: string;
   level: string;
+  /** The first implementing agency, when the record names one (tells same-name records apart). */
+  agency?: string;
   url: string;
   score: number;
 }

@@ -9,7 +9,7 @@ import type { Procedure } from "../catalogue/types.ts";
 import { foldAccents } from "../text/normalize.ts";
 import { syllablesOfNormalized } from "../text/tokenize.ts";
 import { loadRuleFile } from "../rule-file.ts";
-import { containsPhrase, toPhrase, type Phrase } from "./query.ts";
+import { containsPhrase, toPhrase, type Phrase } from "../text/index.ts";
 
 export const DEFAULT_QUALIFIERS_FILE = new URL("../../data/qualifiers.json", import.meta.url);
 

@@ -7,45 +7,12 @@
  */
 import { z } from "zod";
 import { loadRuleFile } from "../rule-file.ts";
-import { foldAccents, hasAccents } from "../text/normalize.ts";
-import { syllables } from "../text/tokenize.ts";
+import { phraseAt, syllables, toPhrase } from "../text/index.ts";
 
 export const DEFAULT_QUESTION_WORDS_FILE = new URL(
   "../../data/question-words.json",
   import.meta.url,
 );
-
-/** A phrase as syllables, accented and folded. */
-export interface Phrase {
-  words: string[];
-  folded: string[];
-}
-
-export function toPhrase(text: string): Phrase {
-  const words = syllables(text);
-  return { words, folded: words.map(foldAccents) };
-}
-
-/** Whether typed word `t` (lower case) can be phrase word `i` of `p`. */
-function wordMatches(t: string, p: Phrase, i: number): boolean {
-  if (t === p.words[i]) return true;
-  return !hasAccents(t) && foldAccents(t) === p.folded[i];
-}
-
-/** Whether `p` stands in `typed` starting at `at`. */
-export function phraseAt(typed: readonly string[], p: Phrase, at: number): boolean {
-  if (p.words.length === 0 || at + p.words.length > typed.length) return false;
-  for (let i = 0; i < p.words.length; i++) if (!wordMatches(typed[at + i]!, p, i)) return false;
-  return true;
-}
-
-/** Whether any of `phrases` stands anywhere in `typed`. */
-export function containsPhrase(typed: readonly string[], phrases: readonly Phrase[]): boolean {
-  for (let at = 0; at < typed.length; at++) {
-    for (const p of phrases) if (phraseAt(typed, p, at)) return true;
-  }
-  return false;
-}
 
 export interface QuestionWords {
   /** The syllables of `text` without its question words; all of them if nothing else is left. */

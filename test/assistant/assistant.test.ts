@@ -61,6 +61,7 @@ describe("createAssistant().ask", async () => {
       code: "1.001193",
       name: "Đăng ký khai sinh",
       level: "Cấp xã",
+      agency: "Ủy ban nhân dân cấp xã",
       url: birth.url,
       score: 10,
     });

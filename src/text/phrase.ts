@@ -1,0 +1,40 @@
+/**
+ * Phrases matched word by word against what the citizen typed. A typed word matches a phrase
+ * word written the same, or, typed without accents, one that folds to it: "mat bao lau" is
+ * "mất bao lâu", but an accented "mật" or "mát" the citizen typed is never read as "mất", and
+ * "phí công bố" is not "phi công". Phrases are written with their accents ("phi" has none).
+ */
+import { foldAccents, hasAccents } from "./normalize.ts";
+import { syllables } from "./tokenize.ts";
+
+/** A phrase as syllables, accented and folded. */
+export interface Phrase {
+  words: string[];
+  folded: string[];
+}
+
+export function toPhrase(text: string): Phrase {
+  const words = syllables(text);
+  return { words, folded: words.map(foldAccents) };
+}
+
+/** Whether typed word `t` (lower case, NFC) can be word `i` of `p`. */
+function wordMatches(t: string, p: Phrase, i: number): boolean {
+  if (t === p.words[i]) return true;
+  return !hasAccents(t) && foldAccents(t) === p.folded[i];
+}
+
+/** Whether `p` stands in `typed` starting at `at`. */
+export function phraseAt(typed: readonly string[], p: Phrase, at: number): boolean {
+  if (p.words.length === 0 || at + p.words.length > typed.length) return false;
+  for (let i = 0; i < p.words.length; i++) if (!wordMatches(typed[at + i]!, p, i)) return false;
+  return true;
+}
+
+/** Whether any of `phrases` stands anywhere in `typed`. */
+export function containsPhrase(typed: readonly string[], phrases: readonly Phrase[]): boolean {
+  for (let at = 0; at < typed.length; at++) {
+    for (const p of phrases) if (phraseAt(typed, p, at)) return true;
+  }
+  return false;
+}
