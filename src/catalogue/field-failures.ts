@@ -1,6 +1,9 @@
 import type { Procedure } from "./types.ts";
 import type { ImportFailure } from "./coverage.ts";
 import { cleanCell } from "./cells.ts";
+import { UNIT_PATTERN } from "./parse-time.ts";
+
+const DURATION = new RegExp(String.raw`\d\s*(?:${UNIT_PATTERN})`, "iu");
 
 /** The raw text each parsed field came from. */
 export interface FieldSources {
@@ -35,6 +38,12 @@ export function parseFieldFailures(procedure: Procedure, from: FieldSources): Im
   if (!procedure.methods.some((m) => m.time)) {
     const cells = [...new Set(from.timeCells.map(cleanCell).filter((c) => c !== ""))];
     if (cells.length > 0) fail("time", `time cells gave no time: "${excerpt(cells.join(" | "))}"`);
+    else {
+      // No time cell, but the descriptions give durations (per step or per case, no total):
+      // answered from that text with the portal link, and listed here.
+      const stated = procedure.methods.map((m) => m.description).find((d) => DURATION.test(d));
+      if (stated) fail("time", `no total time; the description states: "${excerpt(stated)}"`);
+    }
   }
   if (procedure.documents.length === 0 && cleanCell(from.documents) !== "") {
     fail("documents", `no document rows in "${excerpt(from.documents)}"`);

@@ -10,7 +10,7 @@ export {
 export { loadCatalogue, writeCatalogue, DEFAULT_CATALOGUE_FILE } from "./store.ts";
 export { runImport, parseImportArgs, DEFAULT_RAW_DIR } from "./import-command.ts";
 export { parseMethods } from "./parse-methods.ts";
-export { parseDocuments } from "./parse-documents.ts";
+export { parseDocuments, parseDocumentSection } from "./parse-documents.ts";
 export { parseLegalBasis } from "./parse-legal.ts";
 export { parseSteps } from "./parse-steps.ts";
 export { portalUrlForCode } from "./portal.ts";

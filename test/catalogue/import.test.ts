@@ -42,7 +42,8 @@ describe("importCatalogue on the fixture sources", () => {
   it("reports coverage per field", () => {
     expect(result.report.total).toBe(9);
     expect(result.report.coverage.documents).toEqual({ count: 9, share: 1 });
-    expect(result.report.coverage.time.count).toBe(6); // 1.011021, 1.013577, 3.000422 have no duration
+    // 1.011021 and 1.013577 state their time as a sentence, kept as written; 3.000422 has none.
+    expect(result.report.coverage.time.count).toBe(8);
     expect(result.report.coverage.legalBasis.count).toBe(8); // 2.000769: "Không có thông tin"
     expect(result.report.coverage.steps.count).toBe(9);
   });
@@ -57,16 +58,16 @@ describe("importCatalogue on the fixture sources", () => {
         },
         { code: "1.000014", field: "code", reason: expect.stringMatching(/^duplicate code/) },
         { code: "1.00X", field: "code", reason: expect.stringMatching(/^invalid, not written/) },
-        {
-          code: "1.011021",
-          field: "time",
-          reason: expect.stringContaining("Không phải trả kết quả"),
-        },
-        { code: "1.013577", field: "time", reason: expect.stringContaining("tàu rời cảng") },
       ]),
     );
-    expect(result.failures).toHaveLength(5);
-    expect(result.report.failuresByField).toEqual({ record: 1, code: 2, time: 2 });
+    expect(result.failures).toHaveLength(3);
+    expect(result.report.failuresByField).toEqual({ record: 1, code: 2 });
+    const ship = result.records.find((r) => r.code === "1.013577")?.methods[0]?.time;
+    expect(ship).toMatchObject({
+      amount: 0,
+      unit: "",
+      text: expect.stringContaining("tàu rời cảng"),
+    });
   });
 
   it("maps both sources into the record schema", () => {
@@ -115,9 +116,9 @@ describe("importCatalogue on the fixture sources", () => {
   it("formats the report with shares, sources and failures by field", () => {
     const text = formatCoverageReport(result);
     expect(text).toContain("Catalogue: 9 procedures");
-    expect(text).toMatch(/time\s+66\.7%\s+\(6\/9\)/);
+    expect(text).toMatch(/time\s+88\.9%\s+\(8\/9\)/);
     expect(text).toContain("dvc-ministry-tthc: read 8, kept 5, rejected 3");
-    expect(text).toMatch(/time \(2\):\n {4}1\.011021: time cell is not a duration/);
+    expect(text).toMatch(/code \(2\):\n {4}1\.000014: duplicate code/);
   });
 
   it("throws CatalogueSourceError when a source file is missing", () => {
