@@ -19,6 +19,7 @@ import { defaultIntentDetector, type IntentDetector } from "./intent.ts";
 import { createNameIndex, nameWords, ownNameShield } from "./names.ts";
 import { loadTemplates, type TemplateName, type Templates } from "./templates.ts";
 import { foldAccents, syllables } from "../text/index.ts";
+import { localDate } from "../calendar/index.ts";
 import type { AskContext, AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
 
 export interface AssistantOptions {
@@ -37,6 +38,8 @@ export interface AssistantOptions {
   aspects?: AspectDetector;
   /** Receives unexpected errors (retrieval failures…); the citizen only gets an apology. */
   onError?: (err: unknown) => void;
+  /** The clock (default: the system's); fee reductions are shown while they apply. */
+  now?: () => Date;
 }
 
 export interface Assistant {
@@ -56,6 +59,7 @@ export function createAssistant(opts: AssistantOptions): Assistant {
     templates: opts.templates ?? loadTemplates(),
     hotline: opts.hotline ?? DEFAULT_HOTLINE,
     paknUrl: opts.paknUrl ?? DEFAULT_PAKN_URL,
+    today: () => localDate((opts.now ?? (() => new Date()))()),
   };
   const intents = opts.intents ?? defaultIntentDetector();
   const aspects = opts.aspects ?? defaultAspectDetector();

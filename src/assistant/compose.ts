@@ -5,12 +5,12 @@
  */
 import type { Procedure } from "../catalogue/types.ts";
 import { foldAccents } from "../text/normalize.ts";
+import { formatFee } from "./fees.ts";
 import {
   LABELS,
   channelList,
   clip,
   fitList,
-  formatFee,
   formatTime,
   isBlank,
   perChannel,
@@ -34,6 +34,8 @@ export interface ComposeContext {
   hotline: string;
   paknUrl: string;
   maxChars?: number;
+  /** Today in Vietnam (YYYY-MM-DD): which fee reductions still apply. */
+  today: () => string;
 }
 
 /** A whole template (greeting, handoff, not-found…) with the hotline and PAKN link filled in. */
@@ -45,6 +47,14 @@ export function composeMessage(name: TemplateName, ctx: ComposeContext, vars: Te
   });
 }
 
+/** "Thành phần hồ sơ", "a) Thành phần hồ sơ gồm": a heading that says nothing of its own. */
+function genericHeading(group: string): boolean {
+  const f = foldAccents(group)
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+  return /^(?:[a-z0-9] )?(?:thanh phan )?ho so(?: gom| bao gom)?(?: [a-z]+){0,2}$/.test(f);
+}
+
 function documentEntries(p: Procedure): ListEntry[] {
   const groups = new Set(p.documents.map((d) => d.group ?? ""));
   const seen = new Set<string>();
@@ -54,14 +64,85 @@ function documentEntries(p: Procedure): ListEntry[] {
     const key = foldAccents(`${d.group ?? ""}|${d.name}`);
     if (seen.has(key) || isBlank(d.name)) continue;
     seen.add(key);
-    if (groups.size > 1 && d.group !== group) {
+    // One group's heading is shown only when it says something ("Văn bản chấp thuận … gồm
+    // các nội dung sau", "Trường hợp …"): its items may be contents, not documents.
+    const shown = groups.size > 1 || (d.group !== undefined && !genericHeading(d.group));
+    if (shown && d.group !== group) {
       group = d.group;
-      if (group) entries.push({ text: `${clip(group, 100)}:`, heading: true });
+      if (group) entries.push({ text: `${clip(group, 140)}:`, heading: true });
     }
-    const qty = d.quantity && !isBlank(d.quantity) ? ` (${clip(d.quantity, 40)})` : "";
+    const qty = d.quantity ? quantityText(d.quantity) : "";
     entries.push({ text: `- ${clip(d.name, 180)}${qty}` });
   }
   return entries;
+}
+
+/**
+ * " (1 bản chính, 1 bản sao)", " (1 bản sao)" from "0 bản chính, 1 bản sao" or "Bản chính: 0 -
+ * Bản sao: 1"; "" when nothing is counted.
+ */
+function quantityText(quantity: string): string {
+  if (isBlank(quantity)) return "";
+  const m =
+    /(\d+)\s*bản chính(?:\D+(\d+)\s*bản sao)?|bản chính:\s*(\d+)\s*-\s*bản sao:\s*(\d+)/iu.exec(
+      quantity,
+    );
+  if (!m) return /^\s*0+\s*$/u.test(quantity) ? "" : ` (${clip(quantity, 40)})`;
+  const originals = Number(m[1] ?? m[3] ?? 0);
+  const copies = Number(m[2] ?? m[4] ?? 0);
+  const parts = [
+    originals > 0 ? `${originals} ${LABELS.original}` : "",
+    copies > 0 ? `${copies} ${LABELS.copy}` : "",
+  ].filter((x) => x !== "");
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+}
+
+/** Distinct documents: the same paper asked in two cases counts once. */
+function documentCount(p: Procedure): number {
+  return new Set(p.documents.filter((d) => !isBlank(d.name)).map((d) => foldAccents(d.name))).size;
+}
+
+/**
+ * Durations the method descriptions state when no time cell gives one (per step or per case,
+ * with no total): shown as the portal wrote them.
+ */
+function statedTimes(p: Procedure): string | null {
+  const text = [...new Set(p.methods.map((m) => m.description.trim()))].find((d) =>
+    /\d\s*(?:ngày|giờ|tháng|tuần|năm|phút)/iu.test(d),
+  );
+  return text ? clip(text, 300) : null;
+}
+
+/** Times per stage ("Giai đoạn 1: 2 ngày làm việc; Giai đoạn 2: 3 ngày làm việc") or per channel. */
+function timeText(p: Procedure, unknown: string): string | null {
+  const stages = [...new Set(p.methods.map((m) => m.stage ?? 0))];
+  if (stages.length > 1) {
+    const parts = stages.map((s) => {
+      const rows = p.methods.filter((m) => (m.stage ?? 0) === s);
+      return `${LABELS.stage} ${s}: ${perChannel(rows, (m) => formatTime(m.time), unknown) ?? unknown}`;
+    });
+    return parts.join("; ");
+  }
+  return perChannel(p.methods, (m) => formatTime(m.time), unknown);
+}
+
+/** One short line on how to submit: online through the link below, by post, in person where. */
+function submitLine(p: Procedure, ctx: ComposeContext): string {
+  const channels = new Set(p.methods.map((m) => m.channel));
+  if (channels.size === 0) return "";
+  const agency = p.agencies.find((a) => !isBlank(a));
+  const ways = [
+    channels.has("online") ? LABELS.submit.online : "",
+    channels.has("post") ? LABELS.submit.post : "",
+    channels.has("in_person")
+      ? agency
+        ? `${LABELS.submit.inPersonAt} ${clip(agency, 100)}`
+        : LABELS.submit.inPerson
+      : "",
+  ].filter((w) => w !== "");
+  const last = ways.pop() ?? "";
+  const list = ways.length > 0 ? `${ways.join(", ")} ${LABELS.or} ${last}` : last;
+  return composeMessage("submit", ctx, { ways: list });
 }
 
 function stepEntries(p: Procedure): ListEntry[] {
@@ -101,17 +182,26 @@ function aspectBody(
   switch (aspect) {
     case "documents": {
       const entries = documentEntries(p);
-      if (entries.length === 0) return null;
+      if (entries.length === 0) {
+        // No documents, only what the portal notes ("Do UBND tỉnh quy định", "không quy định").
+        const notes = p.documentNotes.filter((n) => !isBlank(n)).slice(0, 3);
+        if (notes.length === 0) return null;
+        const text = notes.map((n) => `- ${clip(n, 200)}`).join("\n");
+        return { template: "documents-notes", vars: { list: text } };
+      }
       const l = list(entries, LABELS.items.documents, 8);
-      return { template: "documents", vars: { count: l.total, list: l.text } };
+      return { template: "documents", vars: { count: documentCount(p), list: l.text } };
     }
     case "fee": {
-      const fees = perChannel(p.methods, (m) => formatFee(m.fee), unknown);
+      const today = ctx.today();
+      const fees = perChannel(p.methods, (m) => formatFee(m.fee, today), unknown);
       return fees === null ? null : { template: "fee", vars: { fees } };
     }
     case "time": {
-      const times = perChannel(p.methods, (m) => formatTime(m.time), unknown);
-      return times === null ? null : { template: "time", vars: { times } };
+      const times = timeText(p, unknown);
+      if (times !== null) return { template: "time", vars: { times } };
+      const stated = statedTimes(p);
+      return stated === null ? null : { template: "time-stated", vars: { text: stated } };
     }
     case "where": {
       const agencies = p.agencies.filter((a) => !isBlank(a));
@@ -174,8 +264,8 @@ function aspectBody(
       return {
         template: "overview",
         vars: {
-          time: perChannel(p.methods, (m) => formatTime(m.time), unknown) ?? unknown,
-          fee: perChannel(p.methods, (m) => formatFee(m.fee), unknown) ?? unknown,
+          time: timeText(p, unknown) ?? unknown,
+          fee: perChannel(p.methods, (m) => formatFee(m.fee, ctx.today()), unknown) ?? unknown,
           where,
           channels: p.methods.length ? channelList(p.methods) : unknown,
           documents: docs > 0 ? `${docs} ${LABELS.items.documents}` : unknown,
@@ -184,6 +274,8 @@ function aspectBody(
     }
   }
 }
+
+const SUBMIT_ASPECTS: ReadonlySet<Aspect> = new Set(["documents", "fee", "time"]);
 
 /** The answer about one aspect of one procedure: header, body (or "no information"), footer. */
 export function composeProcedureAnswer(p: Procedure, aspect: Aspect, ctx: ComposeContext): string {
@@ -194,19 +286,28 @@ export function composeProcedureAnswer(p: Procedure, aspect: Aspect, ctx: Compos
     levels: p.levels.join(", "),
   });
   const footer = composeMessage("footer", ctx, { url: p.url });
-  const budget = Math.max(250, max - header.length - footer.length - 4);
+  // Documents, fee and time answers end with how to submit, in one short line.
+  const submit = SUBMIT_ASPECTS.has(aspect) ? submitLine(p, ctx) : "";
+  const budget = Math.max(250, max - header.length - footer.length - submit.length - 6);
   const body = aspectBody(p, aspect, ctx, budget);
   const text = body
     ? composeMessage(body.template, ctx, body.vars)
     : composeMessage("missing", ctx, { what: LABELS.field[aspect] });
-  return [header, text, footer].filter((s) => s.length > 0).join("\n\n");
+  return [header, text, submit, footer].filter((s) => s.length > 0).join("\n\n");
 }
 
-/** "1. Đăng ký khai sinh – Cấp xã (mã 1.001193)" lines; levelsOnly drops the repeated name. */
+/**
+ * "1. Đăng ký khai sinh – Cấp xã (mã 1.001193)" lines; levelsOnly drops the repeated name and,
+ * when two choices share a level, names the agency too ("Cấp tỉnh – Sở Xây dựng").
+ */
 export function choiceLines(choices: readonly ProcedureRef[], levelsOnly: boolean): string {
+  const levels = choices.map((c) => c.level);
   return choices
     .map((c, i) => {
-      const label = levelsOnly ? c.level || clip(c.name, 120) : clip(c.name, 160);
+      const shared = levels.filter((l) => l === c.level).length > 1;
+      const where =
+        shared && c.agency ? `${c.level ? `${c.level} – ` : ""}${clip(c.agency, 100)}` : c.level;
+      const label = levelsOnly ? where || clip(c.name, 120) : clip(c.name, 160);
       const level = !levelsOnly && c.level ? ` – ${c.level}` : "";
       return `${i + 1}. ${label}${level} (mã ${c.code})`;
     })
@@ -217,9 +318,7 @@ export function choiceLines(choices: readonly ProcedureRef[], levelsOnly: boolea
 export function composeAmbiguous(choices: readonly ProcedureRef[], ctx: ComposeContext): string {
   const first = choices[0];
   const sameName =
-    first !== undefined &&
-    choices.every((c) => foldAccents(c.name) === foldAccents(first.name)) &&
-    new Set(choices.map((c) => c.level)).size === choices.length;
+    first !== undefined && choices.every((c) => foldAccents(c.name) === foldAccents(first.name));
   return sameName
     ? composeMessage("ambiguous-levels", ctx, {
         name: clip(first.name, 200),

@@ -8,9 +8,10 @@ export type Channel = SubmissionMethod["channel"];
 /** Display vocabulary (not prose: the sentences live in prompts/answers/*.txt). */
 export const LABELS = {
   channel: { online: "Trực tuyến", post: "Qua bưu chính", in_person: "Trực tiếp" },
-  free: "Miễn phí",
-  currency: "đồng",
   workingDays: "làm việc",
+  noTimeLimit: "Không quy định thời hạn",
+  noUnit: "(trang thủ tục không ghi đơn vị thời gian)",
+  stage: "Giai đoạn",
   dependsOnCase: "tùy trường hợp",
   or: "hoặc",
   /** What the catalogue lacks, for prompts/answers/missing.txt. */
@@ -26,7 +27,15 @@ export const LABELS = {
     legal: "căn cứ pháp lý",
     overview: "thủ tục",
   } satisfies Record<Aspect, string>,
+  original: "bản chính",
+  copy: "bản sao",
   items: { documents: "giấy tờ", steps: "bước", legal: "văn bản" },
+  submit: {
+    online: "trực tuyến qua đường link bên dưới",
+    post: "qua bưu chính",
+    inPerson: "trực tiếp",
+    inPersonAt: "trực tiếp tại",
+  },
 } as const;
 
 /** One line of white space; cut at a word boundary with "…" when longer than max. */
@@ -51,27 +60,19 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 }).format(n);
 }
 
-/** "5 ngày làm việc", "24 giờ"; null when the catalogue gives no usable time. */
+/**
+ * "5 ngày làm việc", "24 giờ"; "Không quy định thời hạn"; a time the portal wrote as a sentence,
+ * as written; a bare number with the note that the portal gives no unit. Null when the catalogue
+ * gives no usable time.
+ */
 export function formatTime(time: SubmissionMethod["time"]): string | null {
   if (!time) return null;
-  if (!(time.amount > 0)) return isBlank(time.text) ? null : clip(time.text, 80);
-  const unit = time.unit.trim() || "ngày";
+  if (time.notRegulated) return LABELS.noTimeLimit;
+  if (!(time.amount > 0)) return isBlank(time.text) ? null : clip(time.text, 200);
+  const unit = time.unit.trim();
+  if (unit === "") return `${formatNumber(time.amount)} ${LABELS.noUnit}`;
   const working = time.workingDays && (unit === "ngày" || unit === "giờ");
   return `${formatNumber(time.amount)} ${unit}${working ? ` ${LABELS.workingDays}` : ""}`;
-}
-
-/** "Miễn phí", the fee as the portal wrote it, or "50.000 đồng"; null when unknown. */
-export function formatFee(fee: SubmissionMethod["fee"]): string | null {
-  if (!fee) return null;
-  if (fee.free) return LABELS.free;
-  if (!isBlank(fee.text)) {
-    if (fee.text.length > 160 && fee.amountVnd !== undefined) {
-      return `${formatNumber(fee.amountVnd)} ${LABELS.currency} (${LABELS.dependsOnCase})`;
-    }
-    return clip(fee.text, 160);
-  }
-  if (fee.amountVnd !== undefined) return `${formatNumber(fee.amountVnd)} ${LABELS.currency}`;
-  return null;
 }
 
 /**
@@ -105,9 +106,13 @@ export function perChannel(
           : `${shown.join(` ${LABELS.or} `)} (${LABELS.dependsOnCase})`;
     return { channel, text };
   });
-  const distinct = new Set(rendered.map((r) => r.text));
-  if (distinct.size === 1) return rendered[0]?.text ?? null;
-  return rendered.map((r) => `${LABELS.channel[r.channel]}: ${r.text}`).join("; ");
+  const byText = new Map<string, Channel[]>();
+  for (const r of rendered) byText.set(r.text, [...(byText.get(r.text) ?? []), r.channel]);
+  if (byText.size === 1) return rendered[0]?.text ?? null;
+  // Channels saying the same are named together: "Trực tuyến, Trực tiếp: …; Qua bưu chính: …".
+  return [...byText]
+    .map(([text, channels]) => `${channels.map((c) => LABELS.channel[c]).join(", ")}: ${text}`)
+    .join("; ");
 }
 
 /** Distinct channel labels in catalogue order: "Trực tuyến, Trực tiếp". */

@@ -2,7 +2,8 @@
  * What the model is shown of a procedure: its structured catalogue fields, trimmed, under
  * Vietnamese keys. Never the raw page text.
  */
-import { clip, formatFee, formatTime, isBlank, LABELS } from "../assistant/format.ts";
+import { clip, formatTime, isBlank, LABELS } from "../assistant/format.ts";
+import { normalizeMoney } from "../assistant/fees.ts";
 import type { Procedure } from "../catalogue/types.ts";
 
 export interface PromptRecord {
@@ -65,7 +66,7 @@ export function toPromptRecord(
     cach_thuc_nop: p.methods.map((m) => ({
       hinh_thuc: LABELS.channel[m.channel],
       ...optional("thoi_han", formatTime(m.time)),
-      ...optional("phi_le_phi", formatFee(m.fee)),
+      ...optional("phi_le_phi", m.fee ? clip(normalizeMoney(m.fee.text), limits.text) : null),
       ...optional("mo_ta", isBlank(m.description) ? null : clip(m.description, limits.text)),
     })),
     thanh_phan_ho_so: documents.slice(0, limits.documents).map((d) => documentLine(d, limits.text)),
@@ -104,7 +105,7 @@ export function recordFactText(p: Procedure): string {
     m.time?.text ?? "",
     formatTime(m.time) ?? "",
     m.fee?.text ?? "",
-    formatFee(m.fee) ?? "",
+    m.fee ? normalizeMoney(m.fee.text) : "",
     m.description,
   ]);
   return [

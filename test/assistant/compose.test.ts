@@ -24,6 +24,7 @@ const ctx: ComposeContext = {
   templates: loadTemplates(),
   hotline: "1022",
   paknUrl: "https://dichvucong.gov.vn/p/home/dvc-gop-y.html",
+  today: () => "2026-12-02",
 };
 
 const ALL_ASPECTS: readonly Aspect[] = ASPECTS;

@@ -113,7 +113,7 @@ describe("grounded answers", () => {
     });
     expect(recordCodes(req!)).toEqual(["1.001193", "2.002001"]);
     // Structured fields, not page text.
-    expect(userText(req!)).toContain('"phi_le_phi":"8.000 Đồng (Lệ phí)"');
+    expect(userText(req!)).toContain('"phi_le_phi":"8.000 đồng (Lệ phí)"');
   });
 
   it("puts the cited procedure first", async () => {

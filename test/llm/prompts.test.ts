@@ -26,7 +26,7 @@ describe("toPromptRecord", () => {
       co_quan_thuc_hien: ["Ủy ban nhân dân cấp xã"],
       cach_thuc_nop: [
         { hinh_thuc: "Trực tuyến", thoi_han: "1 ngày làm việc", phi_le_phi: "Miễn phí" },
-        { hinh_thuc: "Trực tiếp", thoi_han: "3 ngày làm việc", phi_le_phi: "8.000 Đồng (Lệ phí)" },
+        { hinh_thuc: "Trực tiếp", thoi_han: "3 ngày làm việc", phi_le_phi: "8.000 đồng (Lệ phí)" },
       ],
       ket_qua: "Giấy khai sinh (bản chính)",
       can_cu_phap_ly: ["60/2014/QH13 – Luật Hộ tịch năm 2014"],
