@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Channels } from "./channels/start.ts";
+import type { Channels } from "./channels/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
 import { createSenderRegistry } from "./dialogue/index.ts";
@@ -120,7 +120,7 @@ export async function main(): Promise<void> {
   }
   const channels: Pick<Channels, "telegram" | "routes" | "stop"> =
     config.telegram || config.zalo
-      ? (await import("./channels/start.ts")).startChannels({
+      ? (await import("./channels/index.ts")).startChannels({
           config,
           core: chat.dialogue,
           db,

@@ -15,12 +15,9 @@ import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import { createChannelRoutes } from "../web/channel-routes.ts";
 import type { ExtraRoute } from "../web/server.ts";
-import {
-  createTelegramChannel,
-  describeTelegramError,
-  type TelegramChannel,
-  type TelegramGroupHandler,
-} from "./telegram.ts";
+import { createTelegramChannel, type TelegramChannel } from "./telegram.ts";
+import { describeTelegramError } from "./telegram/client.ts";
+import type { TelegramGroupHandler } from "./telegram/groups.ts";
 import type { ChannelName, ChannelSender, DialogueCore } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import { createZaloChannel, type ZaloChannel } from "./zalo.ts";

@@ -4,7 +4,7 @@
  * stored once per outbox idempotency key and handed out once.
  */
 import type { Database } from "../db/database.ts";
-import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/types.ts";
+import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/index.ts";
 
 export interface Inbox {
   /** The sender to register for the channel ("web"). */

@@ -19,7 +19,7 @@ import {
   type OutboxDispatcher,
   type OutboxMessage,
 } from "../feedback/index.ts";
-import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/types.ts";
+import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/index.ts";
 import { loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
 import { renderTemplate } from "../assistant/templates.ts";
 

@@ -1,7 +1,7 @@
 /** Conversation state and answer records in SQLite (migration 3), keyed by channel and user. */
 import type { Database } from "../db/database.ts";
 import { maskPersonalData } from "../logger.ts";
-import type { ChannelName } from "../channels/types.ts";
+import type { ChannelName } from "../channels/index.ts";
 import { parseState, withoutExpired, type DialogueState } from "./state.ts";
 
 export interface AnswerRecord {

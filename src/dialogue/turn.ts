@@ -4,7 +4,7 @@ import type { AspectDetector } from "../assistant/aspect.ts";
 import type { Database } from "../db/database.ts";
 import type { QuestionRecord } from "../db/questions.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
-import type { Button, ChannelName, OutgoingMessage } from "../channels/types.ts";
+import type { Button, ChannelName, OutgoingMessage } from "../channels/index.ts";
 import type { FollowUpDetector } from "./followup.ts";
 import type { DialogueState } from "./state.ts";
 import type { ConversationStore } from "./store.ts";

@@ -3,7 +3,7 @@
  * (src/dialogue/notify.ts) has no lookup, so main.ts hands channels a registry that also keeps
  * what is registered, and the hand-off sends through that.
  */
-import type { ChannelName, ChannelSender } from "../channels/types.ts";
+import type { ChannelName, ChannelSender } from "../channels/index.ts";
 import type { SenderRegistry } from "../dialogue/index.ts";
 import type { CitizenSend } from "./service.ts";
 

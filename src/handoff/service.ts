@@ -11,7 +11,7 @@
  * the citizen's messages go to the ticket. Closing clears it and asks the citizen for a rating.
  */
 import type { Calendar } from "../calendar/index.ts";
-import type { Attachment, ChannelName, OutgoingMessage } from "../channels/types.ts";
+import type { Attachment, ChannelName, OutgoingMessage } from "../channels/index.ts";
 import type { Database } from "../db/database.ts";
 import { createConversationStore } from "../dialogue/store.ts";
 import { maskPersonalData } from "../logger.ts";

@@ -3,7 +3,7 @@
  * per conversation (channel, user id), its transcript, the staff-group posts that belong to it, and
  * a little per-conversation context (recent answers, misses in a row) for escalation summaries.
  */
-import type { ChannelName } from "../channels/types.ts";
+import type { ChannelName } from "../channels/index.ts";
 import type { Database } from "../db/database.ts";
 
 export type TicketStatus = "waiting" | "assigned" | "closed";

@@ -10,7 +10,7 @@
  *   startChannels({ …, telegramGroupHandlers: [desk.handler] });
  */
 import type { Api, Context } from "grammy";
-import type { TelegramGroupHandler } from "../channels/telegram.ts";
+import type { TelegramGroupHandler } from "../channels/index.ts";
 import { HandoffError, type Handoff, type HandoffLogger, type StaffDesk } from "./service.ts";
 import type { Ticket } from "./store.ts";
 

@@ -9,7 +9,7 @@ import { schedule, validate, type ScheduledTask } from "node-cron";
 import type { Calendar } from "../calendar/index.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
-import type { TelegramGroupHandler } from "../channels/telegram.ts";
+import type { TelegramGroupHandler } from "../channels/index.ts";
 import {
   createReminderDispatcher,
   type ReminderDispatcher,

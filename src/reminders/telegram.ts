@@ -8,7 +8,7 @@
  * press counts only in the group the digest was sent to, and only while that group is approved.
  */
 import type { Api, Context } from "grammy";
-import type { TelegramGroupHandler } from "../channels/telegram.ts";
+import type { TelegramGroupHandler } from "../channels/index.ts";
 import { STATUS_LABELS, type FeedbackQueue, type Status } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import type { ReminderSender } from "./dispatcher.ts";

@@ -1,6 +1,6 @@
 // POST /api/chat and GET /api/chat/inbox in-process, over the real dialogue core and queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OutgoingMessage } from "../../src/channels/types.ts";
+import type { OutgoingMessage } from "../../src/channels/index.ts";
 import { openDatabase } from "../../src/db/index.ts";
 import { createSenderRegistry, type SenderRegistry } from "../../src/dialogue/index.ts";
 import {

@@ -1,7 +1,7 @@
 // Citizen notifications: the PAKN outbox drained through senders registered per channel; the web
 // chat's sender stores messages in an inbox that the page fetches.
 import { afterEach, describe, expect, it } from "vitest";
-import type { OutgoingMessage } from "../../src/channels/types.ts";
+import type { OutgoingMessage } from "../../src/channels/index.ts";
 import { PermanentDeliveryError } from "../../src/feedback/index.ts";
 import { createInbox, createSenderRegistry } from "../../src/dialogue/index.ts";
 import { action, makeHarness, type Harness } from "./helpers.ts";

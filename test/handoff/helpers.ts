@@ -1,5 +1,5 @@
 /** A dialogue core with the hand-off wired, and a recording citizen sender. */
-import type { ChannelName, OutgoingMessage } from "../../src/channels/types.ts";
+import type { ChannelName, OutgoingMessage } from "../../src/channels/index.ts";
 import { createHandoff, type Handoff } from "../../src/handoff/service.ts";
 import { parseHotlineHours } from "../../src/handoff/hours.ts";
 import { calendar } from "../feedback/helpers.ts";

@@ -1,7 +1,7 @@
 // A full takeover over the fake Telegram Bot API: citizen asks for a person → ticket in the staff
 // group → an officer claims → messages relayed both ways in order → /dong → the bot answers again.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTelegramChannel, type TelegramChannel } from "../../src/channels/telegram.ts";
+import { createTelegramChannel, type TelegramChannel } from "../../src/channels/index.ts";
 import { createDialogueCore } from "../../src/dialogue/index.ts";
 import { parseHotlineHours } from "../../src/handoff/hours.ts";
 import { createHandoff, type Handoff } from "../../src/handoff/service.ts";

@@ -1,6 +1,6 @@
 import { Api } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTelegramChannel, type TelegramChannel } from "../../src/channels/telegram.ts";
+import { createTelegramChannel, type TelegramChannel } from "../../src/channels/index.ts";
 import { openDatabase, type Database } from "../../src/db/index.ts";
 import { createFeedbackQueue, type FeedbackQueue } from "../../src/feedback/index.ts";
 import {

@@ -1,0 +1,28 @@
+/**
+ * The chat channels: one adapter per channel (Telegram, Zalo) behind one interface (types.ts),
+ * started together by `startChannels`.
+ *
+ * Importing this module loads grammY and axios: take types with `import type`, and the module
+ * itself with a dynamic import where it may not be needed (main.ts, web-only server). The one
+ * light runtime helper, `isHttpsLink`, is imported from ./types.ts directly by code that is
+ * always loaded (src/dialogue/core.ts).
+ */
+export type {
+  Attachment,
+  AttachmentKind,
+  Button,
+  ChannelName,
+  ChannelSender,
+  DialogueCore,
+  IncomingMessage,
+  OutgoingMessage,
+} from "./types.ts";
+export { isHttpsLink } from "./types.ts";
+export { startChannels, type Channels, type StartChannelsDeps } from "./start.ts";
+export {
+  createTelegramChannel,
+  type TelegramChannel,
+  type TelegramChannelOptions,
+} from "./telegram.ts";
+export type { TelegramGroupHandler } from "./telegram/groups.ts";
+export { createZaloChannel, type ZaloChannel, type ZaloChannelOptions } from "./zalo.ts";
