@@ -8,7 +8,8 @@ import type { Config } from "../config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { createQuestionLog, type QuestionLog } from "../db/questions.ts";
 import type { Logger } from "../logger.ts";
-import { createServer, type AskFunction, type ExtraRoute } from "./server.ts";
+import type { RouteGroup } from "./routes.ts";
+import { createServer, type AskFunction } from "./server.ts";
 
 export interface AppDeps {
   config: Pick<Config, "port" | "host" | "databaseFile">;
@@ -20,7 +21,7 @@ export interface AppDeps {
   /** What `GET /healthz` adds to `{ ok: true }` (retrieval mode, embeddings model). */
   health?: () => object;
   /** More HTTP routes (feedback…), built over the app's database. */
-  routes?: (db: Database) => readonly ExtraRoute[];
+  routes?: (db: Database) => readonly RouteGroup[];
 }
 
 export interface App {

@@ -1,5 +1,5 @@
 /**
- * The web chat over the dialogue core, mounted through the server's `extraRoutes` hook:
+ * The web chat over the dialogue core (rows in src/web/routes.ts):
  *
  *   POST /api/chat          { session, text?, action? } → { messages: OutgoingMessage[] }
  *   GET  /api/chat/inbox?session=…                     → { messages: OutgoingMessage[] }
@@ -11,15 +11,13 @@
  * before its replies, GET /api/chat/inbox returns them alone; each is handed out once.
  */
 import { createHash } from "node:crypto";
-import type http from "node:http";
 import { z } from "zod";
 import type { DialogueCore, OutgoingMessage } from "../channels/types.ts";
 import type { Inbox } from "../dialogue/inbox.ts";
 import type { Logger } from "../logger.ts";
-import { HttpError, readJsonBody, sendJson, type ExtraRoute } from "./server.ts";
-
-/** A complaint of 4,000 Vietnamese characters fits, with room for the rest. */
-export const CHAT_BODY_BYTES = 32 * 1024;
+import { HttpError } from "./errors.ts";
+import { json } from "./http.ts";
+import type { RouteGroup } from "./routes.ts";
 
 const SESSION = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -57,63 +55,35 @@ function sessionOf(value: unknown): string {
   return webUserId(value);
 }
 
-export function createChatRoutes(deps: ChatRouteDeps): ExtraRoute {
+export function createChatRoutes(deps: ChatRouteDeps): RouteGroup {
   const { dialogue, inbox, logger } = deps;
-
-  async function chat(req: http.IncomingMessage, res: http.ServerResponse) {
-    const parsed = chatBody.safeParse(await readJsonBody(req, CHAT_BODY_BYTES));
-    if (!parsed.success) throw new HttpError(400, "invalid_request", MESSAGES.invalid_request);
-    const userId = sessionOf(parsed.data.session);
-    const started = Date.now();
-    const replies = await dialogue.handle({
-      channel: "web",
-      userId,
-      ...(parsed.data.text !== undefined ? { text: parsed.data.text } : {}),
-      ...(parsed.data.action !== undefined ? { action: parsed.data.action } : {}),
-    });
-    const waiting: OutgoingMessage[] = inbox.take("web", userId);
-    logger.info(
-      {
-        channel: "web",
-        kind: parsed.data.action !== undefined ? "action" : "text",
-        replies: replies.length,
-        notifications: waiting.length,
-        ms: Date.now() - started,
+  return {
+    chat: {
+      async turn(c) {
+        const parsed = chatBody.safeParse(c.var.body);
+        if (!parsed.success) throw new HttpError(400, "invalid_request", MESSAGES.invalid_request);
+        const userId = sessionOf(parsed.data.session);
+        const started = Date.now();
+        const replies = await dialogue.handle({
+          channel: "web",
+          userId,
+          ...(parsed.data.text !== undefined ? { text: parsed.data.text } : {}),
+          ...(parsed.data.action !== undefined ? { action: parsed.data.action } : {}),
+        });
+        const waiting: OutgoingMessage[] = inbox.take("web", userId);
+        logger.info(
+          {
+            channel: "web",
+            kind: parsed.data.action !== undefined ? "action" : "text",
+            replies: replies.length,
+            notifications: waiting.length,
+            ms: Date.now() - started,
+          },
+          "chat turn",
+        );
+        return json({ messages: [...waiting, ...replies] });
       },
-      "chat turn",
-    );
-    sendJson(res, 200, { messages: [...waiting, ...replies] });
-  }
-
-  function pending(req: http.IncomingMessage, res: http.ServerResponse) {
-    const q = new URL(req.url ?? "/", "http://localhost").searchParams;
-    const userId = sessionOf(q.get("session"));
-    sendJson(res, 200, { messages: inbox.take("web", userId) });
-  }
-
-  const notAllowed = (allow: string) =>
-    new HttpError(
-      405,
-      "method_not_allowed",
-      "Phương thức không được hỗ trợ. / Method not allowed.",
-      {
-        Allow: allow,
-      },
-    );
-
-  return async (req, res, path) => {
-    const method = req.method === "HEAD" ? "GET" : req.method;
-    if (path === "/api/chat") {
-      if (method !== "POST") throw notAllowed("POST");
-      await chat(req, res);
-      return true;
-    }
-    if (path === "/api/chat/inbox") {
-      // Not HEAD: reading the inbox hands its messages out.
-      if (req.method !== "GET") throw notAllowed("GET");
-      pending(req, res);
-      return true;
-    }
-    return false;
+      inbox: (c) => json({ messages: inbox.take("web", sessionOf(c.req.query("session"))) }),
+    },
   };
 }

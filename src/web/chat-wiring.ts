@@ -16,7 +16,7 @@ import type { FeedbackQueue } from "../feedback/index.ts";
 import type { DialogueHandoff } from "../handoff/index.ts";
 import type { Logger } from "../logger.ts";
 import { createChatRoutes } from "./chat-routes.ts";
-import type { ExtraRoute } from "./server.ts";
+import type { RouteGroup } from "./routes.ts";
 
 export interface ChatWiringDeps {
   db: Database;
@@ -31,7 +31,7 @@ export interface ChatWiringDeps {
 
 export function createChatWiring(deps: ChatWiringDeps): {
   dialogue: DialogueCoreHandle;
-  routes: readonly ExtraRoute[];
+  routes: readonly RouteGroup[];
 } {
   const now = deps.now ?? (() => new Date());
   const questions = createQuestionLog(deps.db);

@@ -16,7 +16,7 @@ import {
 } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import { createFeedbackRoutes } from "./feedback-routes.ts";
-import type { ExtraRoute } from "./server.ts";
+import type { RouteGroup } from "./routes.ts";
 
 export interface FeedbackWiringDeps {
   config: Pick<Config, "staffTokens">;
@@ -30,7 +30,7 @@ export interface FeedbackWiringDeps {
 export function createFeedbackWiring(deps: FeedbackWiringDeps): {
   /** The queue over `db` (one per database: routes and the dialogue share it). */
   queue: (db: Database) => FeedbackQueue;
-  routes: (db: Database) => readonly ExtraRoute[];
+  routes: (db: Database) => readonly RouteGroup[];
   stop(): void;
 } {
   const { logger } = deps;

@@ -1,5 +1,6 @@
-/** The web chat page: static HTML, JS and CSS from ./static, served by the server. */
+/** The pages (web chat, staff console): static HTML, JS and CSS from ./static, read once. */
 import { readFileSync } from "node:fs";
+import { asset, type Handler } from "./http.ts";
 
 export interface PageAssets {
   html: string;
@@ -19,8 +20,21 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Reads the page files once (call it at start-up, not per request). */
-export function loadPageAssets(dir: URL = new URL("./static/", import.meta.url)): PageAssets {
-  const read = (name: string) => readFileSync(new URL(name, dir), "utf8");
-  return { html: read("chat.html"), js: read("chat.js"), css: read("chat.css") };
+/** Reads `<name>.html`, `.js` and `.css` (call it at start-up, not per request). */
+export function loadPageAssets(
+  name: "chat" | "staff" = "chat",
+  dir: URL = new URL("./static/", import.meta.url),
+): PageAssets {
+  const read = (ext: string) => readFileSync(new URL(`${name}.${ext}`, dir), "utf8");
+  return { html: read("html"), js: read("js"), css: read("css") };
+}
+
+/** The route handlers of a page's three files. */
+export function pageHandlers(assets: PageAssets): { html: Handler; js: Handler; css: Handler } {
+  return {
+    html: () =>
+      asset(assets.html, "text/html; charset=utf-8", { "Content-Security-Policy": PAGE_CSP }),
+    js: () => asset(assets.js, "text/javascript; charset=utf-8"),
+    css: () => asset(assets.css, "text/css; charset=utf-8"),
+  };
 }
