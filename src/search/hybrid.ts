@@ -44,6 +44,8 @@ export interface HybridRetrieverOptions {
   queryTimeoutMs?: number;
   /** After a failed call, questions go lexical-only this long before the API is tried again. */
   retryAfterMs?: number;
+  /** Question vectors kept, least recently used dropped first: a repeated question is not sent again. Default 1000. */
+  queryCacheSize?: number;
   now?: () => number;
 }
 
@@ -79,6 +81,22 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
   const queryTimeoutMs = opts.queryTimeoutMs ?? 800;
   const retryAfterMs = opts.retryAfterMs ?? 30_000;
   const now = opts.now ?? Date.now;
+  const cacheSize = opts.queryCacheSize ?? 1000;
+  const queryVectors = new Map<string, Float32Array>();
+
+  /** The question's vector, from the cache or the API (which may throw). */
+  async function queryVector(text: string): Promise<Float32Array> {
+    const cached = queryVectors.get(text);
+    if (cached) {
+      queryVectors.delete(text);
+      queryVectors.set(text, cached);
+      return cached;
+    }
+    const [vector] = await embeddings.embed([text], { timeoutMs: queryTimeoutMs, kind: "query" });
+    queryVectors.set(text, vector!);
+    if (queryVectors.size > cacheSize) queryVectors.delete(queryVectors.keys().next().value!);
+    return vector!;
+  }
   const byCode = new Map(catalogue.map((p, i) => [p.code, i]));
   const bases = catalogue.map((p) => baseName(p.name));
   let index: VectorIndex | null = null;
@@ -186,8 +204,7 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     if (!/[\p{L}\p{N}]/u.test(text)) return lex;
     let cos: Float32Array;
     try {
-      const [vector] = await embeddings.embed([text], { timeoutMs: queryTimeoutMs, kind: "query" });
-      cos = index.similarities(vector!);
+      cos = index.similarities(await queryVector(text));
     } catch (err) {
       pausedUntil = now() + retryAfterMs;
       if (!degraded) {

@@ -116,6 +116,23 @@ function setup(over: Partial<HybridRetrieverOptions> = {}) {
 }
 
 describe("createHybridRetriever", () => {
+  it("a repeated question is not sent again; the least recently used vector is dropped", async () => {
+    const { hybrid } = setup({ queryCacheSize: 2 });
+    await hybrid.ready();
+    const first = await hybrid.search(KARAOKE, 5);
+    const asked = server.requests.length;
+    expect(await hybrid.search(KARAOKE, 5)).toEqual(first);
+    expect(server.requests.length).toBe(asked);
+    await hybrid.search("khai sinh", 5);
+    await hybrid.search(KARAOKE, 5); // used again: now the most recent
+    await hybrid.search("giấy phép xây dựng", 5); // drops "khai sinh"
+    expect(server.requests.length).toBe(asked + 2);
+    await hybrid.search(KARAOKE, 5);
+    expect(server.requests.length).toBe(asked + 2);
+    await hybrid.search("khai sinh", 5);
+    expect(server.requests.length).toBe(asked + 3);
+  });
+
   it("a pino logger fits", () => {
     const logger: HybridLogger = createLogger({ level: "silent" });
     expect(logger).toBeDefined();
@@ -264,6 +281,8 @@ describe("createHybridRetriever", () => {
       const { hybrid, lexical, log } = setup({
         queryTimeoutMs: 50,
         retryAfterMs: 1000,
+        // Every question goes to the API here (the cache has its own test).
+        queryCacheSize: 0,
         now: () => clock,
       });
       await hybrid.ready();
