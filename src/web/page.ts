@@ -2,11 +2,7 @@
 import { readFileSync } from "node:fs";
 import { asset, type Handler } from "./http.ts";
 
-export interface PageAssets {
-  html: string;
-  js: string;
-  css: string;
-}
+type PageAssets = Record<"html" | "js" | "css", string>;
 
 /** Only same-origin script, style and fetch; no inline code, no framing. */
 export const PAGE_CSP = [
@@ -21,16 +17,14 @@ export const PAGE_CSP = [
 ].join("; ");
 
 /** Reads `<name>.html`, `.js` and `.css` (call it at start-up, not per request). */
-export function loadPageAssets(
-  name: "chat" | "staff" = "chat",
-  dir: URL = new URL("./static/", import.meta.url),
-): PageAssets {
-  const read = (ext: string) => readFileSync(new URL(`${name}.${ext}`, dir), "utf8");
+export function loadPageAssets(name: "chat" | "staff"): PageAssets {
+  const read = (ext: string) =>
+    readFileSync(new URL(`./static/${name}.${ext}`, import.meta.url), "utf8");
   return { html: read("html"), js: read("js"), css: read("css") };
 }
 
 /** The route handlers of a page's three files. */
-export function pageHandlers(assets: PageAssets): { html: Handler; js: Handler; css: Handler } {
+export function pageHandlers(assets: PageAssets): Record<keyof PageAssets, Handler> {
   return {
     html: () =>
       asset(assets.html, "text/html; charset=utf-8", { "Content-Security-Policy": PAGE_CSP }),

@@ -26,35 +26,21 @@ import {
 
 /** What the table mounts; the optional parts come from the feature files as a `RouteGroup`. */
 export interface RouteHandlers {
-  page: { html: Handler; js: Handler; css: Handler };
+  page: Record<"html" | "js" | "css", Handler>;
   health: Handler;
   ask: Handler;
   /** src/web/chat-routes.ts */
-  chat?: { turn: Handler; inbox: Handler };
+  chat?: Record<"turn" | "inbox", Handler>;
   /** src/web/feedback-routes.ts; `staffToken`: Authorization: Bearer <staff token>. */
-  feedback?: {
-    staffToken: Middleware;
-    file: Handler;
-    citizenView: Handler;
-    list: Handler;
-    staffView: Handler;
-    status: Handler;
-    assign: Handler;
-    progress: Handler;
-  };
+  feedback?: { staffToken: Middleware } & Record<
+    "file" | "citizenView" | "list" | "staffView" | "status" | "assign" | "progress",
+    Handler
+  >;
   /** src/web/staff-routes.ts, the hotline console; `session`: its login cookie. */
-  console?: {
-    session: Middleware;
-    page: Handler;
-    js: Handler;
-    css: Handler;
-    login: Handler;
-    logout: Handler;
-    tickets: Handler;
-    claim: Handler;
-    reply: Handler;
-    close: Handler;
-  };
+  console?: { session: Middleware } & Record<
+    "page" | "js" | "css" | "login" | "logout" | "tickets" | "claim" | "reply" | "close",
+    Handler
+  >;
   /** src/web/channel-routes.ts */
   zalo?: Handler;
   telegram?: { secret: Middleware; update: Handler; maxBytes?: number };

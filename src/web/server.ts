@@ -11,7 +11,7 @@ import type { Logger } from "../logger.ts";
 import { createAskRoute, type AskFunction } from "./ask-routes.ts";
 import { HttpError } from "./errors.ts";
 import { errorResponse, json, type Env } from "./http.ts";
-import { loadPageAssets, pageHandlers, type PageAssets } from "./page.ts";
+import { loadPageAssets, pageHandlers } from "./page.ts";
 import { createRoutes, type RouteGroup, type RouteHandlers } from "./routes.ts";
 
 export { MAX_QUESTION_CHARS, type AskFunction } from "./ask-routes.ts";
@@ -27,8 +27,6 @@ export interface ServerDeps {
   now?: () => Date;
   /** What `GET /healthz` adds to `{ ok: true }`. */
   health?: () => object;
-  /** Defaults to the files in ./static. */
-  assets?: PageAssets;
   /** The feature files' handlers (chat, feedback, staff console, webhooks). */
   extraRoutes?: readonly RouteGroup[];
 }
@@ -39,7 +37,7 @@ export function createHonoApp(deps: ServerDeps): Hono<Env> {
   const extra: RouteGroup = Object.assign({}, ...(deps.extraRoutes ?? []));
   const handlers: RouteHandlers = {
     ...extra,
-    page: pageHandlers(deps.assets ?? loadPageAssets()),
+    page: pageHandlers(loadPageAssets("chat")),
     health: () => json({ ok: true, ...deps.health?.() }),
     ask: createAskRoute({
       ask,
