@@ -37,6 +37,7 @@ import { HANDOFF_USAGE, runHandoffCommand } from "./handoff/index.ts";
 import { foldAccents } from "./text/index.ts";
 import { findLocalModel } from "./search/index.ts";
 import { buildAssistant, type AssistantParts, type AssistantSettings } from "./wiring.ts";
+import { MotcuaError } from "./errors.ts";
 
 const USAGE = `motcua — trợ lý thủ tục hành chính
 
@@ -55,8 +56,8 @@ ${REMINDERS_USAGE}
   help                              this text
 `;
 
-export class UsageError extends Error {
-  override name = "UsageError";
+export class UsageError extends MotcuaError {
+  readonly code = "cli_usage_invalid";
 }
 
 export interface CliIo {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { MotcuaError } from "./errors.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -89,8 +90,8 @@ export interface StaffTokenConfig {
   sha256: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+export class ConfigError extends MotcuaError {
+  readonly code = "config_invalid";
   /** The environment keys (or `.env` lines) that are wrong. */
   readonly keys: string[];
   constructor(message: string, keys: string[]) {

@@ -25,20 +25,13 @@ export {
 } from "./compose.ts";
 export {
   TEMPLATE_NAMES,
-  TemplateError,
   loadTemplates,
   renderTemplate,
   validateTemplates,
   type TemplateName,
   type Templates,
 } from "./templates.ts";
-export {
-  RuleFileError,
-  loadAspectRules,
-  loadIntentRules,
-  type AspectRules,
-  type IntentRules,
-} from "./rules.ts";
+export { loadAspectRules, loadIntentRules, type AspectRules, type IntentRules } from "./rules.ts";
 export { pickChoices } from "./choices.ts";
 export { MAX_QUESTION_CHARS } from "./input.ts";
 export type { AskContext, AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";

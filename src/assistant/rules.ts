@@ -8,8 +8,6 @@ import { z } from "zod";
 import { loadRuleFile } from "../rule-file.ts";
 import { ASPECTS } from "./types.ts";
 
-export { RuleFileError } from "../rule-file.ts";
-
 export const PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
 
 const phrases = z.array(z.string().trim().min(1)).default([]);

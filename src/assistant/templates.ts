@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { DataFileError } from "../errors.ts";
 import { PROMPTS_DIR } from "./rules.ts";
 
 interface TemplateSpec {
@@ -58,22 +59,20 @@ export const TEMPLATE_NAMES = Object.keys(TEMPLATE_SPECS) as TemplateName[];
 
 export const DEFAULT_TEMPLATES_DIR = join(PROMPTS_DIR, "answers");
 
-/** Templates that are missing or use placeholders they may not (a typo such as {nmae}). */
-export class TemplateError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid answer templates: ${problems.join("; ")}`);
-    this.name = "TemplateError";
-  }
-}
-
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 function placeholders(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "");
 }
 
-/** Checks a full set of templates; throws TemplateError listing every problem. */
-export function validateTemplates(source: Readonly<Record<string, string | undefined>>): Templates {
+/**
+ * Checks a full set of templates; throws DataFileError listing every problem (a template that is
+ * missing, or uses a placeholder it may not, such as the typo {nmae}). `dir` names them in it.
+ */
+export function validateTemplates(
+  source: Readonly<Record<string, string | undefined>>,
+  dir = "(inline answer templates)",
+): Templates {
   const problems: string[] = [];
   const out: Partial<Record<TemplateName, string>> = {};
   for (const name of TEMPLATE_NAMES) {
@@ -92,7 +91,7 @@ export function validateTemplates(source: Readonly<Record<string, string | undef
     }
     out[name] = text.replace(/\s+$/, "");
   }
-  if (problems.length > 0) throw new TemplateError(problems);
+  if (problems.length > 0) throw new DataFileError(dir, problems);
   return out as Templates;
 }
 
@@ -106,7 +105,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
       source[name] = undefined;
     }
   }
-  return validateTemplates(source);
+  return validateTemplates(source, dir);
 }
 
 /** Substitutes `{placeholder}`s; optional ("?") lines with an empty value are dropped. */

@@ -4,6 +4,7 @@
  */
 import { addDays, dayNumber, toIsoDate, weekday, yearOf, type IsoDate } from "./local-date.ts";
 import type { DayRule, HolidaySource } from "./types.ts";
+import { MotcuaError } from "../errors.ts";
 
 export interface Calendar {
   /** Accepts a date or an instant (taken in Asia/Ho_Chi_Minh). */
@@ -33,8 +34,9 @@ export interface CalendarDeps {
 /** Upper bound on how far one call may walk, so a bad input cannot loop for ever. */
 const MAX_SPAN_DAYS = 20 * 366;
 
-export class CalendarRangeError extends RangeError {
-  override readonly name = "CalendarRangeError";
+/** A count that is not an integer, or a count or range longer than one call may walk. */
+export class CalendarRangeError extends MotcuaError {
+  readonly code = "calendar_range_invalid";
 }
 
 export function createCalendar(deps: CalendarDeps): Calendar {

@@ -4,13 +4,14 @@
  */
 import type { Calendar } from "./calendar.ts";
 import { isIsoDate, weekday } from "./local-date.ts";
+import { MotcuaError } from "../errors.ts";
 
 export const CALENDAR_USAGE = `  calendar add DATE N               DATE + N working days (ngày làm việc), e.g. add 2026-02-12 5
   calendar count FROM TO            working days after FROM up to and including TO
   calendar days YEAR                the year's days off and worked days, with their legal basis`;
 
-export class CalendarUsageError extends Error {
-  override readonly name = "CalendarUsageError";
+export class CalendarUsageError extends MotcuaError {
+  readonly code = "calendar_usage_invalid";
 }
 
 const WEEKDAYS = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];

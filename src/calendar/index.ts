@@ -10,7 +10,6 @@ export {
   loadHolidayOverrides,
   parseHolidayOverrides,
   holidayFileSchema,
-  HolidayFileError,
   DEFAULT_HOLIDAYS_FILE,
 } from "./overrides.ts";
 export { loadCalendar } from "./default.ts";

@@ -2,6 +2,7 @@
  * Calendar dates ("2026-02-16") in Vietnam's time zone. Asia/Ho_Chi_Minh has been UTC+7 without
  * daylight saving since 1975, so a fixed offset is exact for every date this program handles.
  */
+import { MotcuaError } from "../errors.ts";
 
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -11,8 +12,8 @@ const OFFSET_MS = 7 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export class InvalidDateError extends Error {
-  override readonly name = "InvalidDateError";
+export class InvalidDateError extends MotcuaError {
+  readonly code = "invalid_date";
   constructor(readonly input: string) {
     super(`Not a valid date (expected YYYY-MM-DD): ${JSON.stringify(input)}`);
   }

@@ -1,11 +1,12 @@
 /**
  * The editable overrides file (data/holidays.json): days off and worked days the government
  * announces each year, each with its legal reference. Validated with zod; a bad file is a
- * HolidayFileError naming the entry and the field.
+ * DataFileError naming the entry and the field.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DataFileError, issueProblems } from "../errors.ts";
 import { addDays, dayNumber, isIsoDate, type IsoDate } from "./local-date.ts";
 import type { DayRule } from "./types.ts";
 
@@ -15,17 +16,6 @@ export const DEFAULT_HOLIDAYS_FILE = fileURLToPath(
 
 /** Longest range one entry may span (Tết with its weekends is 9 days). */
 const MAX_RANGE_DAYS = 31;
-
-export class HolidayFileError extends Error {
-  override readonly name = "HolidayFileError";
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly issues: string[] = [],
-  ) {
-    super(message);
-  }
-}
 
 const isoDate = z.string().refine(isIsoDate, { error: "must be a date YYYY-MM-DD" });
 const text = z.string().trim().min(1, { error: "must not be empty" }).max(500);
@@ -63,12 +53,7 @@ export type HolidayFile = z.infer<typeof holidayFileSchema>;
 export function parseHolidayOverrides(value: unknown, file = "(inline)"): DayRule[] {
   const parsed = holidayFileSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
-    throw new HolidayFileError(
-      `Invalid holidays file ${file}:\n  ${issues.join("\n  ")}`,
-      file,
-      issues,
-    );
+    throw new DataFileError(file, issueProblems(parsed.error.issues));
   }
   const byDate = new Map<IsoDate, DayRule>();
   const conflicts: string[] = [];
@@ -87,11 +72,7 @@ export function parseHolidayOverrides(value: unknown, file = "(inline)"): DayRul
     }
   }
   if (conflicts.length > 0) {
-    throw new HolidayFileError(
-      `Invalid holidays file ${file}:\n  ${conflicts.join("\n  ")}`,
-      file,
-      conflicts,
-    );
+    throw new DataFileError(file, conflicts);
   }
   return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
@@ -102,7 +83,7 @@ export function loadHolidayOverrides(file: string = DEFAULT_HOLIDAYS_FILE): DayR
     value = JSON.parse(readFileSync(file, "utf8")) as unknown;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new HolidayFileError(`Cannot read holidays file ${file}: ${reason}`, file);
+    throw new DataFileError(file, [`cannot read or not JSON: ${reason}`], { cause: err });
   }
   return parseHolidayOverrides(value, file);
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "../logger.ts";
 import type { DialogueCore, IncomingMessage, OutgoingMessage } from "./types.ts";
+import { MotcuaError } from "../errors.ts";
 
 /** Shown when the core fails or takes too long; the log gets the details. */
 export const APOLOGY_TEXT =
@@ -25,8 +26,8 @@ export function maskUserId(channel: string, userId: string): string {
   return createHash("sha256").update(`motcua:${channel}:${userId}`).digest("hex").slice(0, 12);
 }
 
-export class TurnTimeoutError extends Error {
-  override readonly name = "TurnTimeoutError";
+export class TurnTimeoutError extends MotcuaError {
+  readonly code = "turn_timeout";
 }
 
 /**

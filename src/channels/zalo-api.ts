@@ -10,6 +10,7 @@
 import http from "node:http";
 import https from "node:https";
 import axios, { type AxiosInstance } from "axios";
+import { MotcuaError } from "../errors.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import { splitMessage, ZALO_TEXT_LIMIT } from "./split.ts";
 import { isValidAction } from "./turn.ts";
@@ -45,11 +46,12 @@ export const ZALO_ACTION_PREFIX = "#mc:";
 const MORE_CHOICES_TEXT = "Các lựa chọn khác:";
 const CHOOSE_TEXT = "Mời bạn chọn:";
 
-export class ZaloApiError extends Error {
-  override readonly name = "ZaloApiError";
+/** A Zalo API call failed; `apiCode` says how (Zalo's own code, or what happened on the way). */
+export class ZaloApiError extends MotcuaError {
+  readonly code = "zalo_api_failed";
   constructor(
     /** Zalo's error code, or "network" / "http_<status>" / "invalid_response". */
-    readonly code: number | string,
+    readonly apiCode: number | string,
     readonly method: string,
     message: string,
     /** Whether the same call may succeed later (network, 5xx, rate limit). */
@@ -61,12 +63,13 @@ export class ZaloApiError extends Error {
 
 /** The citizen is outside the interaction window: recorded as undelivered, never retried. */
 export class ZaloOutsideWindowError extends PermanentDeliveryError {
+  override readonly code = "zalo_outside_window";
   constructor(
-    readonly code: number,
+    /** Zalo's error code (-230, -232…). */
+    readonly apiCode: number,
     readonly method: string,
   ) {
-    super(`Zalo refused the message: outside the interaction window (${code})`);
-    Object.defineProperty(this, "name", { value: "ZaloOutsideWindowError" });
+    super(`Zalo refused the message: outside the interaction window (${apiCode})`);
   }
 }
 

@@ -134,7 +134,7 @@ export function createZaloTokenStore(options: ZaloTokenStoreOptions): ZaloTokenS
         logger.info("zalo tokens were refreshed by another process; using theirs");
         return after.access_token;
       }
-      const code = err instanceof ZaloApiError ? err.code : "error";
+      const code = err instanceof ZaloApiError ? err.apiCode : "error";
       logger.error(
         { code, retryable: err instanceof ZaloApiError && err.retryable },
         "zalo token refresh failed: if it persists, an OA admin must grant access again and " +

@@ -170,10 +170,10 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
   function logTurnError(err: unknown, userId: string) {
     const user = maskUserId("zalo", userId);
     if (err instanceof ZaloOutsideWindowError) {
-      logger.warn({ user, code: err.code }, "zalo reply outside the interaction window");
+      logger.warn({ user, code: err.apiCode }, "zalo reply outside the interaction window");
     } else if (err instanceof ZaloApiError || err instanceof PermanentDeliveryError) {
       logger.error(
-        { user, code: (err as { code?: unknown }).code, msg: err.message },
+        { user, code: err instanceof ZaloApiError ? err.apiCode : err.code, msg: err.message },
         "zalo reply failed",
       );
     } else {
@@ -282,7 +282,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         return;
       } catch (err) {
         if (!(err instanceof ZaloApiError)) throw err;
-        if (typeof err.code === "number" && ZALO_TOKEN_ERRORS.has(err.code) && !refreshed) {
+        if (typeof err.apiCode === "number" && ZALO_TOKEN_ERRORS.has(err.apiCode) && !refreshed) {
           refreshed = true;
           token = await tokens.refresh(token);
           attempt--;
@@ -308,20 +308,20 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         if (!(err instanceof ZaloApiError) || err.retryable) throw err;
         // Token trouble is ours, not the citizen's: left to the caller's retries.
         if (err.method !== "message/cs") throw err;
-        if (typeof err.code === "number" && ZALO_TOKEN_ERRORS.has(err.code)) throw err;
-        const window = typeof err.code === "number" && ZALO_WINDOW_ERRORS.has(err.code);
+        if (typeof err.apiCode === "number" && ZALO_TOKEN_ERRORS.has(err.apiCode)) throw err;
+        const window = typeof err.apiCode === "number" && ZALO_WINDOW_ERRORS.has(err.apiCode);
         sentPieces.done(key);
         undelivered.record({
           channel: "zalo",
           userId,
           reason: window ? "outside_window" : "rejected",
-          errorCode: err.code,
+          errorCode: err.apiCode,
           text: parts
             .slice(i)
             .map((p) => p.text)
             .join("\n\n"),
         });
-        if (window) throw new ZaloOutsideWindowError(err.code as number, err.method);
+        if (window) throw new ZaloOutsideWindowError(err.apiCode as number, err.method);
         throw new PermanentDeliveryError(err.message);
       }
     }

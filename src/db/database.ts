@@ -3,11 +3,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.ts";
+import { MotcuaError } from "../errors.ts";
 
 export type Database = BetterSqlite3.Database;
 
-export class MigrationError extends Error {
-  override readonly name = "MigrationError";
+export class MigrationError extends MotcuaError {
+  readonly code = "migration_failed";
   readonly version: number;
   constructor(message: string, version: number, options?: { cause?: unknown }) {
     super(message, options);

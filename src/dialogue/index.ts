@@ -10,7 +10,6 @@ export { createConversationStore, type ConversationStore } from "./store.ts";
 export {
   loadDialogueTemplates,
   validateDialogueTemplates,
-  DialogueTemplateError,
   DIALOGUE_PROMPTS_DIR,
   type DialogueTemplates,
 } from "./templates.ts";

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { PROMPTS_DIR } from "../assistant/rules.ts";
+import { DataFileError } from "../errors.ts";
 import { renderTemplate, type TemplateVars } from "../assistant/templates.ts";
 
 export const DIALOGUE_PROMPTS_DIR = join(PROMPTS_DIR, "dialogue");
@@ -107,19 +108,16 @@ export interface DialogueTemplates {
   labels: DialogueLabels;
 }
 
-export class DialogueTemplateError extends Error {
-  override readonly name = "DialogueTemplateError";
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid dialogue templates: ${problems.join("; ")}`);
-  }
-}
-
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
-/** Checks a full set of texts and labels; throws DialogueTemplateError listing every problem. */
+/**
+ * Checks a full set of texts and labels; throws DataFileError listing every problem (`dir` names
+ * the templates in it).
+ */
 export function validateDialogueTemplates(
   texts: Readonly<Record<string, string | undefined>>,
   labels: unknown,
+  dir = "(inline dialogue templates)",
 ): DialogueTemplates {
   const problems: string[] = [];
   const out: Partial<Record<DialogueTemplateName, string>> = {};
@@ -142,7 +140,7 @@ export function validateDialogueTemplates(
       problems.push(`labels.json: ${issue.path.join(".") || "(file)"}: ${issue.message}`);
     }
   }
-  if (problems.length > 0 || !parsed.success) throw new DialogueTemplateError(problems);
+  if (problems.length > 0 || !parsed.success) throw new DataFileError(dir, problems);
   return { texts: out as Record<DialogueTemplateName, string>, labels: parsed.data };
 }
 
@@ -163,7 +161,7 @@ export function loadDialogueTemplates(dir: string = DIALOGUE_PROMPTS_DIR): Dialo
   } catch {
     labels = null;
   }
-  return validateDialogueTemplates(texts, labels);
+  return validateDialogueTemplates(texts, labels, dir);
 }
 
 export type Render = (name: DialogueTemplateName, vars?: TemplateVars) => string;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Confidence, Intent } from "../assistant/types.ts";
+import { DataFileError, issueProblems } from "../errors.ts";
 import { foldAccents } from "../text/normalize.ts";
 
 export const evalItemSchema = z.object({
@@ -11,17 +12,7 @@ export const evalItemSchema = z.object({
 });
 export type EvalItem = z.infer<typeof evalItemSchema>;
 
-export class EvalFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    detail: string,
-  ) {
-    super(`${file}:${line}: ${detail}`);
-    this.name = "EvalFileError";
-  }
-}
-
+/** One question per line (JSON); a line that is not JSON or not an item is a DataFileError. */
 export function readEvalFile(file: string): EvalItem[] {
   const items: EvalItem[] = [];
   readFileSync(file, "utf8")
@@ -31,11 +22,14 @@ export function readEvalFile(file: string): EvalItem[] {
       let json: unknown;
       try {
         json = JSON.parse(line);
-      } catch {
-        throw new EvalFileError(file, i + 1, "not JSON");
+      } catch (err) {
+        throw new DataFileError(file, [`line ${i + 1}: not JSON`], { cause: err });
       }
       const parsed = evalItemSchema.safeParse(json);
-      if (!parsed.success) throw new EvalFileError(file, i + 1, parsed.error.issues[0]!.message);
+      if (!parsed.success) {
+        const problems = issueProblems(parsed.error.issues).map((p) => `line ${i + 1}: ${p}`);
+        throw new DataFileError(file, problems);
+      }
       items.push(parsed.data);
     });
   return items;

@@ -8,13 +8,14 @@ import { openDatabase } from "../db/database.ts";
 import { quarterlyReport } from "./report.ts";
 import { reportToCsv, reportToXlsx } from "./report-export.ts";
 import { newStaffToken } from "./staff-auth.ts";
+import { MotcuaError } from "../errors.ts";
 
 export const FEEDBACK_USAGE = `  feedback report --quarter 2026Q1 [--format csv|xlsx] [--out FILE] [--db FILE]
                                     PAKN received, handled on time / late, pending, by agency
   feedback staff-token NAME         a new staff API token and its STAFF_TOKEN_HASHES entry`;
 
-export class FeedbackUsageError extends Error {
-  override readonly name = "FeedbackUsageError";
+export class FeedbackUsageError extends MotcuaError {
+  readonly code = "feedback_usage_invalid";
 }
 
 export interface FeedbackCommandDeps {

@@ -9,12 +9,14 @@
 import type { Database } from "../db/database.ts";
 import { maskPersonalData, scrubSecrets } from "../logger.ts";
 import { toMessage, type OutboxMessage, type OutboxRow } from "./outbox.ts";
+import { MotcuaError } from "../errors.ts";
 
 export type NotificationSender = (message: OutboxMessage) => Promise<void>;
 
 /** Thrown by a sender when retrying cannot help (the user blocked the bot, unknown chat…). */
-export class PermanentDeliveryError extends Error {
-  override readonly name = "PermanentDeliveryError";
+export class PermanentDeliveryError extends MotcuaError {
+  // Typed string: ZaloOutsideWindowError refines it.
+  readonly code: string = "permanent_delivery_failure";
 }
 
 export interface DispatcherDeps {

@@ -2,15 +2,14 @@
  * Errors of the PAKN queue, named by cause. Each carries a stable `code` the HTTP layer maps to a
  * status; messages are for logs and staff (citizens get short Vietnamese text from the web layer).
  */
+import { MotcuaError } from "../errors.ts";
 import type { Status } from "./status.ts";
 
-export abstract class FeedbackError extends Error {
-  abstract readonly code: string;
-}
+/** The queue's own errors (a bad data/pakn-rules.json is a DataFileError). */
+export abstract class FeedbackError extends MotcuaError {}
 
 /** Input that cannot be accepted: which field, and why. */
 export class FeedbackInputError extends FeedbackError {
-  override readonly name = "FeedbackInputError";
   constructor(
     readonly code: string,
     readonly field: string,
@@ -21,7 +20,6 @@ export class FeedbackInputError extends FeedbackError {
 }
 
 export class UnknownProcedureError extends FeedbackError {
-  override readonly name = "UnknownProcedureError";
   readonly code = "unknown_procedure";
   constructor(readonly procedureCode: string) {
     super(`No procedure with code ${procedureCode} in the catalogue`);
@@ -30,7 +28,6 @@ export class UnknownProcedureError extends FeedbackError {
 
 /** No such case — or a token that does not match it: the two are not told apart. */
 export class CaseNotFoundError extends FeedbackError {
-  override readonly name = "CaseNotFoundError";
   readonly code = "case_not_found";
   constructor(readonly ref: string) {
     super(`No feedback case ${ref}`);
@@ -38,7 +35,6 @@ export class CaseNotFoundError extends FeedbackError {
 }
 
 export class InvalidTransitionError extends FeedbackError {
-  override readonly name = "InvalidTransitionError";
   readonly code = "invalid_transition";
   constructor(
     readonly ref: string,
@@ -55,7 +51,6 @@ export class InvalidTransitionError extends FeedbackError {
 
 /** Someone else changed the case since the version the caller read. */
 export class VersionConflictError extends FeedbackError {
-  override readonly name = "VersionConflictError";
   readonly code = "version_conflict";
   constructor(
     readonly ref: string,
@@ -66,19 +61,8 @@ export class VersionConflictError extends FeedbackError {
   }
 }
 
-export class RulesFileError extends Error {
-  override readonly name = "RulesFileError";
-  constructor(
-    message: string,
-    readonly file: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The case is answered, closed or rejected: it cannot be reassigned or get progress notes. */
 export class CaseNotOpenError extends FeedbackError {
-  override readonly name = "CaseNotOpenError";
   readonly code = "case_not_open";
   constructor(
     readonly ref: string,

@@ -18,7 +18,6 @@ export {
   CaseNotOpenError,
   InvalidTransitionError,
   VersionConflictError,
-  RulesFileError,
 } from "./errors.ts";
 export { STATUSES, OPEN_STATUSES, isStatus, canTransition, type Status } from "./status.ts";
 export type { StatusChange, Assignment, ProgressNote } from "./transitions.ts";

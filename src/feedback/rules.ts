@@ -14,7 +14,7 @@ import {
   type Calendar,
   type IsoDate,
 } from "../calendar/index.ts";
-import { RulesFileError } from "./errors.ts";
+import { DataFileError, issueProblems } from "../errors.ts";
 
 export const DEFAULT_RULES_FILE = fileURLToPath(
   new URL("../../data/pakn-rules.json", import.meta.url),
@@ -44,8 +44,7 @@ export type Period = PaknRules["handling"];
 export function parseRules(value: unknown, file = "(inline)"): PaknRules {
   const parsed = rulesSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
-    throw new RulesFileError(`Invalid PAKN rules ${file}:\n  ${issues.join("\n  ")}`, file);
+    throw new DataFileError(file, issueProblems(parsed.error.issues));
   }
   return parsed.data;
 }
@@ -55,7 +54,8 @@ export function loadRules(file: string = DEFAULT_RULES_FILE): PaknRules {
   try {
     value = JSON.parse(readFileSync(file, "utf8")) as unknown;
   } catch (err) {
-    throw new RulesFileError(`Cannot read PAKN rules ${file}: ${(err as Error).message}`, file);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new DataFileError(file, [`cannot read or not JSON: ${reason}`], { cause: err });
   }
   return parseRules(value, file);
 }

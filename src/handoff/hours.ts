@@ -3,6 +3,7 @@
  * `hotlineStatus` says whether the hotline is open at an instant and, when not, when it opens.
  */
 import { localDate, startOfLocalDay, type Calendar } from "../calendar/index.ts";
+import { MotcuaError } from "../errors.ts";
 
 export interface HotlineHours {
   /** Minutes after local midnight. */
@@ -10,8 +11,8 @@ export interface HotlineHours {
   end: number;
 }
 
-export class HotlineHoursError extends Error {
-  override readonly name = "HotlineHoursError";
+export class HotlineHoursError extends MotcuaError {
+  readonly code = "hotline_hours_invalid";
 }
 
 export const DEFAULT_HOTLINE_HOURS = "07:30-17:00";

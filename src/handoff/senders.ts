@@ -6,9 +6,10 @@
 import type { ChannelName, ChannelSender } from "../channels/index.ts";
 import type { SenderRegistry } from "../dialogue/index.ts";
 import type { CitizenSend } from "./service.ts";
+import { MotcuaError } from "../errors.ts";
 
-export class NoSenderError extends Error {
-  override readonly name = "NoSenderError";
+export class NoSenderError extends MotcuaError {
+  readonly code = "no_sender";
   constructor(readonly channel: ChannelName) {
     super(`no sender registered for ${channel}`);
   }

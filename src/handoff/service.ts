@@ -31,6 +31,7 @@ import {
   type HandoffTexts,
   type HandoffTriggers,
 } from "./texts.ts";
+import { MotcuaError } from "../errors.ts";
 
 /** Sends one message to a citizen on their channel (the sender registry's senders). */
 export type CitizenSend = (
@@ -65,8 +66,7 @@ export interface Officer {
   source: string;
 }
 
-export class HandoffError extends Error {
-  override readonly name = "HandoffError";
+export class HandoffError extends MotcuaError {
   constructor(
     readonly code: "not_found" | "closed" | "assigned_to_other" | "not_delivered" | "empty",
     message: string,

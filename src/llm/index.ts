@@ -12,13 +12,7 @@ export { createChatModel, type ChatModelLike } from "./model.ts";
 export { checkGrounding, type GroundingOptions, type GroundingResult } from "./grounding.ts";
 export { LlmCallError, LlmOutputError } from "./errors.ts";
 export { parseModelAnswer, type ModelAnswer } from "./output.ts";
-export {
-  buildMessages,
-  loadLlmPrompts,
-  sanitizeQuestion,
-  LlmPromptError,
-  type LlmPrompts,
-} from "./prompts.ts";
+export { buildMessages, loadLlmPrompts, sanitizeQuestion, type LlmPrompts } from "./prompts.ts";
 export { toPromptRecord, type PromptRecord } from "./records.ts";
 export { createOutcomeTally, formatOutcomeTally, type OutcomeTally } from "./outcomes.ts";
 export type { AskContext, GroundedAssistant, LlmLogger, LlmOutcome } from "./types.ts";

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { PROMPTS_DIR } from "../assistant/rules.ts";
 import { renderTemplate } from "../assistant/templates.ts";
 import type { Aspect, Confidence } from "../assistant/types.ts";
+import { DataFileError, issueProblems } from "../errors.ts";
 import { maskPersonalData } from "../logger.ts";
 import { normalizeText } from "../text/normalize.ts";
 import type { PromptRecord } from "./records.ts";
@@ -35,17 +36,6 @@ export interface LlmPrompts {
   };
 }
 
-/** A prompt file is missing or has placeholders it may not. */
-export class LlmPromptError extends Error {
-  override readonly name = "LlmPromptError";
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`prompts/llm/${file}: ${detail}`);
-  }
-}
-
 const PLACEHOLDERS: Record<"system" | "answer" | "source", readonly string[]> = {
   system: [],
   answer: ["records", "confidence", "aspect", "followUp", "question"],
@@ -57,36 +47,39 @@ const REQUIRED: Record<"system" | "answer" | "source", readonly string[]> = {
   source: ["code", "url"],
 };
 
+/** A prompt file that is missing, empty or has placeholders it may not is a DataFileError. */
 function readChecked(dir: string, name: "system" | "answer" | "source"): string {
-  const file = `${name}.txt`;
+  const file = join(dir, `${name}.txt`);
   let text: string;
   try {
-    text = readFileSync(join(dir, file), "utf8").replace(/\s+$/, "");
-  } catch {
-    throw new LlmPromptError(file, "missing");
+    text = readFileSync(file, "utf8").replace(/\s+$/, "");
+  } catch (err) {
+    throw new DataFileError(file, ["missing or unreadable"], { cause: err });
   }
-  if (text.trim() === "") throw new LlmPromptError(file, "empty");
+  if (text.trim() === "") throw new DataFileError(file, ["empty"]);
   // The system prompt is shown as is: its JSON example has braces that are not placeholders.
   if (name === "system") return text;
   const used = [...text.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1] ?? "");
   const unknown = used.filter((p) => !PLACEHOLDERS[name].includes(p));
-  if (unknown.length) throw new LlmPromptError(file, `unknown placeholder {${unknown[0]}}`);
   const missing = REQUIRED[name].filter((p) => !used.includes(p));
-  if (missing.length) throw new LlmPromptError(file, `must use {${missing[0]}}`);
+  const problems = [
+    ...unknown.map((p) => `unknown placeholder {${p}}`),
+    ...missing.map((p) => `must use {${p}}`),
+  ];
+  if (problems.length) throw new DataFileError(file, problems);
   return text;
 }
 
 export function loadLlmPrompts(dir: string = DEFAULT_LLM_PROMPTS_DIR): LlmPrompts {
+  const labelsFile = join(dir, "labels.json");
   let labels: unknown;
   try {
-    labels = JSON.parse(readFileSync(join(dir, "labels.json"), "utf8"));
-  } catch {
-    throw new LlmPromptError("labels.json", "missing or not JSON");
+    labels = JSON.parse(readFileSync(labelsFile, "utf8"));
+  } catch (err) {
+    throw new DataFileError(labelsFile, ["missing or not JSON"], { cause: err });
   }
   const parsed = labelsSchema.safeParse(labels);
-  if (!parsed.success) {
-    throw new LlmPromptError("labels.json", parsed.error.issues[0]?.path.join(".") ?? "invalid");
-  }
+  if (!parsed.success) throw new DataFileError(labelsFile, issueProblems(parsed.error.issues));
   return {
     system: readChecked(dir, "system"),
     answer: readChecked(dir, "answer"),

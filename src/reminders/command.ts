@@ -10,6 +10,7 @@ import { feedbackCases } from "./cases.ts";
 import type { ReminderSender } from "./dispatcher.ts";
 import { loadAgencies, loadReminderRules } from "./rules.ts";
 import { createReminders } from "./service.ts";
+import { MotcuaError } from "../errors.ts";
 
 export const REMINDERS_USAGE = `  reminders plan [--now ISO] [--json]  what is due now, per group (chat null: no group yet)
   reminders run [--now ISO]           send them now (one digest per group)
@@ -19,8 +20,8 @@ export const REMINDERS_USAGE = `  reminders plan [--now ISO] [--json]  what is d
   reminders groups                  groups and their status
   reminders unlink CHAT_ID          remove a group's link`;
 
-export class RemindersUsageError extends Error {
-  override readonly name = "RemindersUsageError";
+export class RemindersUsageError extends MotcuaError {
+  readonly code = "reminders_usage_invalid";
 }
 
 export interface RemindersCommandDeps {

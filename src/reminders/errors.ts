@@ -1,16 +1,8 @@
-/** Errors of the reminders module, named by cause. */
-export class ReminderRulesError extends Error {
-  override readonly name = "ReminderRulesError";
-  constructor(
-    message: string,
-    readonly file: string,
-  ) {
-    super(message);
-  }
-}
+/** Errors of the reminders module, named by cause (a bad rules file is a DataFileError). */
+import { MotcuaError } from "../errors.ts";
 
-export class ReminderInputError extends Error {
-  override readonly name = "ReminderInputError";
+export class ReminderInputError extends MotcuaError {
+  readonly code = "reminder_input_invalid";
   constructor(
     readonly field: string,
     message: string,

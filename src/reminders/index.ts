@@ -11,7 +11,7 @@ export {
   type Agency,
   type Level,
 } from "./rules.ts";
-export { ReminderRulesError, ReminderInputError } from "./errors.ts";
+export { ReminderInputError } from "./errors.ts";
 export {
   plan,
   stageOn,

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { ReminderRulesError } from "./errors.ts";
+import { DataFileError, issueProblems } from "../errors.ts";
 
 export const DEFAULT_REMINDER_RULES_FILE = fileURLToPath(
   new URL("../../data/reminder-rules.json", import.meta.url),
@@ -90,31 +90,31 @@ export const agenciesSchema = z
 
 export type Agency = z.infer<typeof agenciesSchema>["agencies"][number];
 
-function readJson(file: string, what: string): unknown {
+function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as unknown;
   } catch (err) {
-    throw new ReminderRulesError(`Cannot read ${what} ${file}: ${(err as Error).message}`, file);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new DataFileError(file, [`cannot read or not JSON: ${reason}`], { cause: err });
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string, what: string): T {
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
-    throw new ReminderRulesError(`Invalid ${what} ${file}:\n  ${issues.join("\n  ")}`, file);
+    throw new DataFileError(file, issueProblems(parsed.error.issues));
   }
   return parsed.data;
 }
 
 export const parseReminderRules = (value: unknown, file = "(inline)"): ReminderRules =>
-  parseWith(reminderRulesSchema, value, file, "reminder rules");
+  parseWith(reminderRulesSchema, value, file);
 
 export const loadReminderRules = (file = DEFAULT_REMINDER_RULES_FILE): ReminderRules =>
-  parseReminderRules(readJson(file, "reminder rules"), file);
+  parseReminderRules(readJson(file), file);
 
 export const parseAgencies = (value: unknown, file = "(inline)"): Agency[] =>
-  parseWith(agenciesSchema, value, file, "agencies").agencies;
+  parseWith(agenciesSchema, value, file).agencies;
 
 export const loadAgencies = (file = DEFAULT_AGENCIES_FILE): Agency[] =>
-  parseAgencies(readJson(file, "agencies"), file);
+  parseAgencies(readJson(file), file);

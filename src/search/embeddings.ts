@@ -5,11 +5,12 @@
  */
 import { z } from "zod";
 import { maskPersonalData, scrubSecrets } from "../logger.ts";
+import { MotcuaError } from "../errors.ts";
 
 export type EmbeddingsErrorCause = "http" | "timeout" | "network" | "malformed";
 
-export class EmbeddingsError extends Error {
-  override readonly name = "EmbeddingsError";
+export class EmbeddingsError extends MotcuaError {
+  readonly code = "embeddings_failed";
   /** What went wrong: an HTTP error status, no answer in time, no connection, a bad body. */
   override readonly cause: EmbeddingsErrorCause;
   /** HTTP status, when the server answered. */

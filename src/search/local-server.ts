@@ -9,14 +9,14 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HybridLogger } from "./hybrid.ts";
+import { MotcuaError } from "../errors.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The model name reported by the bundled server (also the vector cache's key). */
 export const LOCAL_MODEL = "multilingual-e5-small-q4";
 
-export class LocalModelError extends Error {
-  override readonly name = "LocalModelError";
+export class LocalModelError extends MotcuaError {
   readonly code = "local_model_failed";
 }
 

@@ -9,13 +9,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { MotcuaError } from "../errors.ts";
 
 const MAGIC = Buffer.from("MCVEC01\n", "latin1");
 const HEADER = MAGIC.length + 4 + 4 + 32;
 const KEY_BYTES = 16;
 
-export class VectorFileError extends Error {
-  override readonly name = "VectorFileError";
+export class VectorFileError extends MotcuaError {
   readonly code = "vector_file_corrupt";
   constructor(
     readonly file: string,

@@ -3,7 +3,6 @@ export { syllables, syllablesOfNormalized, foldedSyllables, bigrams } from "./to
 export {
   loadSynonyms,
   createSynonymExpander,
-  SynonymsFileError,
   DEFAULT_SYNONYMS_FILE,
   type SynonymEntry,
   type SynonymExpander,

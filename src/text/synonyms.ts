@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DataFileError, issueProblems } from "../errors.ts";
 import { foldedSyllables } from "./tokenize.ts";
 
 const synonymsFileSchema = z.object({
@@ -11,27 +13,20 @@ const synonymsFileSchema = z.object({
 
 export type SynonymEntry = z.infer<typeof synonymsFileSchema>["entries"][number];
 
-export class SynonymsFileError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`synonyms file ${file} is invalid: ${detail}`);
-    this.name = "SynonymsFileError";
-  }
-}
-
 export const DEFAULT_SYNONYMS_FILE = new URL("../../data/synonyms.json", import.meta.url);
 
+/** Reads and checks the synonyms file; a missing or malformed one is a DataFileError. */
 export function loadSynonyms(file: string | URL = DEFAULT_SYNONYMS_FILE): SynonymEntry[] {
+  const name = file instanceof URL ? fileURLToPath(file) : file;
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new SynonymsFileError(String(file), (err as Error).message);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new DataFileError(name, [`cannot read or not JSON: ${reason}`], { cause: err });
   }
   const result = synonymsFileSchema.safeParse(parsed);
-  if (!result.success) throw new SynonymsFileError(String(file), result.error.message);
+  if (!result.success) throw new DataFileError(name, issueProblems(result.error.issues));
   return result.data.entries;
 }
 

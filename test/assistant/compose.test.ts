@@ -13,10 +13,10 @@ import {
 import {
   DEFAULT_TEMPLATES_DIR,
   TEMPLATE_NAMES,
-  TemplateError,
   loadTemplates,
   renderTemplate,
 } from "../../src/assistant/templates.ts";
+import { DataFileError } from "../../src/errors.ts";
 import { ASPECTS, type Aspect } from "../../src/assistant/types.ts";
 import { birth, days, marriageLevels, method, noInfo, passport, procedure } from "./fixtures.ts";
 
@@ -196,8 +196,9 @@ describe("templates", () => {
       } catch (err) {
         error = err;
       }
-      expect(error).toBeInstanceOf(TemplateError);
-      const problems = (error as TemplateError).problems.join("\n");
+      expect(error).toBeInstanceOf(DataFileError);
+      expect(error).toMatchObject({ code: "data_file_invalid", file: dir });
+      const problems = (error as DataFileError).problems.join("\n");
       expect(problems).toContain("fee: missing");
       expect(problems).toContain("header: unknown placeholder {nmae}");
       expect(problems).toContain("header: must use {name}");

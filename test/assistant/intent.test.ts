@@ -130,8 +130,8 @@ describe("createIntentDetector", () => {
     const dir = mkdtempSync(join(tmpdir(), "intents-"));
     const file = join(dir, "intents.json");
     writeFileSync(file, JSON.stringify({ greeting: { hello: "chào" } }));
-    expect(() => loadIntentRules(file)).toThrow(/Invalid rule file/);
+    expect(() => loadIntentRules(file)).toThrow(/Invalid data file .*intents\.json/);
     writeFileSync(file, "{ not json");
-    expect(() => loadIntentRules(file)).toThrow(/Invalid rule file/);
+    expect(() => loadIntentRules(file)).toThrow(/Invalid data file .*intents\.json/);
   });
 });

@@ -4,10 +4,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_HOLIDAYS_FILE,
-  HolidayFileError,
   loadHolidayOverrides,
   parseHolidayOverrides,
 } from "../../src/calendar/index.ts";
+import { DataFileError } from "../../src/errors.ts";
 
 const entry = (over: Record<string, unknown> = {}) => ({
   date: "2026-09-01",
@@ -21,10 +21,10 @@ function issuesOf(value: unknown): string[] {
   try {
     parseHolidayOverrides(value, "test.json");
   } catch (err) {
-    expect(err).toBeInstanceOf(HolidayFileError);
-    return (err as HolidayFileError).issues;
+    expect(err).toBeInstanceOf(DataFileError);
+    return [...(err as DataFileError).problems];
   }
-  throw new Error("expected a HolidayFileError");
+  throw new Error("expected a DataFileError");
 }
 
 describe("holidays overrides file", () => {
@@ -61,10 +61,10 @@ describe("holidays overrides file", () => {
     ]);
   });
 
-  it("a file that is not JSON is a HolidayFileError naming the file", () => {
+  it("a file that is not JSON is a DataFileError naming the file", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "motcua-hol-")), "h.json");
     writeFileSync(file, "{ days: [");
-    expect(() => loadHolidayOverrides(file)).toThrow(HolidayFileError);
+    expect(() => loadHolidayOverrides(file)).toThrow(DataFileError);
     expect(() => loadHolidayOverrides(file)).toThrow(file);
   });
 });

@@ -150,7 +150,12 @@ describe("store", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(CatalogueParseError);
-    expect(error).toMatchObject({ line: 2, code: records[1]?.code, field: "url" });
+    expect(error).toMatchObject({
+      code: "catalogue_record_invalid",
+      line: 2,
+      record: records[1]?.code,
+      field: "url",
+    });
     writeFileSync(file, gzipSync(`${good}\n{oops\n`));
     expect(() => loadCatalogue(file)).toThrow(/line 2/);
   });

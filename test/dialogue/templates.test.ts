@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { loadAspectRules } from "../../src/assistant/index.ts";
 import {
   createFollowUpDetector,
-  DialogueTemplateError,
   loadDialogueTemplates,
   validateDialogueTemplates,
 } from "../../src/dialogue/index.ts";
+import { DataFileError } from "../../src/errors.ts";
 
 describe("dialogue templates", () => {
   it("the shipped templates and labels load", () => {
@@ -21,8 +21,8 @@ describe("dialogue templates", () => {
       validateDialogueTemplates(broken, { ...labels, send: "" });
       expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(DialogueTemplateError);
-      const problems = (err as DialogueTemplateError).problems.join("\n");
+      expect(err).toBeInstanceOf(DataFileError);
+      const problems = (err as DataFileError).problems.join("\n");
       expect(problems).toContain("help: missing or empty");
       expect(problems).toContain("fb-filed: unknown placeholder {reff}");
       expect(problems).toContain("labels.json: send");

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  createDeadlineCalculator,
-  loadRules,
-  parseRules,
-  RulesFileError,
-} from "../../src/feedback/index.ts";
+import { DataFileError } from "../../src/errors.ts";
+import { createDeadlineCalculator, loadRules, parseRules } from "../../src/feedback/index.ts";
 import { RULES, calendar } from "./helpers.ts";
 
 const deadlines = createDeadlineCalculator(RULES, calendar);
@@ -20,7 +16,7 @@ describe("PAKN rules file", () => {
   it("refuses a file with a wrong unit or a missing period", () => {
     expect(() =>
       parseRules({ ...RULES, handling: { amount: 20, unit: "weeks" } }, "x.json"),
-    ).toThrow(RulesFileError);
+    ).toThrow(DataFileError);
     const missing: Record<string, unknown> = { ...RULES };
     delete missing.progressUpdate;
     expect(() => parseRules(missing)).toThrow(/progressUpdate/);

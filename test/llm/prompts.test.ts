@@ -5,11 +5,11 @@ import { describe, expect, it } from "vitest";
 import {
   buildMessages,
   DEFAULT_LLM_PROMPTS_DIR,
-  LlmPromptError,
   loadLlmPrompts,
   renderSources,
   sanitizeQuestion,
 } from "../../src/llm/prompts.ts";
+import { DataFileError } from "../../src/errors.ts";
 import { toPromptRecord } from "../../src/llm/records.ts";
 import { procedure } from "../assistant/fixtures.ts";
 import { birth, passport } from "./fixtures.ts";
@@ -119,7 +119,7 @@ describe("loadLlmPrompts", () => {
   it("rejects an unknown placeholder and a missing required one", () => {
     const dir = copy();
     writeFileSync(path.join(dir, "answer.txt"), "{records}\n{qestion}");
-    expect(() => loadLlmPrompts(dir)).toThrow(LlmPromptError);
+    expect(() => loadLlmPrompts(dir)).toThrow(DataFileError);
     writeFileSync(path.join(dir, "answer.txt"), "{records}");
     expect(() => loadLlmPrompts(dir)).toThrow(/must use \{question\}/);
   });

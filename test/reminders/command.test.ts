@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { DataFileError } from "../../src/errors.ts";
 import {
-  ReminderRulesError,
   loadReminderRules,
   parseReminderRules,
   runRemindersCommand,
@@ -60,7 +60,7 @@ describe("reminders command", () => {
   it("validates the rules file", () => {
     expect(loadReminderRules().periodic.map((p) => p.id)).toContain("q-commune");
     expect(() => parseReminderRules({ ...loadReminderRules(), sendAfter: "25:00" })).toThrow(
-      ReminderRulesError,
+      DataFileError,
     );
   });
 });

@@ -28,10 +28,10 @@ describe("question words", () => {
   it("a broken rule file is refused with its name", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "motcua-qw-")), "question-words.json");
     writeFileSync(file, '{"remove": []}');
-    expect(() => loadQuestionWords(file)).toThrow(/Invalid rule file .*question-words\.json/);
+    expect(() => loadQuestionWords(file)).toThrow(/Invalid data file .*question-words\.json/);
     writeFileSync(file, "{not json");
     expect(() => loadQuestionWords(file)).toThrow(
-      expect.objectContaining({ code: "rule_file_invalid" }),
+      expect.objectContaining({ code: "data_file_invalid" }),
     );
   });
   it("keeps the question when nothing else would be left", () => {

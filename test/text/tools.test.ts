@@ -5,9 +5,9 @@ import {
   createAcronymExpander,
   createSynonymExpander,
   loadSynonyms,
-  SynonymsFileError,
   syllables,
 } from "../../src/text/index.ts";
+import { DataFileError } from "../../src/errors.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,7 +40,7 @@ describe("synonyms", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "motcua-syn-"));
     const file = path.join(dir, "s.json");
     writeFileSync(file, JSON.stringify({ entries: [{ say: [], means: "x" }] }));
-    expect(() => loadSynonyms(file)).toThrow(SynonymsFileError);
+    expect(() => loadSynonyms(file)).toThrow(DataFileError);
     writeFileSync(file, "{not json");
     expect(() => loadSynonyms(file)).toThrow(/s\.json/);
   });
