@@ -11,9 +11,9 @@ export interface Env {
   /** The node request and response; absent under `app.request()` in tests. */
   Bindings: Partial<HttpBindings> | undefined;
   Variables: {
-    /** The parsed JSON body (routes with `body: jsonBody(…)`). */
+    /** The parsed JSON body (POST rows of the table). */
     body: unknown;
-    /** The exact bytes of the body (routes with `body: rawBody(…)`). */
+    /** The exact bytes of the body (POST rows with `raw`). */
     raw: Buffer;
     /** The signed-in staff member's name (routes behind a staff `auth`). */
     staff: string;

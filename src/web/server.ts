@@ -4,7 +4,7 @@
  * `POST /api/ask` are always there; the feature files add their routes through `extraRoutes`.
  */
 import http from "node:http";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { QuestionRecord } from "../db/questions.ts";
 import type { Logger } from "../logger.ts";
@@ -55,8 +55,13 @@ export function createServer(deps: ServerDeps): http.Server {
     // The OpenAI and LangChain clients use the global fetch: leave Request and Response alone.
     overrideGlobalObjects: false,
     hostname: "localhost",
-    // A request node-server cannot turn into a Request (bad Host, bad target).
-    errorHandler: () => errorResponse(new HttpError(400, "bad_request")),
+    // A request node-server cannot turn into a Request (bad Host, bad target) is a 400.
+    errorHandler: (err) =>
+      errorResponse(
+        err instanceof RequestError
+          ? new HttpError(400, "bad_request")
+          : new HttpError(500, "internal_error"),
+      ),
   });
   const server = http.createServer((req, res) => {
     const started = Date.now();
