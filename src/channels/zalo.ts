@@ -19,7 +19,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
-import { createKeyedQueue } from "./keyed-queue.ts";
+import { createKeyedQueue } from "../util/index.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { maskUserId, runTurn } from "./turn.ts";
 import type {

@@ -11,6 +11,7 @@
  */
 import type { Api, Context } from "grammy";
 import type { TelegramGroupHandler } from "../channels/index.ts";
+import { createKeyedQueue } from "../util/index.ts";
 import { HandoffError, type Handoff, type HandoffLogger, type StaffDesk } from "./service.ts";
 import type { Ticket } from "./store.ts";
 
@@ -195,12 +196,10 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
 
   // Staff updates are taken one after another, in the order they arrive: replies reach the
   // citizen in the order they were written.
-  let chain: Promise<unknown> = Promise.resolve();
+  const updates = createKeyedQueue<number>();
   const handler: TelegramGroupHandler = (ctx) => {
     if (ctx.chat?.id !== chatId) return Promise.resolve(false);
-    const run = chain.then(() => act(ctx));
-    chain = run.catch(() => undefined);
-    return run.then(() => true);
+    return updates.run(chatId, () => act(ctx)).then(() => true);
   };
   return { handler, desk };
 }
