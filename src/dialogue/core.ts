@@ -1,60 +1,56 @@
 /**
  * The channel-neutral dialogue core: one `handle(message)` for the web chat, Telegram and Zalo.
  * It keeps a small state per channel user in SQLite (pending choices, the procedure answered last,
- * a complaint being written, a 👎 awaiting its comment, a status lookup awaiting its token) and
- * turns the assistant's answers into messages with buttons.
+ * a complaint being written, a 👎 awaiting its comment, a status lookup awaiting its token, a
+ * person having the conversation) and turns the assistant's answers into messages with buttons.
  *
- * handle() never throws: bad input gets a short Vietnamese message, failures an apology (details
- * go to the logger, without personal data). Messages of one user are handled one at a time, in
- * order; different users run in parallel.
+ * A turn goes down one ordered list of small handlers (grammY-composer style, compose.ts): each
+ * takes the message or passes it on. Handlers return state changes; `turnOf` applies them and
+ * saves once. handle() never throws: bad input gets a short Vietnamese message, failures an
+ * apology (details go to the logger, without personal data). Messages of one user are handled
+ * one at a time, in order; different users run in parallel.
  */
 import { randomBytes } from "node:crypto";
 import {
   DEFAULT_HOTLINE,
   defaultAspectDetector,
-  type AskResult,
-  type Aspect,
   type AspectDetector,
   type Assistant,
 } from "../assistant/index.ts";
 import type { Database } from "../db/database.ts";
 import type { QuestionRecord } from "../db/questions.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
+import type { DialogueHandoff } from "../handoff/service.ts";
 import type {
-  Attachment,
-  Button,
   ChannelName,
   DialogueCore,
   IncomingMessage,
   OutgoingMessage,
 } from "../channels/types.ts";
-import { isHttpsLink } from "../channels/types.ts";
+import { createKeyedQueue } from "../util/index.ts";
+import { createAnswers } from "./answers.ts";
+import { compose, isPass, type Reply } from "./compose.ts";
 import { createFeedbackFlow } from "./feedback-flow.ts";
 import { loadFollowUpDetector, type FollowUpDetector } from "./followup.ts";
-import {
-  bareCode,
-  choiceNumber,
-  cleanInput,
-  findRef,
-  folded,
-  hasContent,
-  parseAction,
-  parseCommand,
-  type Action,
-  type Command,
-} from "./input.ts";
-import { LABELS } from "../assistant/format.ts";
-import type { Choice } from "./state.ts";
-import type { DialogueHandoff } from "../handoff/service.ts";
+import { createActions } from "./handlers/actions.ts";
+import { createAsk } from "./handlers/ask.ts";
+import { createChoices } from "./handlers/choices.ts";
+import { createCommands } from "./handlers/commands.ts";
+import { createComplaint } from "./handlers/complaint.ts";
+import { createFollowUp } from "./handlers/follow-up.ts";
+import { createHandOver } from "./handlers/hand-over.ts";
+import { attachmentOnly, nothingToRead } from "./handlers/no-text.ts";
+import { createRating } from "./handlers/rating.ts";
+import { createStatusHandlers } from "./handlers/status.ts";
+import { cleanInput } from "./input.ts";
+import { applyPatch, type DialogueState, type StatePatch } from "./state.ts";
 import { createStatusFlow } from "./status-flow.ts";
-import { createConversationStore, type AnswerRecord, type ConversationStore } from "./store.ts";
+import { createConversationStore, type ConversationStore } from "./store.ts";
 import { createRenderer, loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
 import { reply, short, type Deps, type DialogueLogger, type Turn } from "./turn.ts";
 
 export const CHANNELS: readonly ChannelName[] = ["web", "telegram", "zalo"];
 const USER_ID = /^[\p{L}\p{N}_.:@-]{1,128}$/u;
-/** Longest comment kept with a 👎 (the queue's limit). */
-const MAX_COMMENT_CHARS = 1000;
 
 export interface DialogueCoreOptions {
   assistant: Pick<Assistant, "ask" | "answerFor">;
@@ -76,15 +72,20 @@ export interface DialogueCoreOptions {
   newId?: () => string;
   /**
    * Hand-off to hotline staff (src/handoff): escalation triggers, and relaying while a person has
-   * the conversation. Without it "/hotro" gives the hotline number and the bot stays silent while
-   * the hand-off flag is set.
+   * the conversation. The core connects itself to it (`connect`), so that closing a ticket hands
+   * the conversation back through `handBack`. Without it "/hotro" gives the hotline number and
+   * the bot stays silent while the hand-off flag is set.
    */
   handoff?: DialogueHandoff;
 }
 
 export interface DialogueCoreHandle extends DialogueCore {
-  /** The conversation store, e.g. for the hand-off flag. */
+  /** The conversation store (answers shown; the state as saved). */
   store: ConversationStore;
+  /** A person has the conversation now: the bot stays silent (after the user's earlier turns). */
+  handOver(channel: ChannelName, userId: string): Promise<void>;
+  /** The bot has the conversation again (after the user's earlier turns). Never rejects. */
+  handBack(channel: ChannelName, userId: string): Promise<void>;
 }
 
 const silentLogger: DialogueLogger = { info() {}, warn() {}, error() {} };
@@ -96,13 +97,11 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   const templates = opts.templates ?? loadDialogueTemplates();
   const store = createConversationStore(opts.db);
   const log = opts.logger ?? silentLogger;
-  const render = createRenderer(templates, opts.hotline ?? DEFAULT_HOTLINE);
   const deps: Deps = {
     assistant: opts.assistant,
     queue: opts.queue,
-    db: opts.db,
     store,
-    render,
+    render: createRenderer(templates, opts.hotline ?? DEFAULT_HOTLINE),
     labels: templates.labels,
     aspects: opts.aspects ?? defaultAspectDetector(),
     followUps: opts.followUps ?? loadFollowUpDetector(),
@@ -110,316 +109,78 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     log,
     recordQuestion: opts.recordQuestion,
   };
-  const { labels } = templates;
+  const handOver = createHandOver(deps, opts.handoff);
   const feedback = createFeedbackFlow(deps);
   const status = createStatusFlow(deps);
+  const answers = createAnswers(deps, handOver);
+  const rating = createRating(deps, handOver);
+  const commands = createCommands(deps, feedback, status, handOver);
+  const statusText = createStatusHandlers(status);
 
-  // ---- answers -------------------------------------------------------------------------------
+  /** One turn: the first handler that takes the message answers it. */
+  const route = compose(
+    handOver.whileHandedOff, // a person has the conversation: relay to them; "/huy" ends it
+    attachmentOnly(deps), // a photo or file without text
+    handOver.buttons, // "handoff:…" buttons
+    createActions(deps, { answers, rating, feedback, status, commands }), // every other button
+    commands.handler, // "/start", "/phananh …", "/trangthai …", "/hotro", "/huy"
+    createComplaint(feedback), // a complaint being written takes the text
+    nothingToRead(deps), // no letters or digits
+    rating.comment, // the comment after 👎
+    statusText.token, // the token a status lookup waits for
+    handOver.triggers, // words that call a person at once
+    createChoices(deps, answers), // "2", a code, or a new aspect while choices are pending
+    statusText.byRef, // "tra cứu phản ánh PAKN-…"
+    createFollowUp(deps, answers), // "thế phí bao nhiêu?" after an answer
+    createAsk(deps, answers, feedback, handOver), // anything else is a question
+  );
 
-  const choiceRows = (choices: readonly Choice[]): Button[][] =>
-    choices.map((c, i) => [
-      {
-        label: short(`${i + 1}. ${c.name}${c.level ? ` – ${c.level}` : ""}`, 64),
-        action: `pick:${c.code}`,
-      },
-    ]);
+  const apology = (): OutgoingMessage[] => [reply(deps.render("error"))];
 
-  function record(turn: Turn, question: string, result: AskResult): void {
-    if (!deps.recordQuestion) return;
-    try {
-      deps.recordQuestion({
-        askedAt: turn.now,
-        channel: turn.channel,
-        question,
-        intent: result.intent,
-        topCode: result.procedures[0]?.code ?? null,
-        confidence: result.confidence,
-      });
-    } catch (err) {
-      log.error({ err }, "could not record the question");
-    }
-  }
-
-  /** Escalation messages; sets the hand-off flag when a person now has the conversation. */
-  async function escalate(
-    turn: Turn,
-    run: () => Promise<{ messages: OutgoingMessage[]; handedOff: boolean } | null>,
-  ): Promise<OutgoingMessage[] | null> {
-    const outcome = await run();
-    if (!outcome) return null;
-    if (outcome.handedOff) {
-      const { state } = turn;
-      state.handedOff = true;
-      delete state.pending;
-      delete state.comment;
-      delete state.token;
-    }
-    return outcome.messages;
-  }
-
-  /** The answer, then a person when the bot missed too often in a row. */
-  async function present(
-    turn: Turn,
-    question: string,
-    result: AskResult,
-  ): Promise<OutgoingMessage[]> {
-    const out = presentAnswer(turn, question, result);
-    const handoff = opts.handoff;
-    if (!handoff || (result.intent !== "procedure" && result.intent !== "out_of_scope")) return out;
-    const miss = result.confidence === "not_found" || result.intent === "out_of_scope";
-    const entry = {
-      question,
-      procedures: result.procedures.slice(0, 3).map((p) => `${p.code} ${p.name}`),
-      answer: result.answer,
+  async function turnOf(msg: IncomingMessage): Promise<OutgoingMessage[]> {
+    const now = opts.now();
+    const { channel, userId } = msg;
+    const save = (state: DialogueState) => store.save(channel, userId, state, now);
+    const loaded = store.load(channel, userId, now);
+    /** The state as far as the turn got: what is saved when a handler fails. */
+    let reached = loaded;
+    const facts = {
+      channel,
+      userId,
+      now,
+      message: msg,
+      text: cleanInput(msg.text),
+      displayName: short(cleanInput(msg.displayName, 200).replace(/[^\p{L}\p{N} .'-]/gu, ""), 40),
     };
-    // Only a miss can escalate: a good answer after two misses must not bring a person in.
-    const streakReached = handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral");
-    if (!miss || !streakReached) return out;
-    const more = await escalate(turn, () => handoff.escalate(turn, "repeated_miss", ""));
-    return [...out, ...(more ?? [])];
-  }
-
-  function presentAnswer(turn: Turn, question: string, result: AskResult): OutgoingMessage[] {
-    record(turn, question, result);
-    const { state } = turn;
-    if (result.intent === "procedure" && result.choices.length >= 2) {
-      state.pending = {
-        question: short(question, 300),
-        aspect: result.aspect,
-        choices: result.choices.map((c) => ({ code: c.code, name: c.name, level: c.level })),
-        at: turn.now.toISOString(),
-      };
-      return [reply(result.answer, choiceRows(result.choices))];
-    }
-    const best = result.procedures[0];
-    if (result.intent === "procedure" && result.confidence !== "not_found" && best) {
-      delete state.pending;
-      state.last = { code: best.code, name: best.name, at: turn.now.toISOString() };
-      const id = store.recordAnswer(
-        turn.channel,
-        turn.userId,
-        { procedureCode: best.code, aspect: result.aspect, question },
-        turn.now,
-      );
-      return [
-        reply(result.answer, [
-          [
-            { label: labels.rateUp, action: `rate:up:${id}` },
-            { label: labels.rateDown, action: `rate:down:${id}` },
-          ],
-        ]),
-      ];
-    }
-    return [reply(result.answer)];
-  }
-
-  function pick(turn: Turn, code: string): Promise<OutgoingMessage[]> {
-    const pending = turn.state.pending;
-    const aspect: Aspect = pending?.aspect ?? "overview";
-    delete turn.state.pending;
-    const result = deps.assistant.answerFor(code, aspect);
-    return present(turn, pending?.question ?? code, result);
-  }
-
-  async function ask(turn: Turn, text: string): Promise<OutgoingMessage[]> {
-    const result = await deps.assistant.ask(text);
-    if (result.intent === "feedback") {
-      record(turn, text, result);
-      const kind = /(?:^| )(?:kien nghi|gop y|de xuat|de nghi)(?: |$)/.test(folded(text))
-        ? "proposal"
-        : "complaint";
-      return feedback.start(turn, kind, text, true);
-    }
-    const handoff = opts.handoff;
-    if (handoff && result.intent === "handoff") {
-      record(turn, text, result);
-      const out = await escalate(turn, () => handoff.escalate(turn, "asked", text));
-      if (out) return out;
-    }
-    return present(turn, text, result);
-  }
-
-  // ---- ratings -------------------------------------------------------------------------------
-
-  /** A rating of an earlier answer, with the citizen's comment on a 👎, into the queue. */
-  function saveRating(
-    turn: Turn,
-    answer: AnswerRecord,
-    rating: "up" | "down",
-    comment?: string,
-  ): void {
-    deps.queue.rateAnswer({
-      channel: turn.channel,
-      userId: turn.userId,
-      answerId: `a${answer.id}`,
-      rating,
-      ...(comment !== undefined ? { comment } : {}),
-      question: answer.questionMasked,
-      procedureCode: answer.procedureCode,
+    const turnAt = (state: DialogueState): Turn => ({
+      ...facts,
+      state,
+      with: (patch) => turnAt((reached = applyPatch(state, patch))),
+      commit(write, patchFor) {
+        const done = opts.db
+          .transaction(() => {
+            const result = write();
+            const patch = patchFor(result);
+            save(applyPatch(state, patch));
+            return { result, patch };
+          })
+          .immediate();
+        reached = applyPatch(state, done.patch);
+        return done;
+      },
     });
-  }
-
-  async function rate(
-    turn: Turn,
-    rating: "up" | "down",
-    answerId: number,
-  ): Promise<OutgoingMessage[]> {
-    const answer = store.answer(turn.channel, turn.userId, answerId);
-    if (!answer) return [reply(render("rate-not-found"))];
-    saveRating(turn, answer, rating);
-    const handoff = opts.handoff;
-    if (handoff?.noteAnswer(turn, null, rating === "down" ? "miss" : "hit")) {
-      const more = await escalate(turn, () => handoff.escalate(turn, "repeated_miss", ""));
-      if (more) return more;
+    let taken: Reply;
+    try {
+      const outcome = await route(turnAt(loaded));
+      if (outcome === null || isPass(outcome)) throw new Error("no handler took the message");
+      taken = outcome;
+    } catch (err) {
+      log.error({ err, channel }, "dialogue turn failed");
+      save(reached);
+      return apology();
     }
-    if (rating === "up") {
-      delete turn.state.comment;
-      return [reply(render("rate-up"))];
-    }
-    turn.state.comment = { answerId: answer.id, at: turn.now.toISOString() };
-    return [reply(render("rate-down"), [[{ label: labels.skip, action: "rate:skip" }]])];
-  }
-
-  function comment(turn: Turn, answerId: number, text: string): OutgoingMessage[] {
-    delete turn.state.comment;
-    const answer = store.answer(turn.channel, turn.userId, answerId);
-    if (!answer) return [reply(render("rate-not-found"))];
-    saveRating(turn, answer, "down", Array.from(text).slice(0, MAX_COMMENT_CHARS).join(""));
-    return [reply(render("rate-comment"))];
-  }
-
-  // ---- commands and buttons ------------------------------------------------------------------
-
-  async function command(turn: Turn, cmd: Command): Promise<OutgoingMessage[]> {
-    const { state } = turn;
-    if (cmd.name !== "status") delete state.token;
-    delete state.comment;
-    switch (cmd.name) {
-      case "start":
-        return [
-          reply(render("start", { name: turn.displayName ? ` ${turn.displayName}` : "" }), [
-            [{ label: labels.menuFeedback, action: "cmd:phananh" }],
-            [{ label: labels.menuStatus, action: "cmd:trangthai" }],
-            [{ label: labels.menuHuman, action: "cmd:hotro" }],
-          ]),
-        ];
-      case "help":
-        return [reply(render("help"))];
-      case "status":
-        return status.onRequest(turn, cmd.args);
-      case "complaint":
-      case "proposal":
-        return feedback.start(turn, cmd.name, cmd.args, false);
-      case "handoff": {
-        const handoff = opts.handoff;
-        if (handoff) {
-          const out = await escalate(turn, () => handoff.escalate(turn, "asked", cmd.raw));
-          if (out) return out;
-        }
-        // Without the hand-off module: the assistant's answer (the hotline number).
-        const result = await deps.assistant.ask("/hotro");
-        return [reply(result.answer)];
-      }
-      case "cancel":
-        delete state.draft;
-        delete state.pending;
-        delete state.token;
-        return [reply(render("fb-cancelled"))];
-      case "unknown":
-        return [reply(render("unknown-command", { command: short(cmd.raw, 32) }))];
-    }
-  }
-
-  async function action(turn: Turn, a: Action): Promise<OutgoingMessage[]> {
-    const { state } = turn;
-    if (a.type !== "rate-skip") delete state.comment;
-    switch (a.type) {
-      case "pick":
-        return pick(turn, a.code);
-      case "rate":
-        return rate(turn, a.rating, a.answerId);
-      case "rate-skip":
-        delete state.comment;
-        return [reply(render("rate-skip"))];
-      case "fb-send":
-      case "fb-edit":
-      case "fb-cancel":
-      case "fb-last":
-      case "fb-skip":
-      case "fb-field":
-        return feedback.onAction(turn, a);
-      case "status":
-        return status.lookup(turn, a.ref, null);
-      case "command":
-        return command(turn, { name: a.name, args: "", raw: "" });
-      case "invalid":
-        return [reply(render("stale-button"))];
-    }
-  }
-
-  // ---- one turn ------------------------------------------------------------------------------
-
-  async function route(turn: Turn, msg: IncomingMessage): Promise<OutgoingMessage[]> {
-    const { state } = turn;
-    if (msg.action !== undefined && msg.action !== null) {
-      const handoff = opts.handoff;
-      if (handoff && typeof msg.action === "string" && msg.action.startsWith("handoff:")) {
-        const out = await escalate(turn, () => handoff.onAction(turn, msg.action as string));
-        if (out) return out;
-      }
-      return action(turn, parseAction(msg.action));
-    }
-    const text = cleanInput(msg.text);
-    const cmd = text.startsWith("/") ? parseCommand(text) : null;
-    if (cmd) return command(turn, cmd);
-    if (!hasContent(text)) {
-      return state.draft ? [feedback.prompt(turn, state.draft)] : [reply(render("empty"))];
-    }
-    if (state.draft) return feedback.onText(turn, state.draft, text);
-    if (state.comment) return comment(turn, state.comment.answerId, text);
-    const byToken = status.onTokenText(turn, text);
-    if (byToken) return byToken;
-    const handoff = opts.handoff;
-    const reason = handoff?.trigger(text);
-    if (handoff && reason) {
-      const out = await escalate(turn, () => handoff.escalate(turn, reason, text));
-      if (out) return out;
-    }
-
-    if (state.pending) {
-      const n = choiceNumber(text);
-      const { choices } = state.pending;
-      if (n !== null) {
-        const chosen = choices[n - 1];
-        if (chosen) return pick(turn, chosen.code);
-        return [reply(render("pick-range", { count: choices.length }))];
-      }
-      const code = bareCode(text);
-      if (code) return pick(turn, code);
-      const aspect = deps.aspects.detectAspect(text);
-      if (aspect !== "overview" && deps.followUps.isAspectOnly(text)) {
-        // "thế phí bao nhiêu?" before choosing: the choice will answer that instead.
-        state.pending.aspect = aspect;
-        state.pending.at = turn.now.toISOString();
-        return [
-          reply(
-            render("pick-aspect", { count: choices.length, what: LABELS.field[aspect] }),
-            choiceRows(choices),
-          ),
-        ];
-      }
-      delete state.pending;
-    }
-    if (findRef(text)) return status.onRequest(turn, text);
-    if (state.last && deps.followUps.isAspectOnly(text)) {
-      const aspect = deps.aspects.detectAspect(text);
-      if (aspect !== "overview") {
-        // Through ask (not answerFor) so that the LLM path, when configured, answers it too.
-        const answer = await deps.assistant.ask(text, { previousCode: state.last.code });
-        return present(turn, text, answer);
-      }
-    }
-    return ask(turn, text);
+    if (taken.save !== false) save(applyPatch(loaded, taken.patch ?? {}));
+    return taken.messages;
   }
 
   function validUser(msg: IncomingMessage): boolean {
@@ -432,92 +193,26 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     );
   }
 
-  const tails = new Map<string, Promise<unknown>>();
-  /** Runs fn after the previous turns of the same user (per process). */
-  function serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
+  /** Turns, and hand-over changes from outside, one user at a time (per process). */
+  const users = createKeyedQueue<string>();
+  const userKey = (channel: ChannelName, userId: string) => `${channel}\u0000${userId}`;
+
+  /** A change of state from outside a turn, applied on the user's queue. */
+  function change(channel: ChannelName, userId: string, patch: StatePatch): Promise<void> {
+    return users
+      .run(userKey(channel, userId), () => {
+        const now = opts.now();
+        opts.db.transaction(() => {
+          store.save(channel, userId, applyPatch(store.load(channel, userId, now), patch), now);
+        })();
+      })
+      .catch((err: unknown) => log.error({ err, channel }, "dialogue state change failed"));
   }
 
-  const apology = (): OutgoingMessage[] => [reply(render("error"))];
-
-  /** "[Ảnh] caption\nlink": how an attachment reaches the officer as text. */
-  const attachmentNote = (a: Attachment | undefined): string => {
-    if (!a) return "";
-    const caption = cleanInput(a.caption, 1000);
-    const url = isHttpsLink(a.url) ? a.url : "";
-    return [`[${labels.attachments[a.kind] ?? labels.attachments.other}]`, caption]
-      .filter(Boolean)
-      .join(" ")
-      .concat(url ? `\n${url}` : "");
-  };
-
-  async function turnOf(msg: IncomingMessage): Promise<OutgoingMessage[]> {
-    const now = opts.now();
-    const state = store.load(msg.channel, msg.userId, now);
-    if (state.handedOff) {
-      if (!opts.handoff) return [];
-      const handoff = opts.handoff;
-      if (parseCommand(cleanInput(msg.text))?.name === "cancel") {
-        // "/huy": the citizen stops waiting for (or talking with) the officer.
-        let out: OutgoingMessage[];
-        try {
-          out = await handoff.release({ channel: msg.channel, userId: msg.userId, now });
-        } catch (err) {
-          log.error({ err, channel: msg.channel }, "hand-off release failed");
-          return apology();
-        }
-        delete state.handedOff;
-        store.save(msg.channel, msg.userId, state, now);
-        return out;
-      }
-      try {
-        const relayed =
-          cleanInput(msg.text) ||
-          attachmentNote(msg.attachment) ||
-          (typeof msg.action === "string" ? `[${msg.action.slice(0, 64)}]` : "");
-        const turn = { channel: msg.channel, userId: msg.userId, now };
-        if (await handoff.relay(turn, relayed, msg.attachment)) return [];
-      } catch (err) {
-        log.error({ err, channel: msg.channel }, "hand-off relay failed");
-        return apology();
-      }
-      // The ticket was closed meanwhile: the bot has the conversation again.
-      delete state.handedOff;
-    }
-    if (msg.attachment && !cleanInput(msg.text) && msg.action === undefined) {
-      store.save(msg.channel, msg.userId, state, now);
-      return [reply(render("text-only"))];
-    }
-    const turn: Turn = {
-      channel: msg.channel,
-      userId: msg.userId,
-      displayName: short(cleanInput(msg.displayName, 200).replace(/[^\p{L}\p{N} .'-]/gu, ""), 40),
-      state,
-      now,
-    };
-    let out: OutgoingMessage[];
-    try {
-      out = await route(turn, msg);
-    } catch (err) {
-      log.error({ err, channel: msg.channel }, "dialogue turn failed");
-      out = apology();
-    }
-    store.save(msg.channel, msg.userId, turn.state, now);
-    return out;
-  }
-
-  return {
+  const core: DialogueCoreHandle = {
     store,
+    handOver: (channel, userId) => change(channel, userId, { handedOff: true }),
+    handBack: (channel, userId) => change(channel, userId, { handedOff: undefined }),
     handle(msg) {
       if (!validUser(msg)) {
         log.warn(
@@ -526,12 +221,14 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
         );
         return Promise.resolve(apology());
       }
-      return serialize(`${msg.channel}\u0000${msg.userId}`, () => turnOf(msg)).catch(
-        (err: unknown) => {
+      return users
+        .run(userKey(msg.channel, msg.userId), () => turnOf(msg))
+        .catch((err: unknown) => {
           log.error({ err, channel: msg.channel }, "dialogue state unavailable");
           return apology();
-        },
-      );
+        });
     },
   };
+  opts.handoff?.connect(core);
+  return core;
 }

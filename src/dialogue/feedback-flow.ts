@@ -14,9 +14,10 @@ import {
   type FeedbackKind,
   type FiledCase,
 } from "../feedback/index.ts";
-import type { Button, OutgoingMessage } from "../channels/index.ts";
+import type { Button, OutgoingMessage } from "../channels/types.ts";
+import type { Reply } from "./compose.ts";
 import { bareCode, charCount, folded, hasContent } from "./input.ts";
-import { FILED_KEPT, type Draft } from "./state.ts";
+import { FILED_KEPT, type Draft, type StatePatch } from "./state.ts";
 import { reply, short, vnDate, type Deps, type Turn } from "./turn.ts";
 
 export const MAX_SUBJECT_CHARS = 300;
@@ -28,6 +29,24 @@ const SKIP_WORDS = new Set(["bo qua", "khong", "ko", "k", "khong co", "skip", "b
 const CANCEL_WORDS = new Set(["huy", "huy bo", "thoi", "cancel"]);
 const SEND_WORDS = new Set(["gui", "gui di", "ok", "oke", "dong y", "xac nhan", "co", "send"]);
 const EDIT_WORDS = new Set(["sua", "chinh sua", "sua lai"]);
+
+type Optional = "text" | "procedureCode" | "procedureName" | "agency" | "contact";
+
+/** The draft without the named fields (a new object). */
+function without(d: Draft, ...fields: Optional[]): Draft {
+  return Object.fromEntries(
+    Object.entries(d).filter(([k]) => !(fields as string[]).includes(k)),
+  ) as Draft;
+}
+
+const noSubject = (d: Draft): Draft => without(d, "procedureCode", "procedureName", "agency");
+
+/** The draft at `step`, and where it goes once that step is given. */
+const atStep = (d: Draft, step: Draft["step"], returnToConfirm = d.returnToConfirm): Draft => ({
+  ...d,
+  step,
+  returnToConfirm,
+});
 
 export function createFeedbackFlow(deps: Deps) {
   const { render, labels } = deps;
@@ -95,17 +114,25 @@ export function createFeedbackFlow(deps: Deps) {
     }
   }
 
+  /** The draft's question, and the draft kept as it is. */
+  const ask = (turn: Turn, d: Draft, before: OutgoingMessage[] = []): Reply => ({
+    messages: [...before, prompt(turn, d)],
+    patch: { draft: d },
+  });
+
   /** Moves past a step that was just given (back to the summary when editing one field). */
-  function advance(turn: Turn, d: Draft): OutgoingMessage[] {
+  function advance(turn: Turn, d: Draft): Reply {
     const order: Draft["step"][] = ["text", "subject", "contact", "confirm"];
-    d.step = d.returnToConfirm ? "confirm" : (order[order.indexOf(d.step) + 1] ?? "confirm");
-    if (d.step === "confirm") d.returnToConfirm = false;
-    d.at = turn.now.toISOString();
-    return [prompt(turn, d)];
+    const step = d.returnToConfirm ? "confirm" : (order[order.indexOf(d.step) + 1] ?? "confirm");
+    const next: Draft = {
+      ...atStep(d, step, step === "confirm" ? false : d.returnToConfirm),
+      at: turn.now.toISOString(),
+    };
+    return ask(turn, next);
   }
 
-  /** Checks and stores the description; null when accepted, else the reply. */
-  function acceptText(d: Draft, text: string): OutgoingMessage | null {
+  /** The reply when the description cannot be taken; null when it can. */
+  function textProblem(d: Draft, text: string): OutgoingMessage | null {
     const n = charCount(text);
     if (!hasContent(text) || n < MIN_TEXT_CHARS) {
       return reply(render("fb-text-short", { min: MIN_TEXT_CHARS }), [
@@ -121,18 +148,23 @@ export function createFeedbackFlow(deps: Deps) {
         [[{ label: labels.cancel, action: `fb:cancel:${d.id}` }]],
       );
     }
-    d.text = text;
     return null;
   }
 
-  function setProcedure(d: Draft, code: string, name: string): void {
-    d.procedureCode = code;
-    d.procedureName = name;
-    delete d.agency;
+  /** The description given: the next step, or why it cannot be taken (the draft unchanged). */
+  function giveText(turn: Turn, d: Draft, text: string): Reply {
+    const problem = textProblem(d, text);
+    return problem ? { messages: [problem], patch: { draft: d } } : advance(turn, { ...d, text });
   }
 
+  const withProcedure = (d: Draft, code: string, name: string): Draft => ({
+    ...without(d, "agency"),
+    procedureCode: code,
+    procedureName: name,
+  });
+
   /** Starts a new draft (replacing any other); `text` is the message that asked for it. */
-  function start(turn: Turn, kind: FeedbackKind, text: string, fromIntent: boolean) {
+  function start(turn: Turn, kind: FeedbackKind, text: string, fromIntent: boolean): Reply {
     const d: Draft = {
       id: deps.newId(),
       kind,
@@ -140,73 +172,55 @@ export function createFeedbackFlow(deps: Deps) {
       returnToConfirm: false,
       at: turn.now.toISOString(),
     };
-    turn.state.draft = d;
-    delete turn.state.pending;
-    delete turn.state.comment;
-    delete turn.state.token;
     const usable = fromIntent ? text.split(/\s+/).length >= WORDS_FOR_TEXT : text.length > 0;
-    if (!usable) return [prompt(turn, d)];
-    const problem = acceptText(d, text);
-    return problem ? [problem] : advance(turn, d);
+    const first = usable ? giveText(turn, d, text) : ask(turn, d);
+    const fresh: StatePatch = { pending: undefined, comment: undefined, token: undefined };
+    return { ...first, patch: { ...fresh, ...first.patch } };
   }
 
-  function cancel(turn: Turn): OutgoingMessage[] {
-    delete turn.state.draft;
-    return [reply(render("fb-cancelled"))];
+  function cancel(): Reply {
+    return { messages: [reply(render("fb-cancelled"))], patch: { draft: undefined } };
   }
 
   /** A typed message while a draft is open. */
-  function onText(turn: Turn, d: Draft, text: string): OutgoingMessage[] {
+  function onText(turn: Turn, d: Draft, text: string): Reply {
     const f = folded(text);
-    if (CANCEL_WORDS.has(f)) return cancel(turn);
+    if (CANCEL_WORDS.has(f)) return cancel();
+    const problem = (message: OutgoingMessage): Reply => ({ messages: [message] });
     switch (d.step) {
-      case "text": {
-        const problem = acceptText(d, text);
-        return problem ? [problem] : advance(turn, d);
-      }
+      case "text":
+        return giveText(turn, d, text);
       case "subject": {
-        if (SKIP_WORDS.has(f)) {
-          delete d.procedureCode;
-          delete d.procedureName;
-          delete d.agency;
-          return advance(turn, d);
-        }
+        if (SKIP_WORDS.has(f)) return advance(turn, noSubject(d));
         const code = bareCode(text) ?? /(?:^|[^\d.])(\d\.\d{6})(?![\d])/.exec(text)?.[1];
         if (code) {
           const found = deps.assistant.answerFor(code).procedures[0];
-          if (!found) return [reply(render("fb-unknown-code", { code }), [skipRow(d)])];
-          setProcedure(d, found.code, found.name);
-          return advance(turn, d);
+          if (!found) return problem(reply(render("fb-unknown-code", { code }), [skipRow(d)]));
+          return advance(turn, withProcedure(d, found.code, found.name));
         }
-        if (!hasContent(text)) return [prompt(turn, d)];
+        if (!hasContent(text)) return ask(turn, d);
         if (charCount(text) > MAX_SUBJECT_CHARS) {
-          return [reply(render("fb-subject-long", { max: MAX_SUBJECT_CHARS }), [skipRow(d)])];
+          return problem(
+            reply(render("fb-subject-long", { max: MAX_SUBJECT_CHARS }), [skipRow(d)]),
+          );
         }
-        delete d.procedureCode;
-        delete d.procedureName;
-        d.agency = text;
-        return advance(turn, d);
+        return advance(turn, { ...without(d, "procedureCode", "procedureName"), agency: text });
       }
       case "contact": {
-        if (SKIP_WORDS.has(f)) {
-          delete d.contact;
-          return advance(turn, d);
-        }
+        if (SKIP_WORDS.has(f)) return advance(turn, without(d, "contact"));
         if (charCount(text) > MAX_CONTACT_CHARS) {
-          return [reply(render("fb-contact-long", { max: MAX_CONTACT_CHARS }), [skipRow(d)])];
+          return problem(
+            reply(render("fb-contact-long", { max: MAX_CONTACT_CHARS }), [skipRow(d)]),
+          );
         }
-        if (!hasContent(text)) return [prompt(turn, d)];
-        d.contact = text;
-        return advance(turn, d);
+        if (!hasContent(text)) return ask(turn, d);
+        return advance(turn, { ...d, contact: text });
       }
       case "confirm":
       case "edit":
         if (SEND_WORDS.has(f)) return send(turn, d.id);
-        if (EDIT_WORDS.has(f)) {
-          d.step = "edit";
-          return [prompt(turn, d)];
-        }
-        return [reply(render("fb-use-buttons")), prompt(turn, d)];
+        if (EDIT_WORDS.has(f)) return ask(turn, atStep(d, "edit"));
+        return ask(turn, d, [reply(render("fb-use-buttons"))]);
     }
   }
 
@@ -216,21 +230,20 @@ export function createFeedbackFlow(deps: Deps) {
   ];
 
   /** Files the draft once. A second call with the same draft id repeats the reference. */
-  function send(turn: Turn, draftId: string): OutgoingMessage[] {
+  function send(turn: Turn, draftId: string): Reply {
     const { state } = turn;
     const done = state.filed?.find((f) => f.draftId === draftId);
-    if (done) return [alreadyFiled(done.kind, done.ref)];
+    if (done) return { messages: [alreadyFiled(done.kind, done.ref)] };
     const d = state.draft;
-    if (!d || d.id !== draftId) return [reply(render("fb-stale"))];
-    if (!d.text) {
-      d.step = "text";
-      return [prompt(turn, d)];
-    }
+    if (!d || d.id !== draftId) return { messages: [reply(render("fb-stale"))] };
+    if (!d.text) return ask(turn, atStep(d, "text"));
     let filed: FiledCase;
+    let patch: StatePatch;
     try {
-      filed = deps.db
-        .transaction(() => {
-          const result = deps.queue.fileCase({
+      // The case and the "draft filed" mark are saved together; on failure neither is.
+      ({ result: filed, patch } = turn.commit(
+        () =>
+          deps.queue.fileCase({
             kind: d.kind,
             channel: turn.channel,
             userId: turn.userId,
@@ -238,21 +251,16 @@ export function createFeedbackFlow(deps: Deps) {
             procedureCode: d.procedureCode ?? null,
             agency: d.agency ?? null,
             contact: d.contact ?? null,
-          });
-          state.filed = [
+          }),
+        (result) => ({
+          filed: [
             { draftId: d.id, ref: result.ref, kind: result.kind, at: turn.now.toISOString() },
             ...(state.filed ?? []),
-          ].slice(0, FILED_KEPT);
-          delete state.draft;
-          deps.store.save(turn.channel, turn.userId, state, turn.now);
-          return result;
-        })
-        .immediate();
+          ].slice(0, FILED_KEPT),
+          draft: undefined,
+        }),
+      ));
     } catch (err) {
-      // The transaction rolled back; put the in-memory state back as it was.
-      state.filed = state.filed?.filter((f) => f.draftId !== d.id);
-      if (state.filed?.length === 0) delete state.filed;
-      state.draft = d;
       return onSendError(turn, d, err);
     }
     deps.log.info(
@@ -266,18 +274,21 @@ export function createFeedbackFlow(deps: Deps) {
       },
       "feedback filed from the conversation",
     );
-    return [
-      reply(
-        render("fb-filed", {
-          ...kindVars(filed.kind),
-          ref: filed.ref,
-          dueDate: vnDate(filed.dueDate),
-          agency: filed.agency ?? "",
-          token: filed.token,
-        }),
-        [[{ label: labels.viewStatus, action: `status:${filed.ref}` }]],
-      ),
-    ];
+    return {
+      messages: [
+        reply(
+          render("fb-filed", {
+            ...kindVars(filed.kind),
+            ref: filed.ref,
+            dueDate: vnDate(filed.dueDate),
+            agency: filed.agency ?? "",
+            token: filed.token,
+          }),
+          [[{ label: labels.viewStatus, action: `status:${filed.ref}` }]],
+        ),
+      ],
+      patch,
+    };
   }
 
   function alreadyFiled(kind: FeedbackKind, ref: string): OutgoingMessage {
@@ -286,38 +297,38 @@ export function createFeedbackFlow(deps: Deps) {
     ]);
   }
 
-  function onSendError(turn: Turn, d: Draft, err: unknown): OutgoingMessage[] {
+  /** Filing failed: back to the step at fault (then to the summary), or "Gửi" again. */
+  function onSendError(turn: Turn, d: Draft, err: unknown): Reply {
+    const fix = (step: Draft["step"], draft: Draft, message?: OutgoingMessage): Reply => {
+      const next = atStep(draft, step, true);
+      return { messages: [message ?? prompt(turn, next)], patch: { draft: next } };
+    };
     if (err instanceof UnknownProcedureError) {
       const code = d.procedureCode ?? "";
-      delete d.procedureCode;
-      delete d.procedureName;
-      d.step = "subject";
-      d.returnToConfirm = true;
-      return [reply(render("fb-unknown-code", { code }), [skipRow(d)])];
+      const next = without(d, "procedureCode", "procedureName");
+      return fix("subject", next, reply(render("fb-unknown-code", { code }), [skipRow(next)]));
     }
     if (err instanceof FeedbackInputError) {
       if (err.field === "contact") {
-        d.step = "contact";
-        d.returnToConfirm = true;
-        return [reply(render("fb-contact-long", { max: MAX_CONTACT_CHARS }), [skipRow(d)])];
+        const message = reply(render("fb-contact-long", { max: MAX_CONTACT_CHARS }), [skipRow(d)]);
+        return fix("contact", d, message);
       }
-      if (err.field === "procedureCode" || err.field === "agency") {
-        d.step = "subject";
-        d.returnToConfirm = true;
-        return [prompt(turn, d)];
-      }
+      if (err.field === "procedureCode" || err.field === "agency") return fix("subject", d);
       if (err.field === "text") {
-        d.step = "text";
-        d.returnToConfirm = true;
-        return [reply(render("fb-text-short", { min: MIN_TEXT_CHARS }), [[cancelButton(d)]])];
+        const message = reply(render("fb-text-short", { min: MIN_TEXT_CHARS }), [
+          [cancelButton(d)],
+        ]);
+        return fix("text", d, message);
       }
     }
     deps.log.error({ err, channel: turn.channel }, "could not file feedback");
-    return [
-      reply(render("fb-failed"), [
-        [{ label: labels.send, action: `fb:send:${d.id}` }, cancelButton(d)],
-      ]),
-    ];
+    return {
+      messages: [
+        reply(render("fb-failed"), [
+          [{ label: labels.send, action: `fb:send:${d.id}` }, cancelButton(d)],
+        ]),
+      ],
+    };
   }
 
   /** A button of the feedback flow. */
@@ -327,45 +338,32 @@ export function createFeedbackFlow(deps: Deps) {
       | { type: "fb-send" | "fb-edit" | "fb-cancel"; draftId: string }
       | { type: "fb-last" | "fb-skip" }
       | { type: "fb-field"; field: "text" | "subject" | "contact" },
-  ): OutgoingMessage[] {
+  ): Reply {
     const { state } = turn;
     if (action.type === "fb-send") return send(turn, action.draftId);
     const d = state.draft;
     if (action.type === "fb-cancel" || action.type === "fb-edit") {
       if (d && d.id === action.draftId) {
-        if (action.type === "fb-cancel") return cancel(turn);
-        d.step = "edit";
-        return [prompt(turn, d)];
+        return action.type === "fb-cancel" ? cancel() : ask(turn, atStep(d, "edit"));
       }
       const done = state.filed?.find((f) => f.draftId === action.draftId);
-      return [done ? alreadyFiled(done.kind, done.ref) : reply(render("fb-stale"))];
+      return { messages: [done ? alreadyFiled(done.kind, done.ref) : reply(render("fb-stale"))] };
     }
-    if (!d) return [reply(render("fb-stale"))];
+    if (!d) return { messages: [reply(render("fb-stale"))] };
     switch (action.type) {
       case "fb-last":
-        if (d.step !== "subject" || !state.last) return [prompt(turn, d)];
-        setProcedure(d, state.last.code, state.last.name);
-        return advance(turn, d);
+        if (d.step !== "subject" || !state.last) return ask(turn, d);
+        return advance(turn, withProcedure(d, state.last.code, state.last.name));
       case "fb-skip":
-        if (d.step === "subject") {
-          delete d.procedureCode;
-          delete d.procedureName;
-          delete d.agency;
-          return advance(turn, d);
-        }
-        if (d.step === "contact") {
-          delete d.contact;
-          return advance(turn, d);
-        }
-        return [prompt(turn, d)];
+        if (d.step === "subject") return advance(turn, noSubject(d));
+        if (d.step === "contact") return advance(turn, without(d, "contact"));
+        return ask(turn, d);
       case "fb-field":
-        d.step = action.field;
-        d.returnToConfirm = d.text !== undefined;
-        return [prompt(turn, d)];
+        return ask(turn, atStep(d, action.field, d.text !== undefined));
     }
   }
 
-  return { start, onText, onAction, cancel, prompt };
+  return { start, onText, onAction, prompt };
 }
 
 export type FeedbackFlow = ReturnType<typeof createFeedbackFlow>;

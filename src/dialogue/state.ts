@@ -52,13 +52,31 @@ export const stateSchema = z.object({
       }),
     )
     .optional(),
-  /** Placeholder for hand-off to a human (a later issue): while set, the bot stays silent. */
+  /**
+   * A person (hotline staff, src/handoff) has the conversation: the citizen's messages go to the
+   * ticket. Set by an escalation in a turn; cleared by "/huy", by a turn that finds the ticket
+   * closed, or by the hand-off service through the core's `handBack` (on the user's queue).
+   */
   handedOff: z.boolean().optional(),
 });
 
 export type DialogueState = z.infer<typeof stateSchema>;
 export type Draft = z.infer<typeof draft>;
 export type Choice = z.infer<typeof choice>;
+
+/**
+ * A change of state, as handlers return it: a piece set to `undefined` is dropped, a piece left
+ * out is kept. Patches combine with `{ ...first, ...then }`.
+ */
+export type StatePatch = { [K in keyof DialogueState]?: DialogueState[K] | undefined };
+
+/** A new state: `state` with `patch` applied (neither is changed). */
+export function applyPatch(state: Readonly<DialogueState>, patch: StatePatch): DialogueState {
+  const merged: Record<string, unknown> = { ...state, ...patch };
+  return Object.fromEntries(
+    Object.entries(merged).filter(([, value]) => value !== undefined),
+  ) as DialogueState;
+}
 
 /** How long each piece of state lives, in milliseconds. */
 export const TTL = {
@@ -79,13 +97,15 @@ export function withoutExpired(state: DialogueState, now: Date): DialogueState {
     const set = Date.parse(at);
     return Number.isFinite(set) && t - set <= ttl && set - t <= ttl;
   };
-  const out: DialogueState = { ...state };
-  if (out.pending && !alive(out.pending.at, TTL.pending)) delete out.pending;
-  if (out.last && !alive(out.last.at, TTL.last)) delete out.last;
-  if (out.draft && !alive(out.draft.at, TTL.draft)) delete out.draft;
-  if (out.comment && !alive(out.comment.at, TTL.comment)) delete out.comment;
-  if (out.token && !alive(out.token.at, TTL.token)) delete out.token;
-  return out;
+  const expired = (piece: { at: string } | undefined, ttl: number) =>
+    piece !== undefined && !alive(piece.at, ttl);
+  return applyPatch(state, {
+    ...(expired(state.pending, TTL.pending) ? { pending: undefined } : {}),
+    ...(expired(state.last, TTL.last) ? { last: undefined } : {}),
+    ...(expired(state.draft, TTL.draft) ? { draft: undefined } : {}),
+    ...(expired(state.comment, TTL.comment) ? { comment: undefined } : {}),
+    ...(expired(state.token, TTL.token) ? { token: undefined } : {}),
+  });
 }
 
 /** Parses stored JSON; anything unreadable becomes an empty state (never an error to the user). */

@@ -6,7 +6,8 @@
  */
 import { localDate, TIME_ZONE } from "../calendar/index.ts";
 import { CaseNotFoundError, STATUS_LABELS, type CitizenCaseView } from "../feedback/index.ts";
-import type { OutgoingMessage } from "../channels/index.ts";
+import type { OutgoingMessage } from "../channels/types.ts";
+import type { Reply } from "./compose.ts";
 import { findRef, findToken } from "./input.ts";
 import { reply, short, vnDate, type Deps, type Turn } from "./turn.ts";
 
@@ -58,51 +59,51 @@ export function createStatusFlow(deps: Deps) {
   }
 
   /** Looks a case up for this user; with a token, for anyone holding it. */
-  function lookup(turn: Turn, ref: string, token: string | null): OutgoingMessage[] {
-    delete turn.state.token;
+  function lookup(turn: Turn, ref: string, token: string | null): Reply {
+    const shown = (message: OutgoingMessage): Reply => ({
+      messages: [message],
+      patch: { token: undefined },
+    });
     try {
-      return [renderView(deps.queue.citizenViewForFiler(ref, turn.channel, turn.userId))];
+      return shown(renderView(deps.queue.citizenViewForFiler(ref, turn.channel, turn.userId)));
     } catch (err) {
       if (!(err instanceof CaseNotFoundError)) throw err;
     }
     if (token !== null) {
       try {
-        return [renderView(deps.queue.citizenView(ref, token))];
+        return shown(renderView(deps.queue.citizenView(ref, token)));
       } catch (err) {
         if (!(err instanceof CaseNotFoundError)) throw err;
-        return [reply(render("status-token-wrong", { ref }))];
+        return shown(reply(render("status-token-wrong", { ref })));
       }
     }
-    turn.state.token = { ref, at: turn.now.toISOString() };
-    return [reply(render("status-not-found", { ref }))];
+    // Not this user's case, or no such case: the next message may be its token.
+    return {
+      messages: [reply(render("status-not-found", { ref }))],
+      patch: { token: { ref, at: turn.now.toISOString() } },
+    };
   }
 
   /** "/trangthai [REF] [TOKEN]" or a message naming a reference. */
-  function onRequest(turn: Turn, text: string): OutgoingMessage[] {
+  function onRequest(turn: Turn, text: string): Reply {
     const ref = findRef(text);
     if (ref) return lookup(turn, ref, findToken(text));
     const recent = turn.state.filed ?? [];
-    return [
-      reply(
-        render("status-ask-ref", { recent: recent.map((f) => f.ref).join(", ") }),
-        recent.slice(0, 3).map((f) => [{ label: f.ref, action: `status:${f.ref}` }]),
-      ),
-    ];
+    return {
+      messages: [
+        reply(
+          render("status-ask-ref", { recent: recent.map((f) => f.ref).join(", ") }),
+          recent.slice(0, 3).map((f) => [{ label: f.ref, action: `status:${f.ref}` }]),
+        ),
+      ],
+    };
   }
 
-  /** While a token is awaited: a token-like message is tried; null means "not a token". */
-  function onTokenText(turn: Turn, text: string): OutgoingMessage[] | null {
-    const pending = turn.state.token;
-    if (!pending) return null;
-    const token = findToken(text);
-    if (token === null || text.trim().split(/\s+/).length > 2) {
-      delete turn.state.token;
-      return null;
-    }
-    return lookup(turn, pending.ref, token);
-  }
+  /** A message that could be the token a lookup waits for (a word or two, token-like). */
+  const tokenIn = (text: string): string | null =>
+    text.trim().split(/\s+/).length > 2 ? null : findToken(text);
 
-  return { lookup, onRequest, onTokenText };
+  return { lookup, onRequest, tokenIn };
 }
 
 export type StatusFlow = ReturnType<typeof createStatusFlow>;

@@ -1,7 +1,11 @@
-/** Conversation state and answer records in SQLite (migration 3), keyed by channel and user. */
+/**
+ * Conversation state and answer records in SQLite (migration 3), keyed by channel and user. Only
+ * the dialogue core writes the state, on the user's queue (core.ts): other modules change it
+ * through the core (e.g. `handBack`).
+ */
 import type { Database } from "../db/database.ts";
 import { maskPersonalData } from "../logger.ts";
-import type { ChannelName } from "../channels/index.ts";
+import type { ChannelName } from "../channels/types.ts";
 import { parseState, withoutExpired, type DialogueState } from "./state.ts";
 
 export interface AnswerRecord {
@@ -24,8 +28,6 @@ export interface ConversationStore {
   ): number;
   /** The answer, only if it was shown to this user on this channel. */
   answer(channel: ChannelName, userId: string, id: number): AnswerRecord | undefined;
-  /** Sets or clears the hand-off flag (for the hand-off issue and staff tools). */
-  setHandedOff(channel: ChannelName, userId: string, handedOff: boolean, now: Date): void;
 }
 
 export function createConversationStore(db: Database): ConversationStore {
@@ -67,13 +69,5 @@ export function createConversationStore(db: Database): ConversationStore {
       return Number(info.lastInsertRowid);
     },
     answer: (channel, userId, id) => selectAnswer.get(id, channel, userId),
-    setHandedOff: db.transaction(
-      (channel: ChannelName, userId: string, handedOff: boolean, now: Date) => {
-        const state = load(channel, userId, now);
-        if (handedOff) state.handedOff = true;
-        else delete state.handedOff;
-        save(channel, userId, state, now);
-      },
-    ),
   };
 }

@@ -1,12 +1,11 @@
 /** What every step of the dialogue shares: the turn being handled and the core's dependencies. */
 import type { Assistant } from "../assistant/index.ts";
 import type { AspectDetector } from "../assistant/aspect.ts";
-import type { Database } from "../db/database.ts";
 import type { QuestionRecord } from "../db/questions.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
-import type { Button, ChannelName, OutgoingMessage } from "../channels/index.ts";
+import type { Button, ChannelName, IncomingMessage, OutgoingMessage } from "../channels/types.ts";
 import type { FollowUpDetector } from "./followup.ts";
-import type { DialogueState } from "./state.ts";
+import type { DialogueState, StatePatch } from "./state.ts";
 import type { ConversationStore } from "./store.ts";
 import type { DialogueLabels, Render } from "./templates.ts";
 
@@ -18,18 +17,29 @@ export interface DialogueLogger {
 }
 
 export interface Turn {
-  channel: ChannelName;
-  userId: string;
-  displayName: string;
-  /** Loaded at the start of the turn, saved at its end. */
-  state: DialogueState;
-  now: Date;
+  readonly channel: ChannelName;
+  readonly userId: string;
+  readonly displayName: string;
+  readonly now: Date;
+  /** The message as it came; `action` wins over `text` when it has both. */
+  readonly message: IncomingMessage;
+  /** Its text, cleaned (cleanInput); "" when it has none. */
+  readonly text: string;
+  /** Loaded at the start of the turn, as the earlier handlers changed it. Never changed in place. */
+  readonly state: Readonly<DialogueState>;
+  /** This turn with `patch` applied to its state (compose and `after` use it). */
+  with(patch: StatePatch): Turn;
+  /**
+   * Runs `write` and saves the state with `patchFor(its result)` applied, in one transaction
+   * (filing a case: the case and the "draft filed" mark commit together, or neither does). The
+   * handler still returns the patch in its reply.
+   */
+  commit<T>(write: () => T, patchFor: (result: T) => StatePatch): { result: T; patch: StatePatch };
 }
 
 export interface Deps {
   assistant: Pick<Assistant, "ask" | "answerFor">;
   queue: Pick<FeedbackQueue, "fileCase" | "citizenView" | "citizenViewForFiler" | "rateAnswer">;
-  db: Database;
   store: ConversationStore;
   render: Render;
   labels: DialogueLabels;

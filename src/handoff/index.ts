@@ -4,6 +4,7 @@ export {
   type Handoff,
   type HandoffDeps,
   type DialogueHandoff,
+  type DialoguePort,
   type StaffDesk,
   type Officer,
   type CitizenSend,

@@ -8,13 +8,15 @@
  *   handoff.addDesk(telegramDesk);
  *
  * While a ticket is open the conversation's `handedOff` flag is set: the bot answers nothing and
- * the citizen's messages go to the ticket. Closing clears it and asks the citizen for a rating.
+ * the citizen's messages go to the ticket. The flag belongs to the dialogue: an escalation sets it
+ * in the citizen's turn; closing a ticket asks the core to hand the conversation back (`connect`,
+ * then `handBack` on the citizen's queue) and asks the citizen for a rating.
  */
 import type { Calendar } from "../calendar/index.ts";
 import type { Attachment, ChannelName, OutgoingMessage } from "../channels/index.ts";
 import type { Database } from "../db/database.ts";
-import { createConversationStore } from "../dialogue/store.ts";
 import { maskPersonalData } from "../logger.ts";
+import { createKeyedQueue } from "../util/index.ts";
 import { handoffReport, type HandoffReport } from "./report.ts";
 import { formatMinutes, formatOpening, hotlineStatus, type HotlineHours } from "./hours.ts";
 import {
@@ -84,8 +86,16 @@ export interface HandoffTurn {
   now: Date;
 }
 
+/** What the hand-off asks of the dialogue core, which owns the conversation's state. */
+export interface DialoguePort {
+  /** The bot has the conversation again (after the citizen's turns under way). Never rejects. */
+  handBack(channel: ChannelName, userId: string): Promise<void>;
+}
+
 /** What the dialogue core calls (src/dialogue/core.ts, option `handoff`). */
 export interface DialogueHandoff {
+  /** The core hands itself over when it is built; closing a ticket then hands back through it. */
+  connect(dialogue: DialoguePort): void;
   trigger(text: string): EscalationReason | null;
   /**
    * Records an answer or a rating: a miss (not found, 👎) adds one to the streak, a hit (👍)
@@ -156,7 +166,6 @@ const clip = (text: string, max: number) => {
 
 export function createHandoff(deps: HandoffDeps): Handoff {
   const store = createHandoffStore(deps.db);
-  const conversations = createConversationStore(deps.db);
   const texts = deps.texts ?? loadHandoffTexts();
   const triggers = deps.triggers ?? loadHandoffTriggers();
   const log = deps.logger ?? silent;
@@ -181,20 +190,10 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     }
   }
 
-  /** Per-ticket chains: staff replies reach the citizen in the order they were written. */
-  const chains = new Map<number, Promise<unknown>>();
-  function serialize<T>(id: number, fn: () => Promise<T>): Promise<T> {
-    const run = (chains.get(id) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    chains.set(id, tail);
-    void tail.then(() => {
-      if (chains.get(id) === tail) chains.delete(id);
-    });
-    return run;
-  }
+  /** Per ticket: staff replies reach the citizen in the order they were written. */
+  const tickets = createKeyedQueue<number>();
+  /** The dialogue core, once it has connected. */
+  let conversations: DialoguePort | null = null;
 
   function summaryOf(turn: HandoffTurn, reason: EscalationReason, text: string): string {
     const recent: RecentAnswer[] = store.recent(turn.channel, turn.userId);
@@ -238,6 +237,9 @@ export function createHandoff(deps: HandoffDeps): Handoff {
   }
 
   const dialogue: DialogueHandoff = {
+    connect(port) {
+      conversations = port;
+    },
     trigger: (text) => detectTrigger(triggers, text),
     noteAnswer(turn, entry, outcome) {
       const recent: RecentAnswer | null = entry
@@ -284,7 +286,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     async release(turn) {
       const open = store.openFor(turn.channel, turn.userId);
       if (!open) return [];
-      return serialize(open.id, async () => {
+      return tickets.run(open.id, async () => {
         const closed = store.close(open.id, "citizen", turn.now);
         if (!closed) return [];
         store.addMessage(open.id, "bot", null, texts.releasedStaff, turn.now);
@@ -346,7 +348,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     claim,
     report: (from, to) => handoffReport(deps.db, from, to),
     reply(ticketId, officer, raw) {
-      return serialize(ticketId, async () => {
+      return tickets.run(ticketId, async () => {
         const text = clip(raw, MAX_RELAY_CHARS);
         if (!text) throw new HandoffError("empty", "empty reply");
         let ticket = mustGet(ticketId);
@@ -374,7 +376,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       });
     },
     close(ticketId, officer) {
-      return serialize(ticketId, async () => {
+      return tickets.run(ticketId, async () => {
         const now = deps.now();
         const current = store.get(ticketId);
         if (current?.status === "assigned" && current.assignee !== officer.id) {
@@ -383,7 +385,9 @@ export function createHandoff(deps: HandoffDeps): Handoff {
         const closed = store.close(ticketId, officer.id, now);
         if (!closed)
           throw new HandoffError(store.get(ticketId) ? "closed" : "not_found", "not open");
-        conversations.setHandedOff(closed.channel, closed.userId, false, now);
+        // Queued on the citizen's turns (not awaited here: a turn under way may be waiting for
+        // this ticket), before the citizen is told, so their next message finds the bot back.
+        void conversations?.handBack(closed.channel, closed.userId);
         const message: OutgoingMessage = {
           text: texts.closed,
           buttons: [

@@ -198,9 +198,9 @@ describe("dialogue: a whole conversation", () => {
 
   it("a handed-off conversation gets no answer from the bot", async () => {
     h = makeHarness();
-    h.core.store.setHandedOff("zalo", "z1", true, h.clock.now());
+    await h.core.handOver("zalo", "z1");
     expect(await h.say("đăng ký khai sinh", "z1", "zalo")).toEqual([]);
-    h.core.store.setHandedOff("zalo", "z1", false, h.clock.now());
+    await h.core.handBack("zalo", "z1");
     expect(texts(await h.say("đăng ký khai sinh", "z1", "zalo"))).toContain("1.001193");
   });
 });

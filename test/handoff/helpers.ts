@@ -1,6 +1,6 @@
 /** A dialogue core with the hand-off wired, and a recording citizen sender. */
 import type { ChannelName, OutgoingMessage } from "../../src/channels/index.ts";
-import { createHandoff, type Handoff } from "../../src/handoff/service.ts";
+import { createHandoff, type DialoguePort, type Handoff } from "../../src/handoff/service.ts";
 import { parseHotlineHours } from "../../src/handoff/hours.ts";
 import { calendar } from "../feedback/helpers.ts";
 import { clock, makeHarness, type Clock, type Harness } from "../dialogue/helpers.ts";
@@ -25,12 +25,16 @@ export function makeHandoffHarness(
   const c = options.clock ?? clock(OPEN_TIME);
   const sent: Sent[] = [];
   let handoff: Handoff | null = null;
+  let core = null as DialoguePort | null; // set when makeHarness builds the core
   const h = makeHarness({
     clock: c,
     ...(options.file ? { file: options.file } : {}),
     core: {
       // The hand-off needs the harness's database: built just below, reached lazily.
       handoff: {
+        connect: (port) => {
+          core = port;
+        },
         trigger: (text) => handoff!.dialogue.trigger(text),
         noteAnswer: (turn, entry, outcome) => handoff!.dialogue.noteAnswer(turn, entry, outcome),
         escalate: (turn, reason, text) => handoff!.dialogue.escalate(turn, reason, text),
@@ -50,5 +54,6 @@ export function makeHandoffHarness(
       sent.push({ channel, userId, message });
     },
   });
+  if (core) handoff.dialogue.connect(core);
   return Object.assign(h, { handoff, sent });
 }
