@@ -8,7 +8,9 @@
  * Needs data/catalogue.jsonl.gz (`npm run cli -- import`); without ../shared it prints a skip
  * notice and exits 0. Full garbage collections come from bench/memory.ts without a node flag;
  * `node --expose-gc --import tsx bench/run.ts` works too. The RSS target is checked on the real
- * server (bench/server-rss.ts), started as `npm start` starts it.
+ * server (bench/server-rss.ts), started as `npm start` starts it (dist/, which `npm run bench`
+ * builds first), and compared with the same flags through tsx on src/: start time until GET
+ * /healthz answers, and RSS after a few questions over HTTP.
  *
  * Time is bounded: each system gets a wall-clock budget for scoring and one for timing, estimated
  * from a warm-up probe; a system too slow to answer every question within it is scored on an
@@ -17,7 +19,7 @@
 import { runChannelsBench } from "./channels.ts";
 import { runFeedbackBench } from "./feedback.ts";
 import { runRemindersBench } from "./reminders.ts";
-import { measureServerRss } from "./server-rss.ts";
+import { compareServerStart, type ServerComparison } from "./server-rss.ts";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { evaluate, readEvalFile, type EvalItem, type Scores } from "../src/eval/evaluate.ts";
@@ -40,7 +42,9 @@ const MIN_TIMED_ITEMS = 8;
 /** Wall-clock allowance per system for the scoring pass and for the timing runs (estimates). */
 const QUALITY_BUDGET_MS = 50_000;
 const LATENCY_BUDGET_MS = 8_000;
-const RSS_TARGET_MB = 300;
+const RSS_TARGET_MB = 200;
+/** Server starts of each variant (compiled, tsx), alternated; medians are reported. */
+const SERVER_ROUNDS = 2;
 
 const VARIANTS = ["accented", "stripped"] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -218,6 +222,35 @@ function systemJson(r: SystemResult, ours: SystemResult, items: readonly EvalIte
   };
 }
 
+/** Start time and RSS of the compiled server (npm start) against tsx, medians of SERVER_ROUNDS. */
+function printServerComparison(c: ServerComparison): void {
+  const n = c.runs.length / 2;
+  console.log(
+    `server start until GET /healthz answers, and RSS after ${n === 1 ? "one run" : `${n} runs`} each (medians; web-only, LOCAL_EMBEDDINGS=off):`,
+  );
+  for (const r of [c.compiled, c.tsx]) {
+    console.log(
+      `  ${r.variant.padEnd(8)} start ${f1(r.start_ms)} ms (CPU ${f1(r.start_cpu_ms)} ms), RSS ${f1(r.rss_mb)} MB (peak ${f1(r.peak_rss_mb)} MB)  \`${r.command}\``,
+    );
+  }
+  console.log(
+    `  compiled / tsx: start ${f2(c.ratio.start_ms)}×, start CPU ${f2(c.ratio.start_cpu_ms)}×, RSS ${f2(c.ratio.rss_mb)}×`,
+  );
+}
+
+function serverJson(c: ServerComparison) {
+  return {
+    start_ms: r3(c.compiled.start_ms),
+    start_cpu_ms: r3(c.compiled.start_cpu_ms),
+    tsx_start_ms: r3(c.tsx.start_ms),
+    tsx_start_cpu_ms: r3(c.tsx.start_cpu_ms),
+    tsx_rss_mb: r3(c.tsx.rss_mb),
+    start_ratio_compiled_over_tsx: r3(c.ratio.start_ms),
+    start_cpu_ratio_compiled_over_tsx: r3(c.ratio.start_cpu_ms),
+    rss_ratio_compiled_over_tsx: r3(c.ratio.rss_mb),
+  };
+}
+
 // ------------------------------------------------------------------------------------------ main
 
 async function main(): Promise<number> {
@@ -239,10 +272,11 @@ async function main(): Promise<number> {
 
   // First, alone: the RSS target, in a process that holds only the catalogue and our index.
   let t = performance.now();
-  const probe = await measureServerRss().catch((err: unknown) => {
-    console.error(`bench: server RSS not measured: ${(err as Error).message}`);
+  const servers = await compareServerStart(SERVER_ROUNDS).catch((err: unknown) => {
+    console.error(`bench: server start and RSS not measured: ${(err as Error).message}`);
     return null;
   });
+  const probe = servers?.compiled ?? null;
   const probeMs = performance.now() - t;
 
   t = performance.now();
@@ -264,7 +298,7 @@ async function main(): Promise<number> {
     `latency    one warm-up pass over every question, then each timed question run ${REPS}× and the median kept; p50/p95/mean over accented + stripped questions`,
   );
   console.log("");
-  console.log(`  server RSS: done in ${f1(probeMs / 1000)} s`);
+  console.log(`  server start and RSS (compiled and tsx): done in ${f1(probeMs / 1000)} s`);
 
   const results: SystemResult[] = [];
   for (const spec of SYSTEMS) {
@@ -352,6 +386,7 @@ async function main(): Promise<number> {
         : "(this process: the server could not be measured)") +
       `; target < ${RSS_TARGET_MB} MB: ${rss.rss_mb < RSS_TARGET_MB ? "ok" : "OVER"}`,
   );
+  if (servers) printServerComparison(servers);
   console.log("\nPAKN queue: filing over HTTP and staff lists with 100k cases");
   const feedback = await runFeedbackBench({ log: (line) => console.log(`  ${line}`) });
   console.log("\nChannels: Telegram and Zalo adapters → core → reply, against fake servers");
@@ -381,6 +416,7 @@ async function main(): Promise<number> {
       rss_peak_mb: r3(rss.peak_rss_mb),
       rss_isolated: probe !== null,
       rss_target_mb: RSS_TARGET_MB,
+      ...(servers ? serverJson(servers) : {}),
       hit1_stripped: r4(ours.quality.stripped.hit1),
       hit5_stripped: r4(ours.quality.stripped.hit5),
       peer_hit1_stripped: r4(peer.quality.stripped.hit1),
