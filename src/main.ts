@@ -12,6 +12,7 @@ import { createLogger } from "./logger.ts";
 import { loadCalendar } from "./calendar/index.ts";
 import type { Reminders } from "./reminders/index.ts";
 import { createApp } from "./web/app.ts";
+import { createChannelRoutes } from "./web/channel-routes.ts";
 import { createChatWiring } from "./web/chat-wiring.ts";
 import { createStaffRoutes } from "./web/staff-routes.ts";
 import { createStaffAuth } from "./feedback/index.ts";
@@ -118,7 +119,7 @@ export async function main(): Promise<void> {
       logger,
     });
   }
-  const channels: Pick<Channels, "telegram" | "routes" | "stop"> =
+  const channels: Pick<Channels, "telegram" | "zalo" | "needsWebhooks" | "stop"> =
     config.telegram || config.zalo
       ? (await import("./channels/index.ts")).startChannels({
           config,
@@ -131,7 +132,7 @@ export async function main(): Promise<void> {
             ...(reminders ? [reminders.groupHandler] : []),
           ],
         })
-      : { telegram: null, routes: [], stop: async () => undefined };
+      : { telegram: null, zalo: null, needsWebhooks: false, stop: async () => undefined };
   if (!config.telegram && !config.zalo) logger.info("no chat channel configured: web chat only");
   reminders?.start();
   const app = createApp({
@@ -143,7 +144,9 @@ export async function main(): Promise<void> {
     routes: (db) => [
       ...chat.routes,
       ...feedback.routes(db),
-      ...channels.routes,
+      ...(channels.needsWebhooks
+        ? [createChannelRoutes({ zalo: channels.zalo, telegram: channels.telegram, logger })]
+        : []),
       createStaffRoutes({ handoff, staff: createStaffAuth(config.staffTokens ?? []), logger }),
     ],
   });

@@ -2,8 +2,8 @@
  * The offline assistant (no LLM): intent rules, retrieval, then an answer composed from the
  * catalogue record. ask() never throws: any failure becomes a short apology.
  */
-import type { Procedure } from "../catalogue/types.ts";
-import type { AsyncRetriever, Retriever, SearchResult } from "../search/types.ts";
+import type { Procedure } from "../catalogue/index.ts";
+import type { AsyncRetriever, Retriever, SearchResult } from "../search/index.ts";
 import { defaultAspectDetector, type AspectDetector } from "./aspect.ts";
 import { pickChoices } from "./choices.ts";
 import {

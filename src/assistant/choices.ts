@@ -1,5 +1,5 @@
 /** Which procedures to offer back when retrieval hesitates. */
-import { foldAccents } from "../text/normalize.ts";
+import { foldAccents } from "../text/index.ts";
 import type { ProcedureRef } from "./types.ts";
 
 export interface ChoiceOptions {

@@ -3,8 +3,8 @@
  * in prompts/answers/. Every procedure answer names the procedure, its code and its portal URL,
  * and never states a fee or time the record lacks.
  */
-import type { Procedure } from "../catalogue/types.ts";
-import { foldAccents } from "../text/normalize.ts";
+import type { Procedure } from "../catalogue/index.ts";
+import { foldAccents } from "../text/index.ts";
 import { formatFee } from "./fees.ts";
 import {
   LABELS,

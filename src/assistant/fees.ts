@@ -3,7 +3,7 @@
  * what is charged when the head is a bare or cut figure, reductions that still apply with their
  * end date (ended ones left out), and money written one way ("135.000 đồng").
  */
-import type { SubmissionMethod } from "../catalogue/types.ts";
+import type { SubmissionMethod } from "../catalogue/index.ts";
 import { foldAccents } from "../text/index.ts";
 import { clip, isBlank } from "./format.ts";
 

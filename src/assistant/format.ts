@@ -1,6 +1,6 @@
 /** Small pure formatters for the structured catalogue fields (fees, times, lists). */
-import type { SubmissionMethod } from "../catalogue/types.ts";
-import { foldAccents } from "../text/normalize.ts";
+import type { SubmissionMethod } from "../catalogue/index.ts";
+import { foldAccents } from "../text/index.ts";
 import type { Aspect } from "./types.ts";
 
 export type Channel = SubmissionMethod["channel"];

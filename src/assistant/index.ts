@@ -35,3 +35,9 @@ export { loadAspectRules, loadIntentRules, type AspectRules, type IntentRules } 
 export { pickChoices } from "./choices.ts";
 export { MAX_QUESTION_CHARS } from "./input.ts";
 export type { AskContext, AskResult, Aspect, Confidence, Intent, ProcedureRef } from "./types.ts";
+export { PROMPTS_DIR } from "./rules.ts";
+export type { TemplateVars } from "./templates.ts";
+export { ASPECTS } from "./types.ts";
+export type { Procedure } from "./types.ts";
+export { LABELS, clip, formatTime, isBlank } from "./format.ts";
+export { normalizeMoney } from "./fees.ts";

@@ -1,5 +1,5 @@
 /** Cleaning of the citizen's raw message before intent detection and retrieval. */
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 
 /** Longest question read (longer ones are cut and the citizen is told). */
 export const MAX_QUESTION_CHARS = 2000;

@@ -5,7 +5,7 @@
  * question that run along a catalogue name are shielded from those rules, and a name typed in
  * full points to its records.
  */
-import type { Procedure } from "../catalogue/types.ts";
+import type { Procedure } from "../catalogue/index.ts";
 import { foldAccents, syllables } from "../text/index.ts";
 import type { Shield } from "./matcher.ts";
 

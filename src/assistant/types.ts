@@ -1,4 +1,4 @@
-import type { Procedure } from "../catalogue/types.ts";
+import type { Procedure } from "../catalogue/index.ts";
 
 export type Intent = "procedure" | "feedback" | "handoff" | "greeting" | "out_of_scope";
 
@@ -17,8 +17,9 @@ export const ASPECTS = [
 ] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
-/** How sure retrieval is about the best procedure. */
-export type Confidence = "sure" | "ambiguous" | "not_found";
+import type { Confidence } from "../search/index.ts";
+
+export type { Confidence };
 
 export interface ProcedureRef {
   code: string;

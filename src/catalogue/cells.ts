@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 
 /** The portal's placeholder for an empty cell. */
 export const NO_INFO = "Không có thông tin";

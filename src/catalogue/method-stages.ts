@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 import type { SubmissionMethod } from "./types.ts";
 import { durationsIn } from "./parse-time.ts";
 

@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 import type { LegalBasis } from "./types.ts";
 import { isEmptyCell } from "./cells.ts";
 

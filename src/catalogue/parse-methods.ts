@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 import type { SubmissionMethod } from "./types.ts";
 import { NO_INFO, bracketEnd, cleanCell } from "./cells.ts";
 import { detectStages } from "./method-stages.ts";

@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 import { cleanCell } from "./cells.ts";
 
 /** The portal's agency picker that the crawler caught after the result section. */

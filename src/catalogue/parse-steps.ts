@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 import { isEmptyCell } from "./cells.ts";
 
 /** "Bước 1:", "+ Bước 2.", "b) Bước 3 -" at the start of a line. */

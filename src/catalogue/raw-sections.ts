@@ -1,4 +1,4 @@
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 
 /** Sections of a portal page's text ("raw_text"), cut at the page's own section labels. */
 export interface PageSections {

@@ -3,7 +3,7 @@
  * dialogue core. With none configured nothing starts and the web chat is served alone.
  *
  *   const channels = startChannels({ config, core, db, logger });
- *   createApp({ …, routes: (db) => [...other, ...channels.routes] });
+ *   // webhook routes (src/web/channel-routes.ts) when channels.needsWebhooks
  *   …
  *   await channels.stop();
  *
@@ -11,10 +11,8 @@
  * the rest of the program goes on.
  */
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
-import { createChannelRoutes } from "../web/channel-routes.ts";
-import type { ExtraRoute } from "../web/server.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram.ts";
 import { describeTelegramError } from "./telegram/client.ts";
 import type { TelegramGroupHandler } from "./telegram/groups.ts";
@@ -37,8 +35,8 @@ export interface StartChannelsDeps {
 export interface Channels {
   telegram: TelegramChannel | null;
   zalo: ZaloChannel | null;
-  /** Webhook routes for the web server (none when no channel needs one). */
-  routes: readonly ExtraRoute[];
+  /** Whether a started channel receives on a webhook (Zalo, or Telegram in webhook mode). */
+  needsWebhooks: boolean;
   /** Notification senders of the started channels. */
   senders: Partial<Record<ChannelName, ChannelSender>>;
   /** Messages refused for good (outside Zalo's window, bot blocked), for staff. */
@@ -67,7 +65,8 @@ export function startChannels(deps: StartChannelsDeps): Channels {
       })
     : null;
   if (telegram) {
-    senders.telegram = (userId, message) => telegram.sendTo(userId, message);
+    // `meta` carries the idempotency key: a retried long message does not resend its pieces.
+    senders.telegram = (userId, message, meta) => telegram.sendTo(userId, message, meta);
     starting.push(
       telegram.start().catch((err: unknown) => {
         logger.error(
@@ -88,7 +87,7 @@ export function startChannels(deps: StartChannelsDeps): Channels {
       })
     : null;
   if (zalo) {
-    senders.zalo = (userId, message) => zalo.sendTo(userId, message);
+    senders.zalo = (userId, message, meta) => zalo.sendTo(userId, message, meta);
     zalo.start();
     logger.info("zalo channel receiving on POST /webhooks/zalo");
   }
@@ -98,12 +97,11 @@ export function startChannels(deps: StartChannelsDeps): Channels {
   }
   if (!telegram && !zalo) logger.info("no chat channel configured: web chat only");
 
-  const needsRoutes = zalo !== null || telegram?.mode === "webhook";
   let stopping: Promise<void> | null = null;
   return {
     telegram,
     zalo,
-    routes: needsRoutes ? [createChannelRoutes({ zalo, telegram, logger })] : [],
+    needsWebhooks: zalo !== null || telegram?.mode === "webhook",
     senders,
     undelivered: createUndeliveredLog(db, now),
     ready: Promise.all(starting).then(() => undefined),

@@ -9,7 +9,7 @@
  */
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import {
   createTelegramClient,
   describeTelegramError,

@@ -3,7 +3,7 @@
  * blocked the bot — kept in SQLite for staff to follow up another way (phone, the 1022 hotline).
  * Never retried automatically.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { ChannelName } from "./types.ts";
 
 export type UndeliveredReason = "outside_window" | "blocked" | "rejected";

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AxiosInstance } from "axios";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { requestTokenRefresh, ZaloApiError } from "./zalo-api.ts";
 

@@ -16,7 +16,7 @@
  * `channel_undelivered` for staff and not retried.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import { createKeyedQueue } from "../util/index.ts";

@@ -4,7 +4,7 @@
  * becomes the procedure answered last). Then, after a miss, maybe a person (hand-over).
  */
 import type { AskResult } from "../assistant/index.ts";
-import type { Button } from "../channels/types.ts";
+import type { Button } from "../channels/index.ts";
 import { after, join, type Reply } from "./compose.ts";
 import type { HandOver } from "./handlers/hand-over.ts";
 import type { Choice } from "./state.ts";

@@ -5,7 +5,7 @@
  * handlers in order; the first that takes the message answers it. Handlers never change the
  * state in place: the core applies the patches and saves once (core.ts, `turnOf`).
  */
-import type { OutgoingMessage } from "../channels/types.ts";
+import type { OutgoingMessage } from "../channels/index.ts";
 import type { StatePatch } from "./state.ts";
 import type { Turn } from "./turn.ts";
 

@@ -17,16 +17,16 @@ import {
   type AspectDetector,
   type Assistant,
 } from "../assistant/index.ts";
-import type { Database } from "../db/database.ts";
-import type { QuestionRecord } from "../db/questions.ts";
+import type { Database } from "../db/index.ts";
+import type { QuestionRecord } from "../db/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
-import type { DialogueHandoff } from "../handoff/service.ts";
+import type { DialogueHandoff } from "./handoff-port.ts";
 import type {
   ChannelName,
   DialogueCore,
   IncomingMessage,
   OutgoingMessage,
-} from "../channels/types.ts";
+} from "../channels/index.ts";
 import { createKeyedQueue } from "../util/index.ts";
 import { createAnswers } from "./answers.ts";
 import { compose, isPass, type Reply } from "./compose.ts";

@@ -14,7 +14,7 @@ import {
   type FeedbackKind,
   type FiledCase,
 } from "../feedback/index.ts";
-import type { Button, OutgoingMessage } from "../channels/types.ts";
+import type { Button, OutgoingMessage } from "../channels/index.ts";
 import type { Reply } from "./compose.ts";
 import { bareCode, charCount, folded, hasContent } from "./input.ts";
 import { FILED_KEPT, type Draft, type StatePatch } from "./state.ts";

@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { loadAspectRules, type AspectRules } from "../assistant/rules.ts";
-import { foldAccents, normalizeText } from "../text/normalize.ts";
+import { loadAspectRules, type AspectRules } from "../assistant/index.ts";
+import { foldAccents, normalizeText } from "../text/index.ts";
 import { DIALOGUE_PROMPTS_DIR } from "./templates.ts";
 
 export interface FollowUpDetector {

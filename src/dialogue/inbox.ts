@@ -3,7 +3,7 @@
  * page fetches them (GET /api/chat/inbox, and with every reply of POST /api/chat). Each message is
  * stored once per outbox idempotency key and handed out once.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/index.ts";
 
 export interface Inbox {

@@ -24,3 +24,11 @@ export type {
   IncomingMessage,
   OutgoingMessage,
 } from "../channels/types.ts";
+export { folded } from "../text/index.ts";
+export type {
+  AnswerOutcome,
+  DialogueHandoff,
+  DialoguePort,
+  EscalationReason,
+  HandoffTurn,
+} from "./handoff-port.ts";

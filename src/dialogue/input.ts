@@ -2,7 +2,9 @@
  * Reading what the user sent: cleaned text, slash commands and button actions. Nothing here
  * throws; anything unreadable is treated as "no text" or an unknown action.
  */
-import { foldAccents } from "../text/normalize.ts";
+import { folded, foldAccents } from "../text/index.ts";
+
+export { folded };
 
 /** Longest text read at all (a complaint may hold 4,000 characters; the rest is cut first). */
 export const MAX_INPUT_CHARS = 20_000;
@@ -27,12 +29,6 @@ export function cleanInput(raw: unknown, max = MAX_INPUT_CHARS): string {
 export const charCount = (text: string): number => Array.from(text).length;
 
 export const hasContent = (text: string): boolean => /[\p{L}\p{N}]/u.test(text);
-
-/** Folded words joined by single spaces, for comparing short answers ("bỏ qua", "Hủy"). */
-export const folded = (text: string): string =>
-  foldAccents(text.normalize("NFC"))
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
 
 export type CommandName =
   "start" | "help" | "status" | "complaint" | "proposal" | "handoff" | "cancel" | "unknown";

@@ -11,7 +11,7 @@
  * registered, even after a restart). A sender that throws is retried with backoff by the
  * dispatcher; throw `PermanentDeliveryError` (src/feedback) when retrying cannot help.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import {
   createOutboxDispatcher,
   renderNotification,
@@ -21,7 +21,7 @@ import {
 } from "../feedback/index.ts";
 import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/index.ts";
 import { loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
-import { renderTemplate } from "../assistant/templates.ts";
+import { renderTemplate } from "../assistant/index.ts";
 
 export interface SenderRegistry {
   /** Registers (or replaces) the sender of a channel. */

@@ -4,7 +4,7 @@
  * back the next day starts fresh, except for the cases they filed and the hand-off flag.
  */
 import { z } from "zod";
-import { ASPECTS } from "../assistant/types.ts";
+import { ASPECTS } from "../assistant/index.ts";
 
 const choice = z.object({ code: z.string(), name: z.string(), level: z.string() });
 

@@ -6,7 +6,7 @@
  */
 import { localDate, TIME_ZONE } from "../calendar/index.ts";
 import { CaseNotFoundError, STATUS_LABELS, type CitizenCaseView } from "../feedback/index.ts";
-import type { OutgoingMessage } from "../channels/types.ts";
+import type { OutgoingMessage } from "../channels/index.ts";
 import type { Reply } from "./compose.ts";
 import { findRef, findToken } from "./input.ts";
 import { reply, short, vnDate, type Deps, type Turn } from "./turn.ts";

@@ -3,9 +3,9 @@
  * the dialogue core writes the state, on the user's queue (core.ts): other modules change it
  * through the core (e.g. `handBack`).
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
-import type { ChannelName } from "../channels/types.ts";
+import type { ChannelName } from "../channels/index.ts";
 import { parseState, withoutExpired, type DialogueState } from "./state.ts";
 
 export interface AnswerRecord {

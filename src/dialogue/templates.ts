@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { PROMPTS_DIR } from "../assistant/rules.ts";
+import { PROMPTS_DIR } from "../assistant/index.ts";
 import { DataFileError } from "../errors.ts";
-import { renderTemplate, type TemplateVars } from "../assistant/templates.ts";
+import { renderTemplate, type TemplateVars } from "../assistant/index.ts";
 
 export const DIALOGUE_PROMPTS_DIR = join(PROMPTS_DIR, "dialogue");
 

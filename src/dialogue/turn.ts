@@ -1,9 +1,9 @@
 /** What every step of the dialogue shares: the turn being handled and the core's dependencies. */
 import type { Assistant } from "../assistant/index.ts";
-import type { AspectDetector } from "../assistant/aspect.ts";
-import type { QuestionRecord } from "../db/questions.ts";
+import type { AspectDetector } from "../assistant/index.ts";
+import type { QuestionRecord } from "../db/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
-import type { Button, ChannelName, IncomingMessage, OutgoingMessage } from "../channels/types.ts";
+import type { Button, ChannelName, IncomingMessage, OutgoingMessage } from "../channels/index.ts";
 import type { FollowUpDetector } from "./followup.ts";
 import type { DialogueState, StatePatch } from "./state.ts";
 import type { ConversationStore } from "./store.ts";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { Confidence, Intent } from "../assistant/types.ts";
+import type { Confidence, Intent } from "../assistant/index.ts";
 import { DataFileError, issueProblems } from "../errors.ts";
-import { foldAccents } from "../text/normalize.ts";
+import { foldAccents } from "../text/index.ts";
 
 export const evalItemSchema = z.object({
   id: z.string(),

@@ -4,8 +4,8 @@
  * names that procedure or one with the same name (the catalogue holds same-name records for
  * different levels and agencies).
  */
-import type { Aspect, AskResult, Procedure } from "../assistant/types.ts";
-import { foldAccents } from "../text/normalize.ts";
+import type { Aspect, AskResult, Procedure } from "../assistant/index.ts";
+import { foldAccents } from "../text/index.ts";
 
 export interface SweepTemplate {
   suffix: string;

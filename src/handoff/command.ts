@@ -1,6 +1,6 @@
 /** `handoff report [--days N] [--db FILE] [--json]`: the hand-off measures of the last N days. */
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/database.ts";
+import { openDatabase } from "../db/index.ts";
 import { formatHandoffReport, handoffReport } from "./report.ts";
 
 export const HANDOFF_USAGE = `  handoff report [--days 7] [--json] time to first response and to close, per officer and day`;

@@ -3,8 +3,6 @@ export {
   HandoffError,
   type Handoff,
   type HandoffDeps,
-  type DialogueHandoff,
-  type DialoguePort,
   type StaffDesk,
   type Officer,
   type CitizenSend,

@@ -2,7 +2,7 @@
  * Hand-off measures: minutes from escalation to the first staff message and to closing, per
  * officer and per day (Vietnam time), over tickets created in a period.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 
 export interface MeasureRow {
   /** The officer's name, or the day (YYYY-MM-DD). */

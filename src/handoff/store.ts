@@ -4,10 +4,12 @@
  * a little per-conversation context (recent answers, misses in a row) for escalation summaries.
  */
 import type { ChannelName } from "../channels/index.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 
 export type TicketStatus = "waiting" | "assigned" | "closed";
-export type EscalationReason = "asked" | "repeated_miss" | "sensitive";
+import type { EscalationReason } from "../dialogue/index.ts";
+
+export type { EscalationReason };
 export type Author = "citizen" | "staff" | "bot";
 
 export interface Ticket {

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { PROMPTS_DIR } from "../assistant/rules.ts";
-import { folded } from "../dialogue/input.ts";
+import { PROMPTS_DIR } from "../assistant/index.ts";
+import { folded } from "../text/index.ts";
 
 export const HANDOFF_PROMPTS_DIR = join(PROMPTS_DIR, "handoff");
 

@@ -3,7 +3,7 @@
  * URLs and the documents it names. Pure functions over folded text (no accents, đ→d, lower
  * case), so "50.000 đồng", "50000đ", "50 nghìn" and "50,000 VNĐ" are all 50000.
  */
-import { foldAccents, normalizeText } from "../text/normalize.ts";
+import { foldAccents, normalizeText } from "../text/index.ts";
 
 /** Folded, NFC, one space: the form every extractor reads. */
 export function fold(text: string): string {

@@ -4,9 +4,9 @@
  * structured fields. The model's answer reaches the citizen only when it passes the grounding
  * checks; otherwise, and on any timeout or error, the offline answer does. ask() never throws.
  */
-import type { Assistant } from "../assistant/assistant.ts";
-import type { AskResult, Confidence, ProcedureRef } from "../assistant/types.ts";
-import type { Procedure } from "../catalogue/types.ts";
+import type { Assistant } from "../assistant/index.ts";
+import type { AskResult, Confidence, ProcedureRef } from "../assistant/index.ts";
+import type { Procedure } from "../catalogue/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import { callModel } from "./call.ts";
 import { LlmCallError, LlmOutputError } from "./errors.ts";

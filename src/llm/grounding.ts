@@ -3,7 +3,7 @@
  * no clock. An answer passes when every check does; each failure is one reason string, e.g.
  * "amount_not_in_records:75000". Reasons hold codes, numbers and folded document words only.
  */
-import type { Procedure } from "../catalogue/types.ts";
+import type { Procedure } from "../catalogue/index.ts";
 import {
   claimsFree,
   containment,

@@ -7,14 +7,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import { PROMPTS_DIR } from "../assistant/rules.ts";
-import { renderTemplate } from "../assistant/templates.ts";
-import type { Aspect, Confidence } from "../assistant/types.ts";
+import { PROMPTS_DIR } from "../assistant/index.ts";
+import { renderTemplate } from "../assistant/index.ts";
+import type { Aspect, Confidence } from "../assistant/index.ts";
 import { DataFileError, issueProblems } from "../errors.ts";
 import { maskPersonalData } from "../logger.ts";
-import { normalizeText } from "../text/normalize.ts";
+import { normalizeText } from "../text/index.ts";
 import type { PromptRecord } from "./records.ts";
-import { ASPECTS } from "../assistant/types.ts";
+import { ASPECTS } from "../assistant/index.ts";
 
 export const DEFAULT_LLM_PROMPTS_DIR = join(PROMPTS_DIR, "llm");
 

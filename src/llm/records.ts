@@ -2,9 +2,9 @@
  * What the model is shown of a procedure: its structured catalogue fields, trimmed, under
  * Vietnamese keys. Never the raw page text.
  */
-import { clip, formatTime, isBlank, LABELS } from "../assistant/format.ts";
-import { normalizeMoney } from "../assistant/fees.ts";
-import type { Procedure } from "../catalogue/types.ts";
+import { clip, formatTime, isBlank, LABELS } from "../assistant/index.ts";
+import { normalizeMoney } from "../assistant/index.ts";
+import type { Procedure } from "../catalogue/index.ts";
 
 export interface PromptRecord {
   ma: string;

@@ -1,5 +1,5 @@
-import type { Assistant } from "../assistant/assistant.ts";
-import type { AskContext, AskResult } from "../assistant/types.ts";
+import type { Assistant } from "../assistant/index.ts";
+import type { AskContext, AskResult } from "../assistant/index.ts";
 
 export type { AskContext } from "../assistant/types.ts";
 

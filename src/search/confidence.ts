@@ -1,4 +1,4 @@
-import type { Confidence } from "../assistant/types.ts";
+import type { Confidence } from "./types.ts";
 import type { SearchHit } from "./types.ts";
 
 /**

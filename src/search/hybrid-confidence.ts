@@ -3,7 +3,7 @@
  * fused ranking keeps the lexical first procedure (or a level copy of it), and the model ranks
  * that procedure among its own first few. Otherwise the citizen is asked back.
  */
-import type { Confidence } from "../assistant/types.ts";
+import type { Confidence } from "./types.ts";
 import type { SearchHit, SearchResult } from "./types.ts";
 
 /** How far down the model's own ranking the answer may stand and still be sure. */

@@ -7,9 +7,9 @@
  * Until the catalogue is embedded, or while the embeddings API fails, search() gives the lexical
  * result; it never rejects because of the API.
  */
-import type { Procedure } from "../catalogue/types.ts";
-import { hasAccents, normalizeText } from "../text/normalize.ts";
-import { syllables } from "../text/tokenize.ts";
+import type { Procedure } from "../catalogue/index.ts";
+import { hasAccents, normalizeText } from "../text/index.ts";
+import { syllables } from "../text/index.ts";
 import { judgeHybrid, type Evidence } from "./hybrid-confidence.ts";
 import type { EmbeddingsClient } from "./embeddings.ts";
 import { MAX_QUERY_CHARS, type LexicalOptions } from "./lexical.ts";

@@ -1,4 +1,4 @@
-import { bigrams } from "../text/tokenize.ts";
+import { bigrams } from "../text/index.ts";
 
 /**
  * One searchable field of every document, stored flat for memory: term → id, and per id a slice

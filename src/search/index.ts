@@ -1,4 +1,4 @@
-export type { Retriever, SearchHit, SearchResult } from "./types.ts";
+export type { Confidence, Retriever, SearchHit, SearchResult } from "./types.ts";
 export {
   createLexicalRetriever,
   MAX_QUERY_CHARS,

@@ -1,9 +1,9 @@
-import type { Procedure } from "../catalogue/types.ts";
-import type { AccentRestorer } from "../text/accents.ts";
-import type { AcronymExpander } from "../text/acronyms.ts";
-import { foldAccents, hasAccents, normalizeText } from "../text/normalize.ts";
-import type { SynonymExpander } from "../text/synonyms.ts";
-import { bigrams, syllables, syllablesOfNormalized } from "../text/tokenize.ts";
+import type { Procedure } from "../catalogue/index.ts";
+import type { AccentRestorer } from "../text/index.ts";
+import type { AcronymExpander } from "../text/index.ts";
+import { foldAccents, hasAccents, normalizeText } from "../text/index.ts";
+import type { SynonymExpander } from "../text/index.ts";
+import { bigrams, syllables, syllablesOfNormalized } from "../text/index.ts";
 import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts";
 import { judgeConfidence } from "./confidence.ts";
 import { baseName, levelRank, variantWordsOf } from "./variants.ts";

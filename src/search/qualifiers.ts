@@ -5,9 +5,9 @@
  * age variants ("15 tuổi" → "từ đủ 14 tuổi trở lên", not "dưới 14 tuổi").
  */
 import { z } from "zod";
-import type { Procedure } from "../catalogue/types.ts";
-import { foldAccents } from "../text/normalize.ts";
-import { syllablesOfNormalized } from "../text/tokenize.ts";
+import type { Procedure } from "../catalogue/index.ts";
+import { foldAccents } from "../text/index.ts";
+import { syllablesOfNormalized } from "../text/index.ts";
 import { loadRuleFile } from "../rule-file.ts";
 import { containsPhrase, toPhrase, type Phrase } from "../text/index.ts";
 

@@ -1,4 +1,4 @@
-import type { Procedure } from "../catalogue/types.ts";
+import type { Procedure } from "../catalogue/index.ts";
 import {
   createAccentRestorer,
   createAcronymExpander,

@@ -1,4 +1,5 @@
-import type { Confidence } from "../assistant/types.ts";
+/** How sure retrieval is about the best procedure. */
+export type Confidence = "sure" | "ambiguous" | "not_found";
 
 export interface SearchHit {
   code: string;

@@ -1,6 +1,6 @@
-import type { Procedure } from "../catalogue/types.ts";
-import { foldAccents } from "../text/normalize.ts";
-import { syllablesOfNormalized } from "../text/tokenize.ts";
+import type { Procedure } from "../catalogue/index.ts";
+import { foldAccents } from "../text/index.ts";
+import { syllablesOfNormalized } from "../text/index.ts";
 
 /**
  * The catalogue lists one procedure many times: at several levels ("… (thực hiện tại cấp tỉnh)")

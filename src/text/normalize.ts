@@ -69,3 +69,9 @@ function foldUncached(input: string): string {
 export function hasAccents(input: string): boolean {
   return foldAccents(input) !== input.toLowerCase().normalize("NFC");
 }
+
+/** Folded words joined by single spaces, for comparing short answers ("bỏ qua", "Hủy"). */
+export const folded = (text: string): string =>
+  foldAccents(text.normalize("NFC"))
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();

@@ -5,8 +5,8 @@
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "../config.ts";
-import { openDatabase, type Database } from "../db/database.ts";
-import { createQuestionLog, type QuestionLog } from "../db/questions.ts";
+import { openDatabase, type Database } from "../db/index.ts";
+import { createQuestionLog, type QuestionLog } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { RouteGroup } from "./routes.ts";
 import { createServer, type AskFunction } from "./server.ts";

@@ -3,8 +3,8 @@
  * question is cleaned (control characters, unpaired surrogates) and logged masked.
  */
 import { z } from "zod";
-import type { AskResult } from "../assistant/types.ts";
-import type { QuestionRecord } from "../db/questions.ts";
+import type { AskResult } from "../assistant/index.ts";
+import type { QuestionRecord } from "../db/index.ts";
 import { maskPersonalData, type Logger } from "../logger.ts";
 import { HttpError } from "./errors.ts";
 import { json, type Handler } from "./http.ts";

@@ -10,8 +10,8 @@
  * afterwards.
  */
 import type { Logger } from "../logger.ts";
-import type { TelegramChannel } from "../channels/telegram.ts";
-import type { ZaloChannel } from "../channels/zalo.ts";
+import type { TelegramChannel } from "../channels/index.ts";
+import type { ZaloChannel } from "../channels/index.ts";
 import { HttpError } from "./errors.ts";
 import { json } from "./http.ts";
 import type { RouteGroup } from "./routes.ts";

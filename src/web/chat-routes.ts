@@ -12,8 +12,8 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { DialogueCore, OutgoingMessage } from "../channels/types.ts";
-import type { Inbox } from "../dialogue/inbox.ts";
+import type { DialogueCore, OutgoingMessage } from "../channels/index.ts";
+import type { Inbox } from "../dialogue/index.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError } from "./errors.ts";
 import { json } from "./http.ts";

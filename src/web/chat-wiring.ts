@@ -4,8 +4,8 @@
  * their senders on `senders`; the web's sender (the inbox) is registered here.
  */
 import type { Assistant } from "../assistant/index.ts";
-import type { Database } from "../db/database.ts";
-import { createQuestionLog } from "../db/questions.ts";
+import type { Database } from "../db/index.ts";
+import { createQuestionLog } from "../db/index.ts";
 import {
   createDialogueCore,
   createInbox,
@@ -13,7 +13,7 @@ import {
   type SenderRegistry,
 } from "../dialogue/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
-import type { DialogueHandoff } from "../handoff/index.ts";
+import type { DialogueHandoff } from "../dialogue/index.ts";
 import type { Logger } from "../logger.ts";
 import { createChatRoutes } from "./chat-routes.ts";
 import type { RouteGroup } from "./routes.ts";

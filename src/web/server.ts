@@ -6,7 +6,7 @@
 import http from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Hono } from "hono";
-import type { QuestionRecord } from "../db/questions.ts";
+import type { QuestionRecord } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { createAskRoute, type AskFunction } from "./ask-routes.ts";
 import { HttpError } from "./errors.ts";

@@ -1,6 +1,7 @@
 /** A dialogue core with the hand-off wired, and a recording citizen sender. */
 import type { ChannelName, OutgoingMessage } from "../../src/channels/index.ts";
-import { createHandoff, type DialoguePort, type Handoff } from "../../src/handoff/service.ts";
+import type { DialoguePort } from "../../src/dialogue/index.ts";
+import { createHandoff, type Handoff } from "../../src/handoff/service.ts";
 import { parseHotlineHours } from "../../src/handoff/hours.ts";
 import { calendar } from "../feedback/helpers.ts";
 import { clock, makeHarness, type Clock, type Harness } from "../dialogue/helpers.ts";

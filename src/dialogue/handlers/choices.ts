@@ -3,7 +3,7 @@
  * procedure about the aspect first asked; an aspect-only message ("thế phí bao nhiêu?") keeps the
  * choices and changes the aspect; anything else drops them and goes on as a new message.
  */
-import { LABELS } from "../../assistant/format.ts";
+import { LABELS } from "../../assistant/index.ts";
 import type { Answers } from "../answers.ts";
 import { pass, type Handler } from "../compose.ts";
 import { bareCode, choiceNumber } from "../input.ts";

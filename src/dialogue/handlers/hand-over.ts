@@ -6,8 +6,8 @@
  * the core's `handBack` (core.ts), on the same per-user queue.
  */
 import type { AskResult } from "../../assistant/index.ts";
-import { isHttpsLink, type Attachment } from "../../channels/types.ts";
-import type { DialogueHandoff } from "../../handoff/service.ts";
+import { isHttpsLink, type Attachment } from "../../channels/index.ts";
+import type { DialogueHandoff } from "../handoff-port.ts";
 import { pass, type Handler, type Reply } from "../compose.ts";
 import { cleanInput, parseCommand } from "../input.ts";
 import type { StatePatch } from "../state.ts";
