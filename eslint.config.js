@@ -10,4 +10,21 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // A folder's surface is its index.ts: code in another folder imports from there only.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?:\\.\\./)+[a-z-]+/(?!index\\.ts$)[^/]+\\.ts$",
+              message: "Import from the folder's index.ts, not from one of its files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

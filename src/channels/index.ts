@@ -3,9 +3,8 @@
  * started together by `startChannels`.
  *
  * Importing this module loads grammY and axios: take types with `import type`, and the module
- * itself with a dynamic import where it may not be needed (main.ts, web-only server). The one
- * light runtime helper, `isHttpsLink`, is imported from ./types.ts directly by code that is
- * always loaded (src/dialogue/core.ts).
+ * itself with a dynamic import where it may not be needed (main.ts, web-only server). The light
+ * helper `isHttpsLink` lives in src/util for code that is always loaded.
  */
 export type {
   Attachment,
@@ -17,7 +16,7 @@ export type {
   IncomingMessage,
   OutgoingMessage,
 } from "./types.ts";
-export { isHttpsLink } from "./types.ts";
+export { isHttpsLink } from "../util/index.ts";
 export { startChannels, type Channels, type StartChannelsDeps } from "./start.ts";
 export {
   createTelegramChannel,

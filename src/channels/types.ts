@@ -33,10 +33,6 @@ export interface Attachment {
   telegram?: { chatId: number; messageId: number };
 }
 
-/** The only links an attachment may carry to staff: https, no white space, not huge. */
-export const isHttpsLink = (value: unknown): value is string =>
-  typeof value === "string" && /^https:\/\/\S{1,2000}$/.test(value);
-
 export interface Button {
   label: string;
   /** ≤ 40 ASCII chars, e.g. "pick:1.001193", "rate:up:<answerId>". */

@@ -30,7 +30,7 @@ import type {
   IncomingMessage,
   OutgoingMessage,
 } from "./types.ts";
-import { isHttpsLink } from "./types.ts";
+import { isHttpsLink } from "../util/index.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import {
   actionFromZaloText,

@@ -23,7 +23,7 @@ export type {
   DialogueCore,
   IncomingMessage,
   OutgoingMessage,
-} from "../channels/types.ts";
+} from "../channels/index.ts";
 export { folded } from "../text/index.ts";
 export type {
   AnswerOutcome,

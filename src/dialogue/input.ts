@@ -2,7 +2,7 @@
  * Reading what the user sent: cleaned text, slash commands and button actions. Nothing here
  * throws; anything unreadable is treated as "no text" or an unknown action.
  */
-import { folded, foldAccents } from "../text/index.ts";
+import { folded } from "../text/index.ts";
 
 export { folded };
 

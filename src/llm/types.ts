@@ -1,7 +1,7 @@
 import type { Assistant } from "../assistant/index.ts";
 import type { AskContext, AskResult } from "../assistant/index.ts";
 
-export type { AskContext } from "../assistant/types.ts";
+export type { AskContext } from "../assistant/index.ts";
 
 /** The offline Assistant interface, with the conversation context on `ask`. */
 export interface GroundedAssistant extends Assistant {

@@ -6,7 +6,8 @@
  * the core's `handBack` (core.ts), on the same per-user queue.
  */
 import type { AskResult } from "../../assistant/index.ts";
-import { isHttpsLink, type Attachment } from "../../channels/index.ts";
+import type { Attachment } from "../../channels/index.ts";
+import { isHttpsLink } from "../../util/index.ts";
 import type { DialogueHandoff } from "../handoff-port.ts";
 import { pass, type Handler, type Reply } from "../compose.ts";
 import { cleanInput, parseCommand } from "../input.ts";
