@@ -58,6 +58,11 @@ export const stateSchema = z.object({
    * closed, or by the hand-off service through the core's `handBack` (on the user's queue).
    */
   handedOff: z.boolean().optional(),
+  /**
+   * The hand-over buttons ("handoff:queue:…") the bot offered last: a pressed one is honoured
+   * only if it is here, so a forged action cannot open tickets.
+   */
+  offered: z.object({ actions: z.array(z.string()).max(10), at: z.string() }).optional(),
 });
 
 export type DialogueState = z.infer<typeof stateSchema>;
@@ -85,6 +90,7 @@ export const TTL = {
   draft: 24 * 3600_000,
   comment: 30 * 60_000,
   token: 10 * 60_000,
+  offered: 24 * 3600_000,
 } as const;
 
 /** Drafts remembered as filed. */
@@ -105,6 +111,7 @@ export function withoutExpired(state: DialogueState, now: Date): DialogueState {
     ...(expired(state.draft, TTL.draft) ? { draft: undefined } : {}),
     ...(expired(state.comment, TTL.comment) ? { comment: undefined } : {}),
     ...(expired(state.token, TTL.token) ? { token: undefined } : {}),
+    ...(expired(state.offered, TTL.offered) ? { offered: undefined } : {}),
   });
 }
 

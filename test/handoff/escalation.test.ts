@@ -114,6 +114,20 @@ describe("escalation", () => {
     expect(await h.say("còn ai không")).toEqual([]);
   });
 
+  it("a queue button the bot never offered opens no ticket and reaches no desk", async () => {
+    h = makeHandoffHarness({ clock: clock("2026-03-07T03:00:00Z") });
+    for (let i = 0; i < 5; i++) {
+      const forged = await h.press("handoff:queue:asked");
+      expect(texts(forged)).toContain("không còn hiệu lực");
+    }
+    expect(h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
+    // Once offered, the same button works, once.
+    const out = await h.say("/hotro");
+    expect(action(out, "handoff:queue:")).toBe("handoff:queue:asked");
+    await h.press("handoff:queue:asked");
+    expect(h.handoff.store.openFor("telegram", "u1")?.status).toBe("waiting");
+  });
+
   it("close hands back to the bot and asks for a rating, once", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");

@@ -16,6 +16,8 @@ import { reply, type Deps, type Turn } from "../turn.ts";
 
 type Reason = Parameters<DialogueHandoff["escalate"]>[1];
 
+const QUEUE_ACTION = "handoff:queue:";
+
 /** A person now has the conversation: the bot's waits are dropped. */
 const HANDED_OFF: StatePatch = {
   handedOff: true,
@@ -28,14 +30,25 @@ export function createHandOver(deps: Deps, handoff: DialogueHandoff | undefined)
   const { labels, log } = deps;
   const apology = (): Reply => ({ messages: [reply(deps.render("error"))], save: false });
 
-  const asReply = (outcome: Awaited<ReturnType<DialogueHandoff["escalate"]>>): Reply =>
-    outcome.handedOff
-      ? { messages: outcome.messages, patch: HANDED_OFF }
-      : { messages: outcome.messages };
+  /** The reply, remembering the queue buttons it offers (only those are honoured later). */
+  const asReply = (
+    turn: Turn,
+    outcome: Awaited<ReturnType<DialogueHandoff["escalate"]>>,
+  ): Reply => {
+    const actions = outcome.messages
+      .flatMap((m) => m.buttons?.flat() ?? [])
+      .map((b) => b.action)
+      .filter((a) => a.startsWith(QUEUE_ACTION));
+    const offered: StatePatch =
+      actions.length > 0 ? { offered: { actions, at: turn.now.toISOString() } } : {};
+    return outcome.handedOff
+      ? { messages: outcome.messages, patch: { ...HANDED_OFF, ...offered } }
+      : { messages: outcome.messages, patch: offered };
+  };
 
   /** A person is called for; null without the hand-off module. */
   async function escalate(turn: Turn, reason: Reason, text: string): Promise<Reply | null> {
-    return handoff ? asReply(await handoff.escalate(turn, reason, text)) : null;
+    return handoff ? asReply(turn, await handoff.escalate(turn, reason, text)) : null;
   }
 
   /** After an answer: a person when the bot missed too often in a row (only a miss escalates). */
@@ -101,8 +114,16 @@ export function createHandOver(deps: Deps, handoff: DialogueHandoff | undefined)
   const buttons: Handler = async (turn) => {
     const { action } = turn.message;
     if (!handoff || typeof action !== "string" || !action.startsWith("handoff:")) return null;
+    if (action.startsWith(QUEUE_ACTION)) {
+      // Joining the queue opens a ticket: only from a button the bot offered here.
+      if (!turn.state.offered?.actions.includes(action)) {
+        return { messages: [reply(deps.render("stale-button"))], save: false };
+      }
+    }
     const outcome = await handoff.onAction(turn, action);
-    return outcome ? asReply(outcome) : null;
+    if (!outcome) return null;
+    const answered = asReply(turn, outcome);
+    return { ...answered, patch: { offered: undefined, ...answered.patch } };
   };
 
   /** Words that call a person at once (sensitive matters). */
