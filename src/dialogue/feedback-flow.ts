@@ -6,6 +6,7 @@
  * SQLite transaction, so a second "Gửi" (double tap, retried webhook) finds it filed and only
  * repeats the reference.
  */
+import { visibleText } from "../text/index.ts";
 import {
   FeedbackInputError,
   MAX_TEXT_CHARS,
@@ -133,7 +134,7 @@ export function createFeedbackFlow(deps: Deps) {
 
   /** The reply when the description cannot be taken; null when it can. */
   function textProblem(d: Draft, text: string): OutgoingMessage | null {
-    const n = charCount(text);
+    const n = charCount(visibleText(text));
     if (!hasContent(text) || n < MIN_TEXT_CHARS) {
       return reply(render("fb-text-short", { min: MIN_TEXT_CHARS }), [
         [{ label: labels.cancel, action: `fb:cancel:${d.id}` }],

@@ -2,6 +2,7 @@
  * What a citizen (or the assistant on their behalf) files, and what a rating holds: validated and
  * cleaned here, with a FeedbackInputError naming the field for anything wrong.
  */
+import { visibleText } from "../text/index.ts";
 import { FeedbackInputError } from "./errors.ts";
 
 export const MAX_TEXT_CHARS = 4000;
@@ -72,8 +73,8 @@ function optionalText(value: unknown, field: string, max: number): string | null
 export function requireText(value: unknown, field: string, max: number, min = 1): string {
   if (typeof value !== "string") fail("invalid_field", field, `${field} must be a string`);
   const text = cleanText(value);
-  if (text === "") fail(`${field}_empty`, field, `${field} is empty`);
-  const n = charCount(text);
+  if (visibleText(text).trim() === "") fail(`${field}_empty`, field, `${field} is empty`);
+  const n = charCount(visibleText(text));
   if (n > max) fail(`${field}_too_long`, field, `${field} is longer than ${max} characters (${n})`);
   if (n < min) fail(`${field}_too_short`, field, `${field} is shorter than ${min} characters`);
   return text;

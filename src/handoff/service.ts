@@ -17,6 +17,7 @@ import type { Attachment, ChannelName, OutgoingMessage } from "../channels/index
 import type { Database } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import type { DialogueHandoff, DialoguePort, HandoffTurn } from "../dialogue/index.ts";
+import { visibleText } from "../text/index.ts";
 import { createKeyedQueue } from "../util/index.ts";
 import { handoffReport, type HandoffReport } from "./report.ts";
 import { formatMinutes, formatOpening, hotlineStatus, type HotlineHours } from "./hours.ts";
@@ -300,7 +301,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     reply(ticketId, officer, raw) {
       return tickets.run(ticketId, async () => {
         const text = clip(raw, MAX_RELAY_CHARS);
-        if (!text) throw new HandoffError("empty", "empty reply");
+        if (!visibleText(text).trim()) throw new HandoffError("empty", "empty reply");
         let ticket = mustGet(ticketId);
         if (ticket.status === "closed") throw new HandoffError("closed", "ticket closed");
         if (ticket.status === "waiting") ticket = await claim(ticketId, officer);

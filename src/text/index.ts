@@ -1,4 +1,4 @@
-export { normalizeText, foldAccents, hasAccents, folded } from "./normalize.ts";
+export { normalizeText, foldAccents, hasAccents, folded, visibleText } from "./normalize.ts";
 export { syllables, syllablesOfNormalized, foldedSyllables, bigrams } from "./tokenize.ts";
 export {
   loadSynonyms,

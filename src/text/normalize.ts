@@ -75,3 +75,12 @@ export const folded = (text: string): string =>
   foldAccents(text.normalize("NFC"))
     .replace(/[^a-z0-9]+/g, " ")
     .trim();
+
+/**
+ * The text as a reader sees it: without zero-width and other format characters, control
+ * characters and combining marks left over after NFC ("\u200b", "a\u0301\u0301…"). For length
+ * minimums and emptiness checks: "\u200b" × 20 is no complaint, and no officer's reply.
+ */
+export function visibleText(text: string): string {
+  return text.normalize("NFC").replace(/[\p{Cf}\p{Cc}\p{M}]/gu, "");
+}

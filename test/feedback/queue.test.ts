@@ -109,6 +109,20 @@ describe("fileCase", () => {
         FeedbackInputError,
       ).code,
     ).toBe("text_too_short");
+    // Invisible characters are not text: zero-width spaces, stray combining marks.
+    expect(
+      expectError(
+        () => queue.fileCase({ channel: "web", userId: "u", text: "\u200b".repeat(30) }),
+        FeedbackInputError,
+      ).code,
+    ).toBe("text_empty");
+    expect(
+      expectError(
+        () =>
+          queue.fileCase({ channel: "web", userId: "u", text: `tệ${"\u0301".repeat(20)} \u200d` }),
+        FeedbackInputError,
+      ).code,
+    ).toBe("text_too_short");
     expect(count(db, "feedback_cases")).toBe(1);
   });
 

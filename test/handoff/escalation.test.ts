@@ -128,6 +128,17 @@ describe("escalation", () => {
     expect(h.handoff.store.openFor("telegram", "u1")?.status).toBe("waiting");
   });
 
+  it("an officer's reply of invisible characters is refused, not relayed", async () => {
+    h = makeHandoffHarness();
+    await h.say("gặp tổng đài viên");
+    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const before = h.sent.length;
+    await expect(h.handoff.reply(id, officer("lan"), "\u200b\u200d ")).rejects.toMatchObject({
+      code: "empty",
+    });
+    expect(h.sent.length).toBe(before);
+  });
+
   it("close hands back to the bot and asks for a rating, once", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
