@@ -119,4 +119,19 @@ describe("Telegram channel, webhook mode", () => {
       { channel: "telegram", userId: "42", action: "pick:1.001193" },
     ]);
   });
+
+  it("an update without `from`, or without `chat` and `from`, breaks nothing and logs no error", async () => {
+    await channel.start();
+    const noFrom = tg.textUpdate(43, "khai sinh") as { message: Record<string, unknown> };
+    delete noFrom.message.from;
+    expect((await post(JSON.stringify(noFrom), SECRET)).status).toBe(200);
+    await tg.waitFor(sentTo(43));
+    const bare = tg.textUpdate(44, "khai sinh") as { message: Record<string, unknown> };
+    delete bare.message.from;
+    delete bare.message.chat;
+    expect((await post(JSON.stringify(bare), SECRET)).status).toBe(200);
+    await channel.idle();
+    expect(core.calls).toEqual([{ channel: "telegram", userId: "43", text: "khai sinh" }]);
+    expect(logs.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
+  });
 });

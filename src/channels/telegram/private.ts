@@ -96,20 +96,25 @@ export function privateChats(deps: PrivateChatDeps): Composer<Context> {
     for (const reply of replies) await send(chatId, reply);
   }
 
+  // A forged or odd update may lack `chat` or `from`: the chat is whichever is there.
+  const chatIdOf = (ctx: Context): number | undefined => ctx.chat?.id ?? ctx.from?.id;
+
   chats.on("message:text", async (ctx) => {
-    const chatId = ctx.chat.id;
+    const chatId = chatIdOf(ctx);
+    if (chatId === undefined) return;
+    const name = ctx.from?.first_name;
     await turn(chatId, {
       channel: "telegram",
       userId: String(chatId),
       text: normalizeCommand(ctx.message.text, ctx.me.username),
-      ...(ctx.from.first_name ? { displayName: ctx.from.first_name } : {}),
+      ...(name ? { displayName: name } : {}),
     });
   });
 
   chats.on("callback_query:data", async (ctx) => {
     const data = ctx.callbackQuery.data;
-    const chatId = ctx.chat?.id ?? ctx.from.id;
-    if (!isValidAction(data)) return;
+    const chatId = chatIdOf(ctx);
+    if (chatId === undefined || !isValidAction(data)) return;
     await turn(chatId, { channel: "telegram", userId: String(chatId), action: data });
   });
 
@@ -117,7 +122,8 @@ export function privateChats(deps: PrivateChatDeps): Composer<Context> {
   // passes them to the officer (a Telegram staff desk copies the message itself).
   chats.on("message", async (ctx) => {
     const m = ctx.message;
-    const chatId = ctx.chat.id;
+    const chatId = chatIdOf(ctx);
+    if (chatId === undefined) return;
     await turn(chatId, {
       channel: "telegram",
       userId: String(chatId),
