@@ -299,4 +299,8 @@ export const MIGRATIONS: readonly string[] = [
     at TEXT NOT NULL
   ) STRICT;
   `,
+  // 13: answer ratings keep only the masked comment.
+  `
+  UPDATE answer_ratings SET comment = NULL WHERE comment IS NOT NULL;
+  `,
 ];

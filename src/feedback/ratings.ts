@@ -1,5 +1,5 @@
 /** 👍/👎 on the assistant's answers; a 👎 with its comment waits for staff review. */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import { FeedbackInputError } from "./errors.ts";
 import { MAX_COMMENT_CHARS, checkChannelAndUser, cleanOptionalText } from "./input.ts";
@@ -85,7 +85,8 @@ export function createRatings(db: Database, now: () => Date): Ratings {
         question: question === null ? null : maskPersonalData(question),
         procedureCode: cleanOptionalText(input.procedureCode, "procedureCode", 16),
         rating: input.rating === "up" ? 1 : -1,
-        comment,
+        // Only the masked comment is kept: staff read that, and nothing needs the raw text.
+        comment: null,
         commentMasked: comment === null ? null : maskPersonalData(comment),
       }) as { id: number };
       return byId.get(id)!;

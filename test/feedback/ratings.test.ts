@@ -23,6 +23,9 @@ describe("rateAnswer", () => {
       procedureCode: "1.001193",
     });
     expect(down.id).toBe(up.id);
+    // The raw comment (with the phone number) is not kept anywhere in the row.
+    const row = db.prepare("SELECT * FROM answer_ratings WHERE id = ?").get(down.id);
+    expect(JSON.stringify(row)).not.toContain("0912345678");
     expect(down).toMatchObject({
       rating: "down",
       commentMasked: "Sai địa chỉ, gọi lại tôi [phone]",
