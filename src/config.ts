@@ -46,7 +46,8 @@ export interface Config {
    */
   localEmbeddings: boolean;
   /**
-   * Staff API tokens, as sha256 hashes with a staff name (STAFF_TOKEN_HASHES="name:hex,…").
+   * Staff API tokens, as sha256 hashes with a staff name and an optional agency scope
+   * (STAFF_TOKEN_HASHES="name:hex[:AGENCY],…"; docs/officials-desk.md).
    * Absent when none is configured: then no staff endpoint accepts anyone.
    */
   staffTokens?: StaffTokenConfig[];
@@ -60,6 +61,12 @@ export interface Config {
   hotlineStaffChatId?: number;
   /** Hotline hours on working days, "07:30-17:00" (HOTLINE_HOURS); absent → src/handoff's default. */
   hotlineHours?: string;
+  /**
+   * Where citizens and officials reach this server (PUBLIC_BASE_URL, e.g.
+   * "https://motcua.example.gov.vn", no trailing slash): reminder digests link to
+   * `<it>/staff/pakn/<ref>`. Absent: the `consoleUrl` of data/reminder-rules.json is used.
+   */
+  publicBaseUrl?: string;
 }
 
 export interface TelegramConfig {
@@ -88,6 +95,8 @@ export interface StaffTokenConfig {
   name: string;
   /** sha256 of the token, 64 lowercase hex digits. */
   sha256: string;
+  /** An agency code: the holder sees only that agency's cases. Absent: every case (`*`). */
+  scope?: string;
 }
 
 export class ConfigError extends MotcuaError {
@@ -157,9 +166,14 @@ function requireTogether(
   }
 }
 
-const STAFF_TOKEN_ENTRY = /^[\p{L}\p{N}_.@-]{1,64}:[0-9a-f]{64}$/u;
+/** name:sha256hex, optionally :SCOPE (an agency code of data/agencies.json, or * for all). */
+const STAFF_TOKEN_ENTRY =
+  /^([\p{L}\p{N}_.@-]{1,64}):([0-9a-f]{64})(?::(\*|[A-Z0-9][A-Z0-9-]{0,19}))?$/u;
 
-/** "name:sha256hex" entries, comma-separated; never echoes a value in its errors. */
+/**
+ * "name:sha256hex[:SCOPE]" entries, comma-separated; never echoes a value in its errors. An entry
+ * without a scope means `*` (every case), as before scopes existed.
+ */
 const staffTokenHashes = z
   .string()
   .trim()
@@ -170,19 +184,21 @@ const staffTokenHashes = z
       .filter(Boolean);
     const out: StaffTokenConfig[] = [];
     entries.forEach((entry, i) => {
-      const lower = entry.replace(
-        /:([0-9A-Fa-f]{64})$/,
-        (_m, hex: string) => `:${hex.toLowerCase()}`,
+      const normal = entry.replace(
+        /:([0-9A-Fa-f]{64})(:[^:]*)?$/,
+        (_m, hex: string, scope: string | undefined) =>
+          `:${hex.toLowerCase()}${scope === undefined ? "" : scope.toUpperCase()}`,
       );
-      if (!STAFF_TOKEN_ENTRY.test(lower)) {
+      const m = STAFF_TOKEN_ENTRY.exec(normal);
+      if (!m) {
         ctx.addIssue({
           code: "custom",
-          message: `entry ${i + 1} must be name:sha256hex (64 hex digits); see README, "Staff authentication"`,
+          message: `entry ${i + 1} must be name:sha256hex (64 hex digits), optionally :AGENCY_CODE or :*; see docs/officials-desk.md`,
         });
         return;
       }
-      const at = lower.lastIndexOf(":");
-      out.push({ name: lower.slice(0, at), sha256: lower.slice(at + 1) });
+      const [, name = "", sha256 = "", scope] = m;
+      out.push({ name, sha256, ...(scope !== undefined && scope !== "*" ? { scope } : {}) });
     });
     if (new Set(out.map((t) => t.name)).size !== out.length) {
       ctx.addIssue({ code: "custom", message: "staff names must be unique" });
@@ -249,6 +265,13 @@ const envSchema = z
     ZALO_REFRESH_TOKEN: optionalText,
     ZALO_API_BASE: httpUrl.optional(),
     ZALO_OAUTH_BASE: httpUrl.optional(),
+    PUBLIC_BASE_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http(s) URL, e.g. https://motcua.example.gov.vn",
+      })
+      .refine((v) => !/[?#]/.test(v), { error: "must not have a query or fragment" })
+      .optional(),
     HOTLINE_STAFF_CHAT_ID: z
       .string()
       .trim()
@@ -449,5 +472,6 @@ export function loadConfig(
       ? { hotlineStaffChatId: e.HOTLINE_STAFF_CHAT_ID }
       : {}),
     ...(e.HOTLINE_HOURS ? { hotlineHours: e.HOTLINE_HOURS } : {}),
+    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, "") } : {}),
   };
 }

@@ -1,18 +1,22 @@
 /**
- * `feedback report --quarter 2026Q1 --format csv|xlsx [--out FILE]` and `feedback staff-token NAME`.
+ * `feedback report --quarter 2026Q1 --format csv|xlsx [--out FILE]` and
+ * `feedback staff-token NAME [--agency CODE]`.
  * csv goes to stdout unless --out is given; xlsx needs a file (default pakn-<quarter>.xlsx).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/database.ts";
+import { openDatabase } from "../db/index.ts";
 import { quarterlyReport } from "./report.ts";
 import { reportToCsv, reportToXlsx } from "./report-export.ts";
-import { newStaffToken } from "./staff-auth.ts";
+import { newStaffToken, STAFF_SCOPE } from "./staff-auth.ts";
 import { MotcuaError } from "../errors.ts";
 
 export const FEEDBACK_USAGE = `  feedback report --quarter 2026Q1 [--format csv|xlsx] [--out FILE] [--db FILE]
                                     PAKN received, handled on time / late, pending, by agency
-  feedback staff-token NAME         a new staff API token and its STAFF_TOKEN_HASHES entry`;
+  feedback staff-token NAME [--agency CODE]
+                                    a new staff token and its STAFF_TOKEN_HASHES entry; with
+                                    --agency (a code of data/agencies.json) the holder sees only
+                                    that agency's cases, without it every case (hotline, admin)`;
 
 export class FeedbackUsageError extends MotcuaError {
   readonly code = "feedback_usage_invalid";
@@ -35,13 +39,25 @@ export async function runFeedbackCommand(
   const [sub, ...rest] = args;
   const write = deps.writeFile ?? ((file, data) => writeFileSync(file, data));
   if (sub === "staff-token") {
-    const name = rest[0];
-    if (!name || !STAFF_NAME.test(name)) {
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: { agency: { type: "string" } },
+      allowPositionals: true,
+    });
+    const name = positionals[0];
+    if (!name || !STAFF_NAME.test(name) || positionals.length > 1) {
       throw new FeedbackUsageError("feedback staff-token needs a name (letters, digits, _.@-)");
     }
-    const t = newStaffToken(name);
+    const agency = values.agency?.trim().toUpperCase();
+    if (agency !== undefined && !STAFF_SCOPE.test(agency)) {
+      throw new FeedbackUsageError(
+        "--agency must be an agency code of data/agencies.json (A–Z, 0–9, -), or * for every case",
+      );
+    }
+    const t = newStaffToken(name, agency);
     deps.out(`token (give it to ${name}; it is shown once): ${t.token}`);
     deps.out(`add to STAFF_TOKEN_HASHES (comma-separated): ${t.entry}`);
+    if (agency && agency !== "*") deps.out(`${name} sees and changes only the cases of ${agency}`);
     return 0;
   }
   if (sub !== "report") {

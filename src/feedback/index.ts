@@ -19,10 +19,39 @@ export {
   InvalidTransitionError,
   VersionConflictError,
 } from "./errors.ts";
-export { STATUSES, OPEN_STATUSES, isStatus, canTransition, type Status } from "./status.ts";
+export {
+  STATUSES,
+  OPEN_STATUSES,
+  isStatus,
+  isOpen,
+  canTransition,
+  allowedNext,
+  type Status,
+} from "./status.ts";
 export type { StatusChange, Assignment, ProgressNote } from "./transitions.ts";
 export type { CitizenCaseView, StaffCaseView, StaffCaseSummary } from "./views.ts";
-export type { ListFilter, CaseList } from "./list.ts";
+export type { ListFilter, CaseList, CaseCounts } from "./list.ts";
+export {
+  ALL_AGENCIES,
+  createScopeResolver,
+  foldAgency,
+  type AgencyRef,
+  type CaseScope,
+  type ScopeResolver,
+  type ScopeSpec,
+} from "./scope.ts";
+export {
+  DUE_SOON_WORKING_DAYS,
+  MAX_DUE_WITHIN,
+  type Desk,
+  type DeskCase,
+  type DeskList,
+  type DeskQuery,
+  type DeskRow,
+} from "./desk.ts";
+export type { NotificationAudit } from "./audit.ts";
+export { loadAgencyDirectory, DEFAULT_AGENCY_DIRECTORY } from "./agencies.ts";
+export { dashboard, median, type Dashboard, type AgencyMeasures } from "./dashboard.ts";
 export { MAX_LIST_LIMIT } from "./list.ts";
 export type { RatingInput, StoredRating, Rating, Ratings } from "./ratings.ts";
 export {
@@ -37,11 +66,23 @@ export { renderNotification, STATUS_LABELS } from "./messages.ts";
 export {
   createStaffAuth,
   newStaffToken,
+  STAFF_SCOPE,
   type StaffAuth,
+  type StaffIdentity,
   type StaffTokenHash,
 } from "./staff-auth.ts";
-export { quarterlyReport, parseQuarter, type QuarterlyReport, type ReportRow } from "./report.ts";
-export { reportToCsv, reportToXlsx } from "./report-export.ts";
+export {
+  quarterlyReport,
+  periodReport,
+  reportWithin,
+  totalOf,
+  parseQuarter,
+  parseDateRange,
+  type QuarterlyReport,
+  type ReportPeriod,
+  type ReportRow,
+} from "./report.ts";
+export { reportToCsv, reportToXlsx, REPORT_COLUMNS, UNASSIGNED_LABEL } from "./report-export.ts";
 export { runFeedbackCommand, FeedbackUsageError, FEEDBACK_USAGE } from "./command.ts";
 export { SYSTEM_PROGRESS_NOTE } from "./progress.ts";
 export { startFeedbackJobs, type FeedbackJobsDeps } from "./jobs.ts";

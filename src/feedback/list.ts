@@ -1,11 +1,14 @@
 /**
- * The staff list: filter by status, agency, unassigned, overdue; ordered by due time (most urgent
- * first) with keyset pagination, so page 500 costs what page 1 does.
+ * The staff list: filter by status, agency, unassigned, overdue, due by a time, a 7-day update
+ * owed, text; ordered by due time (most urgent first) with keyset pagination, so page 500 costs
+ * what page 1 does. A staff member's scope (src/feedback/scope.ts) arrives as `agencyIn`.
  */
 import type { Statement } from "better-sqlite3";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
+import { foldAccents } from "../text/index.ts";
 import { FeedbackInputError } from "./errors.ts";
-import { OPEN_STATUSES, type Status } from "./status.ts";
+import { MAX_AGENCY_CHARS } from "./input.ts";
+import { OPEN_STATUSES, STATUSES, type Status } from "./status.ts";
 import type { CaseRow } from "./store.ts";
 import { staffSummary, type StaffCaseSummary } from "./views.ts";
 
@@ -16,6 +19,14 @@ export interface ListFilter {
   unassigned?: boolean;
   /** Only open cases past their due time. */
   overdue?: boolean;
+  /** Only cases whose agency is one of these (a staff scope); an empty list matches nothing. */
+  agencyIn?: readonly string[];
+  /** Only open cases not yet overdue and due at or before this instant (ISO 8601). */
+  dueBy?: string;
+  /** Only open cases that owe the citizen a 7-day progress update now. */
+  progressDue?: boolean;
+  /** Words in the text (accents and case ignored) or the reference. */
+  search?: string;
   /** 1–200, default 50. */
   limit?: number;
   /** From the previous page's nextCursor. */
@@ -41,7 +52,83 @@ function decodeCursor(cursor: string): [string, number] {
   return [due, Number(id)];
 }
 
-export function createCaseLister(db: Database, now: () => Date): (filter: ListFilter) => CaseList {
+/** The SQL condition of a filter (without cursor), or null when it can match nothing. */
+function conditions(
+  filter: ListFilter,
+  at: Date,
+): { where: string[]; params: (string | number)[] } | null {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  let statuses = filter.statuses && filter.statuses.length > 0 ? [...filter.statuses] : null;
+  const openOnly = filter.overdue || filter.dueBy !== undefined || filter.progressDue;
+  if (openOnly) {
+    statuses = (statuses ?? [...OPEN_STATUSES]).filter((x) => OPEN_STATUSES.includes(x));
+    if (statuses.length === 0) return null;
+  }
+  if (filter.overdue) {
+    where.push("due_at < ?");
+    params.push(at.toISOString());
+  }
+  if (filter.dueBy !== undefined) {
+    if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(filter.dueBy)) {
+      throw new FeedbackInputError("invalid_field", "dueBy", "dueBy must be an ISO instant");
+    }
+    where.push("due_at >= ? AND due_at <= ?");
+    params.push(at.toISOString(), filter.dueBy);
+  }
+  if (filter.progressDue) {
+    where.push("next_progress_at IS NOT NULL AND next_progress_at <= ?");
+    params.push(at.toISOString());
+  }
+  if (statuses) {
+    where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+    params.push(...statuses);
+  }
+  if (filter.agency !== undefined) {
+    where.push("agency = ?");
+    params.push(filter.agency);
+  } else if (filter.unassigned) {
+    where.push("agency IS NULL");
+  }
+  if (filter.agencyIn !== undefined) {
+    if (filter.agencyIn.length === 0) return null;
+    where.push(`agency IN (${filter.agencyIn.map(() => "?").join(", ")})`);
+    params.push(...filter.agencyIn);
+  }
+  const search = filter.search?.normalize("NFC").trim() ?? "";
+  if (search !== "") {
+    if ([...search].length > MAX_AGENCY_CHARS) {
+      throw new FeedbackInputError("search_too_long", "search", "search is too long");
+    }
+    // Folded on both sides; LIKE's own wildcards in what was typed are taken literally.
+    const pattern = `%${foldAccents(search).replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    where.push(`(ref = ? OR motcua_fold(text) LIKE ? ESCAPE '\\')`);
+    params.push(search.toUpperCase(), pattern);
+  }
+  return { where, params };
+}
+
+export type CaseCounts = {
+  /** Cases in the scope, whatever their status. */
+  all: number;
+  byStatus: Record<Status, number>;
+  open: number;
+  overdue: number;
+  /** Open, not overdue, due by the `dueSoonBy` instant. */
+  dueSoon: number;
+  unassigned: number;
+  progressDue: number;
+};
+
+export interface CaseLister {
+  (filter: ListFilter): CaseList;
+  /** Counts per desk filter over the cases `agencyIn` allows (all when absent). */
+  counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): CaseCounts;
+  /** How many cases match the filter (all pages). */
+  matching(filter: Omit<ListFilter, "cursor" | "limit">): number;
+}
+
+export function createCaseLister(db: Database, now: () => Date): CaseLister {
   const cache = new Map<string, Statement<(string | number)[], CaseRow>>();
   const prepare = (sql: string) => {
     let stmt = cache.get(sql);
@@ -51,32 +138,21 @@ export function createCaseLister(db: Database, now: () => Date): (filter: ListFi
     }
     return stmt;
   };
+  // Accent- and case-insensitive search ("đ" → "d" too): the same fold as the catalogue's.
+  db.function("motcua_fold", { deterministic: true }, (text: unknown) =>
+    typeof text === "string" ? foldAccents(text) : null,
+  );
+  const open = OPEN_STATUSES.map((x) => `'${x}'`).join(", ");
 
-  return (filter) => {
+  const list = (filter: ListFilter): CaseList => {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new FeedbackInputError("invalid_field", "limit", `limit must be 1–${MAX_LIST_LIMIT}`);
     }
     const at = now();
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    let statuses = filter.statuses && filter.statuses.length > 0 ? [...filter.statuses] : null;
-    if (filter.overdue) {
-      statuses = (statuses ?? [...OPEN_STATUSES]).filter((x) => OPEN_STATUSES.includes(x));
-      if (statuses.length === 0) return { items: [], nextCursor: null };
-      where.push("due_at < ?");
-      params.push(at.toISOString());
-    }
-    if (statuses) {
-      where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
-      params.push(...statuses);
-    }
-    if (filter.agency !== undefined) {
-      where.push("agency = ?");
-      params.push(filter.agency);
-    } else if (filter.unassigned) {
-      where.push("agency IS NULL");
-    }
+    const cond = conditions(filter, at);
+    if (!cond) return { items: [], nextCursor: null };
+    const { where, params } = cond;
     if (filter.cursor !== undefined) {
       where.push("(due_at, id) > (?, ?)");
       params.push(...decodeCursor(filter.cursor));
@@ -91,4 +167,56 @@ export function createCaseLister(db: Database, now: () => Date): (filter: ListFi
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
     };
   };
+
+  return Object.assign(list, {
+    counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): CaseCounts {
+      const byStatus = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
+      const counts: CaseCounts = {
+        all: 0,
+        byStatus,
+        open: 0,
+        overdue: 0,
+        dueSoon: 0,
+        unassigned: 0,
+        progressDue: 0,
+      };
+      if (agencyIn !== undefined && agencyIn.length === 0) return counts;
+      const iso = now().toISOString();
+      const scope =
+        agencyIn === undefined ? "" : `WHERE agency IN (${agencyIn.map(() => "?").join(", ")})`;
+      const rows = db
+        .prepare<(string | number)[], Record<string, number | string>>(
+          `SELECT status, COUNT(*) AS n,
+             SUM(status IN (${open}) AND due_at < ?) AS overdue,
+             SUM(status IN (${open}) AND due_at >= ? AND due_at <= ?) AS dueSoon,
+             SUM(agency IS NULL) AS unassigned,
+             SUM(status IN (${open}) AND next_progress_at IS NOT NULL AND next_progress_at <= ?)
+               AS progressDue
+           FROM feedback_cases ${scope} GROUP BY status`,
+        )
+        .all(iso, iso, dueSoonBy, iso, ...(agencyIn ?? []));
+      for (const r of rows) {
+        const status = r.status as Status;
+        const n = Number(r.n);
+        byStatus[status] = n;
+        counts.all += n;
+        if (OPEN_STATUSES.includes(status)) counts.open += n;
+        counts.overdue += Number(r.overdue ?? 0);
+        counts.dueSoon += Number(r.dueSoon ?? 0);
+        counts.unassigned += Number(r.unassigned ?? 0);
+        counts.progressDue += Number(r.progressDue ?? 0);
+      }
+      return counts;
+    },
+    matching(filter: Omit<ListFilter, "cursor" | "limit">): number {
+      const cond = conditions(filter, now());
+      if (!cond) return 0;
+      const sql =
+        `SELECT COUNT(*) AS n FROM feedback_cases` +
+        (cond.where.length ? ` WHERE ${cond.where.join(" AND ")}` : "");
+      return (
+        db.prepare<(string | number)[], { n: number }>(sql).get(...cond.params) as { n: number }
+      ).n;
+    },
+  });
 }

@@ -3,7 +3,9 @@
  * The assistant calls fileCase / rateAnswer directly; the HTTP routes and the CLI call the rest.
  */
 import type { Calendar } from "../calendar/index.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
+import { dashboard, type Dashboard } from "./dashboard.ts";
+import { createDesk, type Desk } from "./desk.ts";
 import { CaseNotFoundError } from "./errors.ts";
 import { createFileCase, type FiledCase } from "./file-case.ts";
 import type { FileCaseInput } from "./input.ts";
@@ -13,6 +15,13 @@ import type { ProcedureDirectory } from "./procedures.ts";
 import { createProgressSweep } from "./progress.ts";
 import { createRatings, type Ratings } from "./ratings.ts";
 import { isRef, tokenMatches } from "./reference.ts";
+import { periodReport, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
+import {
+  createScopeResolver,
+  type AgencyRef,
+  type CaseScope,
+  type ScopeResolver,
+} from "./scope.ts";
 import { createDeadlineCalculator, type DeadlineCalculator, type PaknRules } from "./rules.ts";
 import { prepareStatements } from "./store.ts";
 import {
@@ -29,6 +38,8 @@ export interface FeedbackQueueDeps {
   calendar: Calendar;
   rules: PaknRules;
   procedures: ProcedureDirectory;
+  /** The agencies directory (data/agencies.json): staff scopes name an agency by code or name. */
+  agencies?: readonly AgencyRef[];
 }
 
 export interface FeedbackQueue {
@@ -40,8 +51,17 @@ export interface FeedbackQueue {
    * CaseNotFoundError for an unknown ref and for someone else's case alike.
    */
   citizenViewForFiler(ref: string, channel: string, userId: string): CitizenCaseView;
-  staffView(ref: string): StaffCaseView;
+  /** With a scope, a case outside it is a CaseNotFoundError, like an unknown one. */
+  staffView(ref: string, scope?: Pick<CaseScope, "covers">): StaffCaseView;
   list(filter: ListFilter): CaseList;
+  /** Staff scopes ("*", an agency code or name) as filters. */
+  scopes: ScopeResolver;
+  /** The officials' desk: list with filters and counts, one case with its next steps. */
+  desk: Desk;
+  /** The report's figures over a period (a quarter: `parseQuarter`), within a scope. */
+  report(period: ReportPeriod, scope?: Pick<CaseScope, "covers">): QuarterlyReport;
+  /** The dashboard's figures (the report's, and more) over a period, within a scope. */
+  dashboard(period: ReportPeriod, scope: CaseScope): Dashboard;
   changeStatus(ref: string, change: StatusChange): StaffCaseView;
   assign(ref: string, assignment: Assignment): StaffCaseView;
   addProgress(ref: string, progress: ProgressNote): StaffCaseView;
@@ -71,10 +91,22 @@ export function createFeedbackQueue(deps: FeedbackQueueDeps): FeedbackQueue {
     if (!row) throw new CaseNotFoundError(ref);
     return row;
   };
-  const full = (ref: string) => {
+  const full = (ref: string, scope?: Pick<CaseScope, "covers">) => {
     const row = load(ref);
+    if (scope && !scope.covers(row.agency)) throw new CaseNotFoundError(ref);
     return staffView(row, statements.history.all(row.id), now());
   };
+  const scopes = createScopeResolver(db, deps.agencies ?? []);
+  const desk = createDesk({
+    db,
+    now,
+    calendar: deps.calendar,
+    lister: list,
+    scopes,
+    procedures: deps.procedures,
+    byRef: (ref) => (isRef(ref) ? statements.byRef.get(ref) : undefined),
+    staffView: (ref) => full(ref),
+  });
 
   return {
     fileCase,
@@ -93,6 +125,13 @@ export function createFeedbackQueue(deps: FeedbackQueueDeps): FeedbackQueue {
     },
     staffView: full,
     list,
+    scopes,
+    desk,
+    report: (period, scope) => {
+      const report = periodReport(db, period, now());
+      return scope ? reportWithin(report, scope.covers) : report;
+    },
+    dashboard: (period, scope) => dashboard(db, deps.calendar, period, now(), scope),
     changeStatus: (ref, change) => (transitions.changeStatus(ref, change), full(ref)),
     assign: (ref, assignment) => (transitions.assign(ref, assignment), full(ref)),
     addProgress: (ref, progress) => (transitions.addProgress(ref, progress), full(ref)),

@@ -2,9 +2,13 @@
  * Quarterly PAKN figures for the TTHC-control report, by agency: received in the quarter, handled
  * in it on time or late (answered or rejected; rejections also counted apart), and what was still
  * pending at its end (or now, for the current quarter), within the deadline or overdue.
+ *
+ * `periodReport` is the same query over any period (the staff dashboard's date ranges);
+ * `quarterlyReport` is it over a quarter. The CLI, the CSV/XLSX downloads and the dashboard all
+ * read these functions, so their figures agree.
  */
-import { startOfLocalDay } from "../calendar/index.ts";
-import type { Database } from "../db/database.ts";
+import { addDays, isIsoDate, startOfLocalDay, type IsoDate } from "../calendar/index.ts";
+import type { Database } from "../db/index.ts";
 import { FeedbackInputError } from "./errors.ts";
 
 export interface Quarter {
@@ -32,6 +36,29 @@ export function parseQuarter(label: string): Quarter {
   return { label: `${year}Q${q}`, year, quarter: q, from, to };
 }
 
+/** A period of whole Vietnamese days: [from, to). */
+export interface ReportPeriod {
+  label: string;
+  from: Date;
+  to: Date;
+}
+
+/** The days `first` … `last` (both included), as a period labelled "2026-01-01…2026-03-31". */
+export function parseDateRange(first: IsoDate, last: IsoDate): ReportPeriod {
+  if (!isIsoDate(first) || !isIsoDate(last)) {
+    throw new FeedbackInputError("invalid_period", "from", "dates must look like 2026-01-31");
+  }
+  if (last < first) {
+    throw new FeedbackInputError("invalid_period", "to", "the period ends before it starts");
+  }
+  const from = startOfLocalDay(first);
+  const to = startOfLocalDay(addDays(last, 1));
+  if (to.getTime() - from.getTime() > 3 * 366 * 86_400_000) {
+    throw new FeedbackInputError("invalid_period", "to", "a period is at most three years");
+  }
+  return { label: `${first}…${last}`, from, to };
+}
+
 export interface ReportRow {
   /** "" for cases not yet routed to an agency. */
   agency: string;
@@ -55,7 +82,41 @@ export interface QuarterlyReport {
 }
 
 export function quarterlyReport(db: Database, quarterLabel: string, now: Date): QuarterlyReport {
-  const q = parseQuarter(quarterLabel);
+  return periodReport(db, parseQuarter(quarterLabel), now);
+}
+
+/** The report's total row over some of its rows (the whole report, or a staff scope's rows). */
+export function totalOf(rows: readonly ReportRow[]): ReportRow {
+  const total: ReportRow = {
+    agency: "Tổng cộng",
+    received: 0,
+    handledOnTime: 0,
+    handledLate: 0,
+    rejected: 0,
+    pendingOnTime: 0,
+    pendingOverdue: 0,
+  };
+  for (const r of rows) {
+    total.received += r.received;
+    total.handledOnTime += r.handledOnTime;
+    total.handledLate += r.handledLate;
+    total.rejected += r.rejected;
+    total.pendingOnTime += r.pendingOnTime;
+    total.pendingOverdue += r.pendingOverdue;
+  }
+  return total;
+}
+
+/** The rows an agency scope covers ("" is the unassigned row), with their own total. */
+export function reportWithin(
+  report: QuarterlyReport,
+  covers: (agency: string | null) => boolean,
+): QuarterlyReport {
+  const rows = report.rows.filter((r) => covers(r.agency === "" ? null : r.agency));
+  return { ...report, rows, total: totalOf(rows) };
+}
+
+export function periodReport(db: Database, q: ReportPeriod, now: Date): QuarterlyReport {
   const from = q.from.toISOString();
   const end = new Date(Math.min(q.to.getTime(), Math.max(now.getTime(), q.from.getTime())));
   const asOf = end.toISOString();
@@ -82,22 +143,5 @@ export function quarterlyReport(db: Database, quarterLabel: string, now: Date): 
       pendingOnTime: r.pendingOnTime ?? 0,
       pendingOverdue: r.pendingOverdue ?? 0,
     }));
-  const total: ReportRow = {
-    agency: "Tổng cộng",
-    received: 0,
-    handledOnTime: 0,
-    handledLate: 0,
-    rejected: 0,
-    pendingOnTime: 0,
-    pendingOverdue: 0,
-  };
-  for (const r of rows) {
-    total.received += r.received;
-    total.handledOnTime += r.handledOnTime;
-    total.handledLate += r.handledLate;
-    total.rejected += r.rejected;
-    total.pendingOnTime += r.pendingOnTime;
-    total.pendingOverdue += r.pendingOverdue;
-  }
-  return { quarter: q.label, from, to: q.to.toISOString(), asOf, rows, total };
+  return { quarter: q.label, from, to: q.to.toISOString(), asOf, rows, total: totalOf(rows) };
 }

@@ -4,7 +4,7 @@
  * append history, queue the citizen's notification — so it happens entirely or not at all.
  */
 import { isIsoDate, localDate, type IsoDate } from "../calendar/index.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import {
   CaseNotFoundError,
   CaseNotOpenError,
@@ -15,6 +15,7 @@ import {
 import { MAX_AGENCY_CHARS, MAX_NOTE_CHARS, cleanOptionalText, requireText } from "./input.ts";
 import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
+import type { CaseScope } from "./scope.ts";
 import { allowedNext, canTransition, isHandled, isOpen, isStatus, type Status } from "./status.ts";
 import { recordCitizenEvent } from "./record-event.ts";
 import { addHistory, type CaseRow, type FeedbackStatements } from "./store.ts";
@@ -31,6 +32,8 @@ export interface StatusChange {
   expectedVersion?: number;
   /** Date of the result document when answering (default today): starts the recording period. */
   resultDate?: IsoDate;
+  /** The caller's scope: a case outside it is "not found" (checked in the transaction). */
+  scope?: Pick<CaseScope, "covers">;
 }
 
 export interface Assignment {
@@ -38,12 +41,15 @@ export interface Assignment {
   actor: string;
   note?: string | null;
   expectedVersion?: number;
+  /** The caller's scope (see StatusChange). An official may hand their case to another agency. */
+  scope?: Pick<CaseScope, "covers">;
 }
 
 export interface ProgressNote {
   actor: string;
   note: string;
   expectedVersion?: number;
+  scope?: Pick<CaseScope, "covers">;
 }
 
 export interface TransitionDeps {
@@ -96,11 +102,13 @@ export function createTransitions(deps: TransitionDeps): Transitions {
   function mutate(
     ref: string,
     expectedVersion: number | undefined,
+    scope: Pick<CaseScope, "covers"> | undefined,
     change: (row: CaseRow, now: Date) => { next: CaseRow; after: (row: CaseRow) => void },
   ): CaseRow {
     const run = db.transaction(() => {
       const row = s.byRef.get(ref);
-      if (!row) throw new CaseNotFoundError(ref);
+      // Outside the caller's scope is the same answer as no such case: nothing leaks.
+      if (!row || (scope && !scope.covers(row.agency))) throw new CaseNotFoundError(ref);
       if (expectedVersion !== undefined && row.version !== expectedVersion) {
         throw new VersionConflictError(ref, expectedVersion, row.version);
       }
@@ -149,7 +157,7 @@ export function createTransitions(deps: TransitionDeps): Transitions {
           "resultDate must be YYYY-MM-DD",
         );
       }
-      return mutate(ref, expected, (row, now) => {
+      return mutate(ref, expected, change.scope, (row, now) => {
         if (!canTransition(row.status, to)) {
           throw new InvalidTransitionError(ref, row.status, to, allowedNext(row.status));
         }
@@ -199,7 +207,7 @@ export function createTransitions(deps: TransitionDeps): Transitions {
       const expected = checkVersion(assignment.expectedVersion);
       const agency = requireText(assignment.agency, "agency", MAX_AGENCY_CHARS);
       const note = cleanOptionalText(assignment.note, "note", MAX_NOTE_CHARS);
-      return mutate(ref, expected, (row, now) => {
+      return mutate(ref, expected, assignment.scope, (row, now) => {
         if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
         return {
           next: { ...row, agency, routed_by: "staff" },
@@ -221,7 +229,7 @@ export function createTransitions(deps: TransitionDeps): Transitions {
       const actor = checkActor(progress.actor);
       const expected = checkVersion(progress.expectedVersion);
       const note = requireText(progress.note, "note", MAX_NOTE_CHARS);
-      return mutate(ref, expected, (row, now) => {
+      return mutate(ref, expected, progress.scope, (row, now) => {
         if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
         return {
           next: { ...row, next_progress_at: nextProgress(row, row.status, now) },

@@ -1,0 +1,23 @@
+/** What the staff desk shows of a case's notifications: queued, sent, retried or given up. */
+import type { Database } from "../db/index.ts";
+
+export interface NotificationAudit {
+  id: number;
+  kind: "status" | "progress";
+  channel: string;
+  createdAt: string;
+  sentAt: string | null;
+  failedAt: string | null;
+  attempts: number;
+  /** Scrubbed and masked when it was recorded (src/feedback/dispatcher.ts). */
+  lastError: string | null;
+}
+
+export function createNotificationAudit(db: Database): (caseId: number) => NotificationAudit[] {
+  const rows = db.prepare<[number], NotificationAudit>(
+    `SELECT id, kind, channel, created_at AS createdAt, sent_at AS sentAt, failed_at AS failedAt,
+       attempts, last_error AS lastError
+     FROM feedback_outbox WHERE case_id = ? ORDER BY id`,
+  );
+  return (caseId) => rows.all(caseId);
+}
