@@ -52,6 +52,11 @@ const MESSAGES: Record<string, string> = {
   reason_required: "Cần nêu lý do không thụ lý. / Rejecting needs a reason.",
   note_required: "Cần nhập nội dung trả lời. / Answering needs the answer as note.",
   busy: "Hệ thống đang bận, vui lòng thử lại. / The queue is busy, please retry.",
+  // The officials' desk and dashboard (src/web/staff-routes.ts)
+  search_too_long: "Từ khoá tìm kiếm quá dài. / Search text too long.",
+  invalid_quarter: "Quý không hợp lệ (ví dụ 2026Q1). / The quarter must look like 2026Q1.",
+  invalid_period:
+    "Khoảng thời gian không hợp lệ (từ ngày – đến ngày, tối đa 3 năm). / Invalid period.",
 };
 
 /** Hand-off (src/handoff): status and message per HandoffError code. */

@@ -11,13 +11,16 @@
  *
  * Staff routes need `Authorization: Bearer <token>` (`staffToken`, see README, "Staff
  * authentication"); it is checked before the body is read or the case looked up, so an anonymous
- * caller learns nothing, not even whether a case exists. Domain errors (unknown case, stale
- * version…) are mapped to HTTP in src/web/errors.ts.
+ * caller learns nothing, not even whether a case exists. A token scoped to an agency
+ * (docs/officials-desk.md) lists only that agency's cases, and any other case — read or change —
+ * is 404 `case_not_found`, as if it did not exist. Domain errors (unknown case, stale version…)
+ * are mapped to HTTP in src/web/errors.ts.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import {
   isStatus,
+  type CaseScope,
   type FeedbackQueue,
   type StaffAuth,
   type StaffCaseView,
@@ -83,6 +86,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
   const { queue, staff, logger } = deps;
 
+  /** The caller's agency scope; undefined for `*` (a token without one sees every case). */
+  const scopeOf = (name: string): CaseScope | undefined => {
+    const spec = staff.scopeOf(name);
+    if (spec === null) throw new HttpError(401, "unauthorized", UNAUTHORIZED);
+    return spec === "*" ? undefined : queue.scopes.resolve(spec);
+  };
+
   const staffToken: Middleware = async (c, next) => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
     const name = m ? staff.verify(m[1]!) : null;
@@ -117,7 +127,8 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
         channel: "web",
         kind: filed.kind,
         procedureCode: filed.procedureCode,
-        agency: filed.agency,
+        // Free text from the citizen: masked like everything personal in the logs.
+        agency: filed.agency === null ? null : maskPersonalData(filed.agency),
       },
       "feedback filed",
     );
@@ -158,10 +169,12 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
     const flag = (name: string) => ["1", "true"].includes(c.req.query(name) ?? "");
     const agency = c.req.query("agency");
     const cursor = c.req.query("cursor");
+    const within = scopeOf(c.var.staff)?.agencyValues() ?? null;
     return json(
       queue.list({
         statuses: statuses as Status[],
         ...(agency ? { agency } : {}),
+        ...(within !== null ? { agencyIn: within } : {}),
         unassigned: flag("unassigned"),
         overdue: flag("overdue"),
         ...(limit !== undefined ? { limit: Number(limit) } : {}),
@@ -172,11 +185,19 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
 
   /** A staff action on one case, logged with who did it. */
   const action =
-    (name: string, run: (ref: string, actor: string, body: unknown) => StaffCaseView): Handler =>
+    (
+      name: string,
+      run: (
+        ref: string,
+        actor: string,
+        body: unknown,
+        scope: CaseScope | undefined,
+      ) => StaffCaseView,
+    ): Handler =>
     (c) => {
       const ref = c.req.param("ref")!;
       const actor = `staff:${c.var.staff}`;
-      const view = run(ref, actor, c.var.body);
+      const view = run(ref, actor, c.var.body, scopeOf(c.var.staff));
       logger.info(
         { ref, actor, action: name, status: view.status, version: view.version },
         "feedback updated",
@@ -198,30 +219,32 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
           ),
         ),
       list,
-      staffView: (c) => json(queue.staffView(c.req.param("ref")!)),
-      status: action("status", (ref, actor, body) => {
+      staffView: (c) => json(queue.staffView(c.req.param("ref")!, scopeOf(c.var.staff))),
+      status: action("status", (ref, actor, body, scope) => {
         const b = parse(statusBody, body);
         return queue.changeStatus(ref, {
           to: b.status,
           actor,
+          scope,
           note: b.note ?? null,
           reason: b.reason ?? null,
           expectedVersion: b.version,
           ...(b.resultDate !== undefined ? { resultDate: b.resultDate } : {}),
         });
       }),
-      assign: action("assign", (ref, actor, body) => {
+      assign: action("assign", (ref, actor, body, scope) => {
         const b = parse(assignBody, body);
         return queue.assign(ref, {
           agency: b.agency,
           actor,
+          scope,
           note: b.note ?? null,
           expectedVersion: b.version,
         });
       }),
-      progress: action("progress", (ref, actor, body) => {
+      progress: action("progress", (ref, actor, body, scope) => {
         const b = parse(progressBody, body);
-        return queue.addProgress(ref, { note: b.note, actor, expectedVersion: b.version });
+        return queue.addProgress(ref, { note: b.note, actor, expectedVersion: b.version, scope });
       }),
     },
   };

@@ -4,11 +4,12 @@
  */
 import { loadCalendar } from "../calendar/index.ts";
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import {
   createFeedbackQueue,
   createProcedureDirectory,
   createStaffAuth,
+  loadAgencyDirectory,
   loadRules,
   startFeedbackJobs,
   type FeedbackQueue,
@@ -21,7 +22,7 @@ import type { RouteGroup } from "./routes.ts";
 export interface FeedbackWiringDeps {
   config: Pick<Config, "staffTokens">;
   logger: Logger;
-  catalogue: Iterable<{ code: string; agencies: readonly string[] }>;
+  catalogue: Iterable<{ code: string; agencies: readonly string[]; name?: string; url?: string }>;
   now?: () => Date;
   /** Drains the notification outbox (src/dialogue/notify.ts); without it, messages wait. */
   dispatcher?: (db: Database) => OutboxDispatcher;
@@ -41,12 +42,22 @@ export function createFeedbackWiring(deps: FeedbackWiringDeps): {
   const staff = createStaffAuth(deps.config.staffTokens ?? []);
   if (!staff.enabled)
     logger.warn("STAFF_TOKEN_HASHES is not set: staff feedback endpoints refuse everyone");
+  // data/agencies.json: staff scopes name an agency by its code.
+  const agencies = loadAgencyDirectory();
+  for (const t of deps.config.staffTokens ?? []) {
+    if (t.scope !== undefined && !agencies.some((a) => a.code === t.scope)) {
+      logger.warn(
+        { staff: t.name, scope: t.scope },
+        "staff token scope is not an agency code of data/agencies.json: it matches only cases whose agency is that text",
+      );
+    }
+  }
   let jobs: { stop(): void } | null = null;
   const queues = new WeakMap<Database, FeedbackQueue>();
   const queueFor = (db: Database) => {
     let queue = queues.get(db);
     if (!queue) {
-      queue = createFeedbackQueue({ db, now, calendar, rules, procedures });
+      queue = createFeedbackQueue({ db, now, calendar, rules, procedures, agencies });
       queues.set(db, queue);
     }
     return queue;

@@ -1,7 +1,7 @@
 /**
  * Every HTTP route of motcua, in one table: method, path, body limit, auth and handler. The
  * handlers come from the feature files (ask-routes, page, chat-routes, feedback-routes,
- * staff-routes, channel-routes); a row whose handler is absent (feature not wired, channel not
+ * staff-routes — the hand-over console and the PAKN desk —, channel-routes); a row whose handler is absent (feature not wired, channel not
  * configured) is not mounted and answers 404.
  *
  * Around the rows: a GET route answers HEAD too (unless `head: false`); a known path with another
@@ -41,6 +41,22 @@ export interface RouteHandlers {
     "page" | "js" | "css" | "login" | "logout" | "tickets" | "claim" | "reply" | "close",
     Handler
   >;
+  /** src/web/staff-routes.ts, the officials' PAKN desk and dashboard (the console's session). */
+  desk?: { session: Middleware } & Record<
+    | "page"
+    | "js"
+    | "charts"
+    | "me"
+    | "list"
+    | "view"
+    | "status"
+    | "assign"
+    | "progress"
+    | "dashboard"
+    | "csv"
+    | "xlsx",
+    Handler
+  >;
   /** src/web/channel-routes.ts */
   zalo?: Handler;
   telegram?: { secret: Middleware; update: Handler; maxBytes?: number };
@@ -76,11 +92,13 @@ function post(path: string, maxBytes: number, handler: Handler | undefined, opti
 }
 
 const TICKET = "/staff/api/tickets/:id{[0-9]{1,12}}";
+const CASE = "/staff/api/pakn/:ref";
 
 export function routeTable(h: RouteHandlers): Route[] {
-  const { chat, feedback: fb, console: staff, telegram: tg } = h;
+  const { chat, feedback: fb, console: staff, desk, telegram: tg } = h;
   const bearer = fb?.staffToken;
   const session = staff?.session;
+  const deskSession = desk?.session;
   return [
     // The web chat page, the probe, and stateless questions for API users.
     get("/", h.page.html),
@@ -114,6 +132,22 @@ export function routeTable(h: RouteHandlers): Route[] {
     post(`${TICKET}/claim`, 16 * KB, staff?.claim, { sameOrigin: true, auth: session }),
     post(`${TICKET}/reply`, 16 * KB, staff?.reply, { sameOrigin: true, auth: session }),
     post(`${TICKET}/close`, 16 * KB, staff?.close, { sameOrigin: true, auth: session }),
+
+    // The officials' PAKN desk and dashboard, in the same console (same login and session).
+    get("/staff/pakn", desk?.page),
+    get("/staff/pakn/:ref", desk?.page),
+    get("/staff/thongke", desk?.page),
+    get("/staff/desk.js", desk?.js),
+    get("/staff/charts.js", desk?.charts),
+    get("/staff/api/me", desk?.me, { auth: deskSession }),
+    get("/staff/api/pakn", desk?.list, { auth: deskSession }),
+    get(CASE, desk?.view, { auth: deskSession }),
+    post(`${CASE}/status`, 16 * KB, desk?.status, { sameOrigin: true, auth: deskSession }),
+    post(`${CASE}/assign`, 16 * KB, desk?.assign, { sameOrigin: true, auth: deskSession }),
+    post(`${CASE}/progress`, 16 * KB, desk?.progress, { sameOrigin: true, auth: deskSession }),
+    get("/staff/api/dashboard", desk?.dashboard, { auth: deskSession }),
+    get("/staff/api/report.csv", desk?.csv, { auth: deskSession }),
+    get("/staff/api/report.xlsx", desk?.xlsx, { auth: deskSession }),
 
     // Chat channel webhooks, for a configured channel only. Zalo signs the exact bytes.
     post("/webhooks/zalo", 64 * KB, h.zalo, { raw: true }),

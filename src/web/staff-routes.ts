@@ -1,11 +1,30 @@
 /**
- * The hotline staff console (src/handoff); rows in src/web/routes.ts:
+ * The staff console at /staff: the hotline's hand-over tickets (src/handoff) and the officials'
+ * PAKN desk and dashboard (src/feedback); rows in src/web/routes.ts:
  *
- *   GET  /staff, /staff/staff.js, /staff/staff.css    the page
+ *   GET  /staff, /staff/staff.js, /staff/staff.css    the page (hand-over tickets)
  *   POST /staff/api/login   { token }  → { officer } + HttpOnly session cookie (a staff token)
  *   POST /staff/api/logout
  *   GET  /staff/api/tickets            → { officer, tickets: [ticket + transcript], report }
  *   POST /staff/api/tickets/:id/claim | /reply { text } | /close
+ *
+ * The desk (mounted when a PAKN queue is given; docs/officials-desk.md):
+ *
+ *   GET  /staff/pakn, /staff/pakn/:ref, /staff/thongke   the same page, on the desk's views
+ *   GET  /staff/desk.js, /staff/charts.js                its scripts (no CDN: served from here)
+ *   GET  /staff/api/me                 → { officer, scope, agency, hotline }
+ *   GET  /staff/api/pakn?status=&agency=&overdue=1&dueWithin=N&unassigned=1&progressDue=1&q=
+ *   GET  /staff/api/pakn/:ref          → the case, what the lifecycle allows, notifications
+ *   POST /staff/api/pakn/:ref/status { status, version, note?, reason?, resultDate? }
+ *   POST /staff/api/pakn/:ref/assign { agency, version, note? }
+ *   POST /staff/api/pakn/:ref/progress { note, version }
+ *   GET  /staff/api/dashboard?quarter=2026Q1 | ?from=2026-01-01&to=2026-03-31 [&agency=]
+ *   GET  /staff/api/report.csv | report.xlsx ?quarter=2026Q1 [&agency=]
+ *
+ * A staff token carries a scope (`*`, or one agency's code): an official sees and changes only
+ * that agency's cases — any other is 404, as if it did not exist — and never the hand-over
+ * tickets (403), which are the hotline's. Every change names the version the officer read: a
+ * stale one is refused (409) and overwrites nothing.
  *
  * The session cookie is HttpOnly, SameSite=Strict, Path=/staff (Secure unless `insecureCookie`);
  * `session` checks it. Against CSRF, every POST must be JSON (a cross-site form cannot send it
@@ -13,13 +32,31 @@
  * `sameOrigin`). Sessions live in memory: a restart asks staff to log in again.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
 import { z } from "zod";
-import type { StaffAuth } from "../feedback/index.ts";
+import { localDate } from "../calendar/index.ts";
+import {
+  CaseNotFoundError,
+  isStatus,
+  parseDateRange,
+  parseQuarter,
+  REPORT_COLUMNS,
+  reportToCsv,
+  reportToXlsx,
+  VersionConflictError,
+  type CaseScope,
+  type DeskCase,
+  type FeedbackQueue,
+  type ReportPeriod,
+  type StaffAuth,
+  type Status,
+} from "../feedback/index.ts";
 import type { Handoff, Officer } from "../handoff/index.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError } from "./errors.ts";
-import { clientAddress, json, type Handler, type Middleware } from "./http.ts";
+import { asset, clientAddress, json, type Env, type Handler, type Middleware } from "./http.ts";
 import { loadPageAssets, pageHandlers } from "./page.ts";
 import type { RouteGroup } from "./routes.ts";
 
@@ -33,6 +70,8 @@ export interface StaffRouteDeps {
   handoff: Handoff;
   staff: StaffAuth;
   logger: Logger;
+  /** The PAKN queue: with it, the officials' desk and dashboard are served too. */
+  queue?: FeedbackQueue;
   now?: () => Date;
   /** Tests over plain http: no Secure flag. */
   insecureCookie?: boolean;
@@ -44,15 +83,49 @@ const MESSAGES = {
   invalid_request: "Yêu cầu không hợp lệ. / Invalid request.",
   too_many_attempts:
     "Sai mã quá nhiều lần, thử lại sau 1 phút. / Too many attempts, retry in a minute.",
+  hotline_only:
+    "Phiếu hỗ trợ trực tuyến chỉ dành cho tổng đài viên. / Hand-over tickets are for hotline staff.",
+  case_not_found:
+    "Không tìm thấy hồ sơ này trong phạm vi của cán bộ. / No such case within your scope.",
+  invalid_status: "Trạng thái không hợp lệ. / Unknown status.",
+  invalid_period:
+    "Kỳ báo cáo không hợp lệ: chọn quý (2026Q1) hoặc từ ngày – đến ngày. / Choose a quarter or a date range.",
 } as const;
 
 const loginBody = z.object({ token: z.string().min(1).max(512) }).strict();
 const replyBody = z.object({ text: z.string().min(1).max(4000) }).strict();
+const version = z.number().int().positive();
+const statusBody = z
+  .object({
+    status: z.string(),
+    version,
+    note: z.string().nullish(),
+    reason: z.string().nullish(),
+    resultDate: z.string().optional(),
+  })
+  .strict();
+const assignBody = z.object({ agency: z.string(), version, note: z.string().nullish() }).strict();
+const progressBody = z.object({ note: z.string(), version }).strict();
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new HttpError(400, "invalid_request", MESSAGES.invalid_request);
+  return parsed.data;
+}
+
+const readStatic = (file: string) =>
+  readFileSync(new URL(`./static/${file}`, import.meta.url), "utf8");
+
+/** "10:05 ngày 02/03/2026" in Vietnam time. */
+function vnTime(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString();
+  return `${d.slice(11, 16)} ngày ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+}
+
 export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
-  const { handoff, staff, logger } = deps;
+  const { handoff, staff, logger, queue } = deps;
   const now = deps.now ?? (() => new Date());
   const page = pageHandlers(loadPageAssets("staff"));
   /** Failed logins per client address in the current minute: at most LOGIN_TRIES. */
@@ -70,8 +143,10 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
       failures.set(addr, { count: 1, since: t });
     } else f.count++;
   };
-  /** sha256(session id) → who and until when. */
-  const sessions = new Map<string, { name: string; expires: number }>();
+  /** sha256(session id) → who, their scope, and until when. */
+  const sessions = new Map<string, { name: string; scope: string; expires: number }>();
+  /** The session of a request that passed `session` (set by it, read by the handlers). */
+  const sessionOf = new WeakMap<Request, { name: string; scope: string }>();
 
   const cookie = (value: string, maxAge: number) => ({
     "Set-Cookie": generateCookie(STAFF_COOKIE, value, {
@@ -91,7 +166,17 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
       throw new HttpError(401, "unauthorized", MESSAGES.unauthorized);
     }
     c.set("staff", found.name);
+    sessionOf.set(c.req.raw, found);
     await next();
+  };
+
+  /** The signed-in member's scope spec: `*` or an agency code. */
+  const specOf = (c: Context<Env>) =>
+    sessionOf.get(c.req.raw)?.scope ?? staff.scopeOf(c.var.staff) ?? null;
+
+  /** The hand-over tickets are the hotline's: an agency official gets 403. */
+  const hotlineOnly = (c: Context<Env>) => {
+    if (specOf(c) !== "*") throw new HttpError(403, "hotline_only", MESSAGES.hotline_only);
   };
 
   const officerOf = (name: string): Officer => ({ id: `web:${name}`, name, source: "web" });
@@ -104,15 +189,15 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
       });
     }
     const parsed = loginBody.safeParse(c.var.body);
-    const name = parsed.success ? staff.verify(parsed.data.token) : null;
-    if (!name) {
+    const who = parsed.success ? staff.identify(parsed.data.token) : null;
+    if (!who) {
       failed(addr);
       logger.warn({}, "staff console login refused");
       throw new HttpError(401, "bad_token", MESSAGES.bad_token);
     }
     const sid = randomBytes(32).toString("base64url");
-    sessions.set(sha(sid), { name, expires: now().getTime() + SESSION_MS });
-    return json({ officer: name }, 200, cookie(sid, SESSION_MS / 1000));
+    sessions.set(sha(sid), { ...who, expires: now().getTime() + SESSION_MS });
+    return json({ officer: who.name }, 200, cookie(sid, SESSION_MS / 1000));
   };
 
   const logout: Handler = (c) => {
@@ -148,6 +233,7 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
   const act =
     (verb: "claim" | "reply" | "close"): Handler =>
     async (c) => {
+      hotlineOnly(c);
       const id = Number(c.req.param("id"));
       const officer = officerOf(c.var.staff);
       if (verb === "claim") await handoff.claim(id, officer);
@@ -161,7 +247,7 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
       return json({ ok: true });
     };
 
-  return {
+  const group: RouteGroup = {
     console: {
       session,
       page: page.html,
@@ -169,10 +255,263 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
       css: page.css,
       login,
       logout,
-      tickets: (c) => json(tickets(officerOf(c.var.staff))),
+      tickets: (c) => {
+        hotlineOnly(c);
+        return json(tickets(officerOf(c.var.staff)));
+      },
       claim: act("claim"),
       reply: act("reply"),
       close: act("close"),
     },
+  };
+  if (queue)
+    group.desk = createDeskHandlers({ queue, handoff, logger, now, session, specOf, page });
+  return group;
+}
+
+interface DeskHandlerDeps {
+  queue: FeedbackQueue;
+  handoff: Handoff;
+  logger: Logger;
+  now: () => Date;
+  session: Middleware;
+  specOf: (c: Context<Env>) => string | null;
+  page: ReturnType<typeof pageHandlers>;
+}
+
+/** The PAKN desk's handlers (src/web/routes.ts, group `desk`). */
+function createDeskHandlers(deps: DeskHandlerDeps): NonNullable<RouteGroup["desk"]> {
+  const { queue, handoff, logger, session, specOf, page } = deps;
+  const deskJs = readStatic("desk.js");
+  const chartsJs = readStatic("charts.js");
+  const script =
+    (body: string): Handler =>
+    () =>
+      asset(body, "text/javascript; charset=utf-8");
+
+  const scopeOf = (c: Context<Env>): CaseScope => {
+    const spec = specOf(c);
+    if (spec === null) throw new HttpError(401, "unauthorized", MESSAGES.unauthorized);
+    return queue.scopes.resolve(spec);
+  };
+  /** The agencies the member may pick (filters, reassignment). */
+  const agenciesFor = (scope: CaseScope) => queue.scopes.knownAgencies().filter(scope.covers);
+
+  /** The dashboard's scope: the member's, or one agency within it (`?agency=`). */
+  const figuresScope = (c: Context<Env>): CaseScope => {
+    const mine = scopeOf(c);
+    const agency = c.req.query("agency")?.trim();
+    if (!agency || !mine.all) return mine;
+    return queue.scopes.resolve(agency);
+  };
+
+  const periodOf = (c: Context<Env>): ReportPeriod => {
+    const quarter = c.req.query("quarter");
+    const from = c.req.query("from");
+    const to = c.req.query("to");
+    try {
+      if (quarter) return parseQuarter(quarter);
+      if (from && to) return parseDateRange(from, to);
+    } catch {
+      // the same answer as no period
+    }
+    throw new HttpError(400, "invalid_period", MESSAGES.invalid_period);
+  };
+
+  const notFound = (err: unknown): never => {
+    if (err instanceof CaseNotFoundError) {
+      throw new HttpError(404, "case_not_found", MESSAGES.case_not_found);
+    }
+    throw err;
+  };
+
+  const view = (ref: string, scope: CaseScope): DeskCase => {
+    try {
+      return queue.desk.view(ref, scope);
+    } catch (err) {
+      return notFound(err);
+    }
+  };
+
+  /** A change on one case, checked against the version the officer read. */
+  const change =
+    (name: string, run: (ref: string, actor: string, body: unknown, scope: CaseScope) => void) =>
+    (c: Context<Env>) => {
+      const ref = c.req.param("ref")!;
+      const scope = scopeOf(c);
+      const actor = `staff:${c.var.staff}`;
+      try {
+        run(ref, actor, c.var.body, scope);
+      } catch (err) {
+        if (err instanceof VersionConflictError) {
+          const current = view(ref, scope);
+          const last = current.history.at(-1);
+          const by = last ? ` bởi ${last.actor.replace(/^staff:/, "")} lúc ${vnTime(last.at)}` : "";
+          throw new HttpError(
+            409,
+            "version_conflict",
+            `Hồ sơ ${ref} đã được cập nhật${by} trong lúc bạn đang xem (phiên bản ${err.expected} → ${err.actual}). ` +
+              `Thay đổi của bạn chưa được lưu; hãy xem lại hồ sơ mới nhất rồi làm lại nếu vẫn cần. / ` +
+              `The case changed since you opened it (version ${err.expected} → ${err.actual}); nothing was saved.`,
+          );
+        }
+        return notFound(err);
+      }
+      logger.info({ ref, actor, action: name }, "feedback updated from the desk");
+      try {
+        return json(queue.desk.view(ref, scope));
+      } catch (err) {
+        // Handed to another agency: no longer the officer's to see.
+        if (err instanceof CaseNotFoundError) return json({ ref, movedOut: true });
+        throw err;
+      }
+    };
+
+  const list: Handler = (c) => {
+    const scope = scopeOf(c);
+    const statuses = (c.req.query("status") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!statuses.every(isStatus)) {
+      throw new HttpError(400, "invalid_status", MESSAGES.invalid_status);
+    }
+    const int = (name: string) => {
+      const v = c.req.query(name);
+      if (v === undefined || v === "") return undefined;
+      if (!/^\d{1,4}$/.test(v)) {
+        throw new HttpError(
+          400,
+          "invalid_field",
+          `${name} phải là số nguyên. / ${name} must be an integer.`,
+        );
+      }
+      return Number(v);
+    };
+    const flag = (name: string) => ["1", "true"].includes(c.req.query(name) ?? "");
+    const text = (name: string) => c.req.query(name)?.trim() || undefined;
+    const dueWithin = int("dueWithin");
+    const limit = int("limit");
+    const agency = text("agency");
+    const search = text("q");
+    const cursor = text("cursor");
+    const result = queue.desk.list(
+      {
+        statuses: statuses as Status[],
+        ...(agency ? { agency } : {}),
+        unassigned: flag("unassigned"),
+        overdue: flag("overdue"),
+        progressDue: flag("progressDue"),
+        ...(dueWithin !== undefined ? { dueWithinWorkingDays: dueWithin } : {}),
+        ...(search ? { search } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(cursor ? { cursor } : {}),
+      },
+      scope,
+    );
+    return json({ ...result, agencies: agenciesFor(scope) });
+  };
+
+  const dashboard: Handler = (c) => {
+    const period = periodOf(c);
+    const scope = figuresScope(c);
+    const figures = queue.dashboard(period, scope);
+    const handover = scope.all
+      ? handoff.report(new Date(figures.period.from), new Date(figures.period.asOf))
+      : null;
+    return json({
+      ...figures,
+      columns: REPORT_COLUMNS,
+      agency: scope.agencyName,
+      /** What the scope picker offers (the member's agencies). */
+      agencyChoices: agenciesFor(scopeOf(c)),
+      handover,
+    });
+  };
+
+  const download =
+    (format: "csv" | "xlsx"): Handler =>
+    async (c) => {
+      const quarter = c.req.query("quarter") ?? "";
+      let period: ReportPeriod;
+      try {
+        period = parseQuarter(quarter);
+      } catch {
+        throw new HttpError(400, "invalid_period", MESSAGES.invalid_period);
+      }
+      const scope = figuresScope(c);
+      const report = queue.report(period, scope.all ? undefined : scope);
+      const suffix = scope.agencyCode ?? (scope.all ? "" : "don-vi");
+      const file = `pakn-${report.quarter}${suffix ? `-${suffix}` : ""}.${format}`;
+      const headers = {
+        "Content-Disposition": `attachment; filename="${file}"`,
+        "Cache-Control": "no-store",
+      };
+      if (format === "csv") {
+        return asset(reportToCsv(report), "text/csv; charset=utf-8", headers);
+      }
+      const body = await reportToXlsx(report);
+      return new Response(new Uint8Array(body), {
+        headers: {
+          ...headers,
+          "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          "X-Content-Type-Options": "nosniff",
+        },
+      });
+    };
+
+  return {
+    session,
+    page: page.html,
+    js: script(deskJs),
+    charts: script(chartsJs),
+    me: (c) => {
+      const scope = scopeOf(c);
+      return json({
+        officer: c.var.staff,
+        scope: scope.spec,
+        agency: scope.all ? null : { name: scope.agencyName, code: scope.agencyCode },
+        hotline: scope.all,
+        today: localDate(deps.now()),
+      });
+    },
+    list,
+    view: (c) => {
+      const scope = scopeOf(c);
+      return json({
+        ...view(c.req.param("ref")!, scope),
+        agencies: queue.scopes.knownAgencies(),
+        today: localDate(deps.now()),
+      });
+    },
+    status: change("status", (ref, actor, body, scope) => {
+      const b = parse(statusBody, body);
+      queue.changeStatus(ref, {
+        to: b.status,
+        actor,
+        scope,
+        note: b.note ?? null,
+        reason: b.reason ?? null,
+        expectedVersion: b.version,
+        ...(b.resultDate ? { resultDate: b.resultDate } : {}),
+      });
+    }),
+    assign: change("assign", (ref, actor, body, scope) => {
+      const b = parse(assignBody, body);
+      queue.assign(ref, {
+        agency: b.agency,
+        actor,
+        scope,
+        note: b.note ?? null,
+        expectedVersion: b.version,
+      });
+    }),
+    progress: change("progress", (ref, actor, body, scope) => {
+      const b = parse(progressBody, body);
+      queue.addProgress(ref, { note: b.note, actor, scope, expectedVersion: b.version });
+    }),
+    dashboard,
+    csv: download("csv"),
+    xlsx: download("xlsx"),
   };
 }

@@ -48,6 +48,23 @@ const handlers: RouteHandlers = {
     session: testAuth,
     ...group("page", "js", "css", "login", "logout", "tickets", "claim", "reply", "close"),
   },
+  desk: {
+    session: testAuth,
+    ...group(
+      "page",
+      "js",
+      "charts",
+      "me",
+      "list",
+      "view",
+      "status",
+      "assign",
+      "progress",
+      "dashboard",
+      "csv",
+      "xlsx",
+    ),
+  },
   zalo: echo,
   telegram: { secret: testAuth, update: echo },
 };
@@ -217,6 +234,9 @@ describe("auth and Origin middleware", () => {
       "/staff/api/tickets/:id{[0-9]{1,12}}/claim",
       "/staff/api/tickets/:id{[0-9]{1,12}}/reply",
       "/staff/api/tickets/:id{[0-9]{1,12}}/close",
+      "/staff/api/pakn/:ref/status",
+      "/staff/api/pakn/:ref/assign",
+      "/staff/api/pakn/:ref/progress",
     ]);
     for (const r of guarded) {
       for (const origin of ["https://evil.example", "http://localhost.evil.example", "null"]) {

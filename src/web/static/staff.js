@@ -1,10 +1,24 @@
-/* global document, fetch, setInterval, clearInterval */
-// The hotline staff console: log in with a staff token (HttpOnly session cookie), list waiting and
-// assigned tickets with summaries and transcripts, claim, reply, close. Text is only ever set with
-// textContent: nothing a citizen writes becomes markup.
+/* global document, fetch, setInterval, clearInterval, history, location, window */
+// The staff console: log in with a staff token (HttpOnly session cookie), then
+//  - "Hỗ trợ trực tuyến" (/staff, hotline staff only): waiting and assigned hand-over tickets with
+//    summaries and transcripts; claim, reply, close;
+//  - "Phản ánh, kiến nghị" (/staff/pakn, /staff/pakn/<mã>) and "Thống kê" (/staff/thongke): the
+//    officials' desk and dashboard (desk.js, loaded when the server has the desk), within the
+//    officer's agency scope.
+// Text is only ever set with textContent: nothing a citizen writes becomes markup.
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 5000;
 let timer = null;
+/** { officer, scope, agency, hotline } once logged in; hotline-only consoles have no desk. */
+let me = null;
+
+class ApiError extends Error {
+  constructor(message, status, code) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
 
 async function api(path, body) {
   const res = await fetch(`/staff/api/${path}`, {
@@ -14,39 +28,138 @@ async function api(path, body) {
     credentials: "same-origin",
   });
   const data = await res.json().catch(() => ({}));
-  if (res.status === 401) showLogin();
-  if (!res.ok) throw new Error(data?.error?.message ?? `HTTP ${res.status}`);
+  if (res.status === 401 && path !== "login") showLogin();
+  if (!res.ok) {
+    throw new ApiError(data?.error?.message ?? `HTTP ${res.status}`, res.status, data?.error?.code);
+  }
   return data;
 }
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null || v === false) continue;
     if (k === "text") node.textContent = v;
     else if (k === "class") node.className = v;
-    else node.setAttribute(k, v);
+    else node.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children) node.append(c);
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
   return node;
+}
+
+const VIEWS = { tickets: "console", pakn: "pakn", case: "case", dashboard: "dashboard" };
+
+function setStatus(text) {
+  $("status").textContent = text ?? "";
 }
 
 function showLogin() {
   clearInterval(timer);
+  timer = null;
+  me = null;
   $("login").hidden = false;
-  $("console").hidden = true;
+  for (const id of Object.values(VIEWS)) $(id).hidden = true;
+  $("nav").hidden = true;
   $("logout").hidden = true;
   $("refresh").hidden = true;
   $("who").textContent = "";
+  setStatus("");
 }
 
-function showConsole(officer) {
+function showSignedIn(officer) {
   $("login").hidden = true;
-  $("console").hidden = false;
+  $("login-error").textContent = "";
   $("logout").hidden = false;
   $("refresh").hidden = false;
-  $("who").textContent = officer;
+  const where = me?.agency ? me.agency.name : me?.hotline === false ? "" : "Toàn tỉnh";
+  $("who").textContent = where ? `${officer} · ${where}` : officer;
+}
+
+/** The desk's module, loaded once it is known to be there (a hotline-only console has none). */
+let desk = null;
+async function deskModule() {
+  if (!desk) {
+    const { createDesk } = await import("/staff/desk.js");
+    desk ??= createDesk({ api, el, $, navigate, setStatus, me: () => me });
+  }
+  return desk;
+}
+
+/** Which view a path shows. */
+function viewOf(path) {
+  const p = path.replace(/\/+$/, "") || "/staff";
+  if (/^\/staff\/pakn\/[^/]+$/.test(p)) return "case";
+  if (p === "/staff/pakn") return "pakn";
+  if (p === "/staff/thongke") return "dashboard";
+  return "tickets";
+}
+
+function navigate(href, { replace = false } = {}) {
+  if (replace) history.replaceState(null, "", href);
+  else history.pushState(null, "", href);
+  void route();
+}
+
+/** Shows the view of the current address (after login, on a link, on back / forward). */
+async function route({ focus = true } = {}) {
+  if (!me) return;
+  let next = viewOf(location.pathname);
+  if (next === "tickets" && !me.hotline) {
+    history.replaceState(null, "", "/staff/pakn");
+    next = "pakn";
+  }
+  if (next !== "tickets" && !me.desk) {
+    history.replaceState(null, "", "/staff");
+    next = "tickets";
+  }
+  setStatus("");
+  for (const [name, id] of Object.entries(VIEWS)) $(id).hidden = name !== next;
+  for (const a of document.querySelectorAll("#nav a")) {
+    const current = a.dataset.view === next || (a.dataset.view === "pakn" && next === "case");
+    if (current) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
   clearInterval(timer);
-  timer = setInterval(() => void load(), REFRESH_MS);
+  timer = null;
+  if (next === "tickets") {
+    timer = setInterval(() => void load(), REFRESH_MS);
+    await load();
+  } else if (next === "pakn") await (await deskModule()).showList(location.search);
+  else if (next === "case") {
+    const ref = decodeURIComponent(location.pathname.split("/")[3]);
+    await (await deskModule()).showCase(ref);
+  } else await (await deskModule()).showDashboard(location.search);
+  if (focus) {
+    const heading = $(VIEWS[next]).querySelector("h2");
+    heading?.focus({ preventScroll: true });
+  }
+}
+
+/** Who is signed in (the desk's /me); a console without the desk knows only the tickets. */
+async function whoAmI() {
+  try {
+    const data = await api("me");
+    me = { ...data, desk: true };
+    return true;
+  } catch (err) {
+    if (err.status === 404) {
+      me = { hotline: true, desk: false };
+      return true;
+    }
+    if (err.status !== 401) setStatus(err.message);
+    return false;
+  }
+}
+
+async function start({ focus = false } = {}) {
+  if (!(await whoAmI())) {
+    if (!me) showLogin();
+    return;
+  }
+  $("nav").hidden = !me.desk;
+  $("nav-tickets").hidden = !me.hotline;
+  if (me.officer) showSignedIn(me.officer);
+  await route({ focus });
 }
 
 const STATUS = { waiting: "đang chờ", assigned: "đang xử lý" };
@@ -102,10 +215,12 @@ function reportRows(report) {
     .replaceChildren(...rows);
 }
 
+/** The hand-over tickets (refreshed every 5 s while shown). */
 async function load() {
   try {
     const data = await api("tickets");
-    showConsole(data.officer);
+    if (!me) me = { hotline: true, desk: false };
+    showSignedIn(data.officer);
     // Keep what an officer is typing across refreshes.
     const drafts = new Map(
       [...document.querySelectorAll(".ticket")].map((li) => [
@@ -121,19 +236,20 @@ async function load() {
     $("tickets").replaceChildren(...items);
     if (items.length === 0) $("tickets").append(el("li", { text: "Không có phiếu nào." }));
     reportRows(data.report);
+    setStatus("");
   } catch (err) {
-    $("status").textContent = err.message;
+    if (err.status !== 401) setStatus(err.message);
   }
 }
 
 async function act(id, verb, body) {
   try {
     await api(`tickets/${id}/${verb}`, body);
-    $("status").textContent = "";
+    setStatus("");
     await load();
     return true;
   } catch (err) {
-    $("status").textContent = err.message;
+    setStatus(err.message);
     return false;
   }
 }
@@ -141,14 +257,25 @@ async function act(id, verb, body) {
 $("login").addEventListener("submit", (e) => {
   e.preventDefault();
   api("login", { token: $("token").value })
-    .then((data) => {
+    .then(async (data) => {
       $("token").value = "";
       $("login-error").textContent = "";
-      showConsole(data.officer);
-      return load();
+      $("login").hidden = true;
+      setStatus("");
+      $("who").textContent = data.officer;
+      await start({ focus: true });
     })
     .catch((err) => ($("login-error").textContent = err.message));
 });
 $("logout").addEventListener("click", () => void api("logout", {}).finally(showLogin));
-$("refresh").addEventListener("click", () => void load());
-void load();
+$("refresh").addEventListener("click", () => void route({ focus: false }));
+$("nav").addEventListener("click", (e) => {
+  const a = e.target.closest("a[data-view]");
+  if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  navigate(a.getAttribute("href"));
+});
+window.addEventListener("popstate", () => void route());
+
+// On opening the page: signed in already (the cookie) → the view of the address; else the login.
+void start();
