@@ -109,7 +109,11 @@ export async function main(): Promise<void> {
     const r = await import("./reminders/index.ts");
     reminders = r.createReminders({
       db,
-      rules: r.loadReminderRules(),
+      // Digests link to the desk's case pages: PUBLIC_BASE_URL, else the rules' consoleUrl.
+      rules: {
+        ...r.loadReminderRules(),
+        ...(config.publicBaseUrl ? { consoleUrl: `${config.publicBaseUrl}/staff` } : {}),
+      },
       agencies: r.loadAgencies(),
       calendar: loadCalendar(),
       now: () => new Date(),
@@ -147,7 +151,13 @@ export async function main(): Promise<void> {
       ...(channels.needsWebhooks
         ? [createChannelRoutes({ zalo: channels.zalo, telegram: channels.telegram, logger })]
         : []),
-      createStaffRoutes({ handoff, staff: createStaffAuth(config.staffTokens ?? []), logger }),
+      // The hotline console and the officials' PAKN desk (docs/officials-desk.md).
+      createStaffRoutes({
+        handoff,
+        staff: createStaffAuth(config.staffTokens ?? []),
+        logger,
+        queue: paknQueue,
+      }),
     ],
   });
   let stopping = false;

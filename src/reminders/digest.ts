@@ -33,6 +33,17 @@ export interface Digest {
   keyboard: InlineKeyboardMarkup;
 }
 
+const PAKN_KINDS: ReadonlySet<ReminderKind> = new Set([
+  "pakn_overdue",
+  "pakn_due_soon",
+  "pakn_progress_due",
+  "pakn_result_record",
+]);
+
+/** A case's page on the officials' desk: `<consoleUrl>/pakn/<ref>`. */
+export const caseUrl = (consoleUrl: string, ref: string): string =>
+  `${consoleUrl.replace(/\/+$/, "")}/pakn/${encodeURIComponent(ref)}`;
+
 /** Callback data: "rm:<d|p|v>:<delivery id>" — short ASCII, never user text. */
 export const callbackData = (action: "d" | "p" | "v", id: number) => `rm:${action}:${id}`;
 
@@ -58,6 +69,10 @@ export function renderDigest(
       `${n + 1}. [${KIND_LABELS[i.row.kind]}, ${urgency(i.daysLeft)}] ${clip(i.row.title, 160)}` +
         ` — hạn ${vnDate(i.row.due)}`,
     );
+    // PAKN items link to their case page, where the whole case can be handled.
+    if (options.consoleUrl && PAKN_KINDS.has(i.row.kind)) {
+      lines.push(`   Mở hồ sơ: ${caseUrl(options.consoleUrl, i.row.item)}`);
+    }
   });
   if (sorted.length > top.length) lines.push(`… và ${sorted.length - top.length} việc khác.`);
   if (options.consoleUrl) lines.push("", `Xem đầy đủ: ${options.consoleUrl}`);

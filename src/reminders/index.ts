@@ -44,7 +44,7 @@ export {
   type ReminderSender,
   type TickResult,
 } from "./dispatcher.ts";
-export { renderDigest, KIND_LABELS } from "./digest.ts";
+export { renderDigest, KIND_LABELS, caseUrl } from "./digest.ts";
 export {
   createReminderGroupHandler,
   createTelegramReminderSender,
