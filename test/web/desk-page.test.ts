@@ -123,6 +123,33 @@ describe("the PAKN desk in Chromium", () => {
     await page.getByRole("button", { name: "Bỏ lọc" }).click();
     await expect.poll(() => rowRefs(page)).toHaveLength(7);
     await page.screenshot({ path: path.join(SHOTS, "desk-list-1366.png"), fullPage: true });
+    // By keyboard alone: Tab from the top reaches the navigation, the filters and the cases.
+    await page.locator("body").focus();
+    const reached: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      reached.push(
+        await page.evaluate<string>(
+          "(() => { const e = document.activeElement; return e.tagName + ':' + (e.getAttribute('aria-label') || e.labels?.[0]?.textContent?.trim() || e.textContent.trim()).slice(0, 40); })()",
+        ),
+      );
+    }
+    expect(reached).toEqual(
+      expect.arrayContaining([
+        "A:Thống kê",
+        expect.stringMatching(/^BUTTON:Quá hạn/),
+        expect.stringMatching(/^SELECT:Trạng thái/),
+        expect.stringMatching(/^INPUT:Tìm theo nội dung/),
+        `A:${s.stpOnTime}`,
+      ]),
+    );
+    // Enter on a case link opens it.
+    await page.getByRole("link", { name: s.xaRejected }).focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#case-title").filter({ hasText: s.xaRejected }).waitFor();
+    await expect(page.locator("#case-actions").textContent()).resolves.toContain(
+      "Hồ sơ đã kết thúc",
+    );
     await context.close();
   });
 
@@ -295,7 +322,6 @@ describe("the PAKN desk in Chromium", () => {
     await page.locator("#dash-report tbody tr").first().waitFor();
     expect(await width()).toBeLessThanOrEqual(375);
     await page.screenshot({ path: path.join(SHOTS, "dashboard-375.png"), fullPage: true });
-    // Everything reachable by keyboard: Tab from the top reaches the nav links and the filters.
     await context.close();
   });
 

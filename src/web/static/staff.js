@@ -30,7 +30,9 @@ async function api(path, body) {
   const data = await res.json().catch(() => ({}));
   if (res.status === 401 && path !== "login") showLogin();
   if (!res.ok) {
-    throw new ApiError(data?.error?.message ?? `HTTP ${res.status}`, res.status, data?.error?.code);
+    // The server says it in Vietnamese, then " / " and English: the page shows the Vietnamese.
+    const message = (data?.error?.message ?? `Lỗi ${res.status}`).split(" / ")[0];
+    throw new ApiError(message, res.status, data?.error?.code);
   }
   return data;
 }
