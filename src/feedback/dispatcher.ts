@@ -6,7 +6,7 @@
  * dies between a channel accepting a message and the "sent" mark would resend it after the lease:
  * senders get the idempotency key so channels that can deduplicate do.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import { maskPersonalData, scrubSecrets } from "../logger.ts";
 import { toMessage, type OutboxMessage, type OutboxRow } from "./outbox.ts";
 import { MotcuaError } from "../errors.ts";

@@ -1,6 +1,6 @@
 /** Filing a case: one IMMEDIATE transaction (sequence, case, history); acknowledged once committed. */
 import { localDate } from "../calendar/index.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import { validateFileCase, type FeedbackKind, type FileCaseInput } from "./input.ts";
 import type { ProcedureDirectory } from "./procedures.ts";

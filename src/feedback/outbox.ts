@@ -3,7 +3,7 @@
  * same transaction as the change, so a committed change always has its notification and a rolled
  * back one never does. The idempotency key is UNIQUE: recording the same event twice adds nothing.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { Status } from "./status.ts";
 
 export type NotificationKind = "status" | "progress";

@@ -3,7 +3,7 @@
  * "still being handled" entry in its history and a notification to the citizen. Idempotent per
  * scheduled time, so running the sweep twice (or from two processes) notifies once.
  */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import { OPEN_STATUSES } from "./status.ts";

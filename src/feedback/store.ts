@@ -1,5 +1,5 @@
 /** Rows of the PAKN tables and the statements over them, shared by the queue's operations. */
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { FeedbackKind } from "./input.ts";
 import type { RoutedBy } from "./routing.ts";
 import type { Status } from "./status.ts";

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { isIsoDate, loadCalendar, type Calendar } from "../calendar/index.ts";
-import { openDatabase, type Database } from "../db/database.ts";
+import { openDatabase, type Database } from "../db/index.ts";
 import { createFeedbackQueue, createProcedureDirectory, loadRules } from "../feedback/index.ts";
 import { feedbackCases } from "./cases.ts";
 import type { ReminderSender } from "./dispatcher.ts";

@@ -7,7 +7,7 @@
 import { Api } from "grammy";
 import { schedule, validate, type ScheduledTask } from "node-cron";
 import type { Calendar } from "../calendar/index.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { TelegramGroupHandler } from "../channels/index.ts";
 import {

@@ -1,6 +1,6 @@
 /** SQLite access of the reminders module (tables of migration 6). */
 import { isIsoDate, type IsoDate } from "../calendar/index.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/index.ts";
 import { ReminderInputError } from "./errors.ts";
 import type { CustomDeadline, DueReminder, GroupLink, ReminderKind } from "./planner.ts";
 import type { Agency } from "./rules.ts";
