@@ -1,21 +1,25 @@
 /**
- * Entry point: reads the configuration once, opens the database, loads the catalogue, builds the
- * assistant and serves the web chat. Stops cleanly on SIGINT / SIGTERM.
+ * The composition root. `createService` reads nothing but the configuration it is given, builds
+ * every part once and in order (assistant, database, PAKN queue, hand-over, dialogue core,
+ * reminders), and starts nothing: channels, background jobs, reminders and the HTTP server start
+ * in `start()`. `stop()` stops them in reverse, waits for work under way, then closes the
+ * database. `main()` reads the configuration once and stops cleanly on SIGINT / SIGTERM.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadCalendar } from "./calendar/index.ts";
 import type { Channels } from "./channels/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
 import { createSenderRegistry } from "./dialogue/index.ts";
-import { createLogger } from "./logger.ts";
-import { loadCalendar } from "./calendar/index.ts";
-import type { Reminders } from "./reminders/index.ts";
-import { createApp } from "./web/app.ts";
-import { createChannelRoutes } from "./web/channel-routes.ts";
-import { createChatWiring } from "./web/chat-wiring.ts";
-import { createStaffRoutes } from "./web/staff-routes.ts";
-import { createStaffAuth } from "./feedback/index.ts";
+import {
+  createFeedbackQueue,
+  createProcedureDirectory,
+  createStaffAuth,
+  loadAgencyDirectory,
+  loadRules,
+  startFeedbackJobs,
+} from "./feedback/index.ts";
 import {
   createHandoff,
   createTelegramStaffDesk,
@@ -23,23 +27,39 @@ import {
   keepingSenders,
   parseHotlineHours,
 } from "./handoff/index.ts";
-import { createFeedbackWiring } from "./web/feedback-wiring.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import type { Reminders } from "./reminders/index.ts";
 import { findLocalModel } from "./search/index.ts";
+import { createApp, type App } from "./web/app.ts";
+import { createChannelRoutes } from "./web/channel-routes.ts";
+import { createChatWiring } from "./web/chat-wiring.ts";
+import { createFeedbackRoutes } from "./web/feedback-routes.ts";
+import { createStaffRoutes } from "./web/staff-routes.ts";
 import { buildAssistant } from "./wiring.ts";
 
-export async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 1;
-      return;
+export interface Service {
+  /** Starts the channels, background jobs, reminders and the HTTP server; resolves with its URL. */
+  start(): Promise<{ url: string }>;
+  /** Stops everything started, waits for work under way, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function createService(config: Config, logger: Logger): Promise<Service> {
+  const now = () => new Date();
+  const calendar = loadCalendar();
+  const staff = createStaffAuth(config.staffTokens ?? []);
+  if (!staff.enabled)
+    logger.warn("STAFF_TOKEN_HASHES is not set: staff feedback endpoints refuse everyone");
+  // data/agencies.json: staff scopes name an agency by its code.
+  const agencies = loadAgencyDirectory();
+  for (const t of config.staffTokens ?? []) {
+    if (t.scope !== undefined && !agencies.some((a) => a.code === t.scope)) {
+      logger.warn(
+        { staff: t.name, scope: t.scope },
+        "staff token scope is not an agency code of data/agencies.json: it matches only cases whose agency is that text",
+      );
     }
-    throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
 
   const retrieval = await buildAssistant({
     catalogueFile: config.catalogueFile,
@@ -54,56 +74,52 @@ export async function main(): Promise<void> {
   logger.info({ procedures: catalogue.length, dataDir: config.dataDir }, "catalogue loaded");
 
   const db = openDatabase(config.databaseFile);
-  // Citizen notifications: channels register a sender (the web chat's inbox below; Telegram and
-  // Zalo when they start), the outbox dispatcher of the PAKN queue drains through them.
-  const senders = createSenderRegistry();
-  const feedback = createFeedbackWiring({
-    config,
-    logger,
-    catalogue,
-    dispatcher: (db) =>
-      senders.dispatcher({
-        db,
-        now: () => new Date(),
-        onError: (err, m) =>
-          logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
-      }),
+  const queue = createFeedbackQueue({
+    db,
+    now,
+    calendar,
+    rules: loadRules(),
+    procedures: createProcedureDirectory(catalogue),
+    agencies,
   });
-  // Hand-off to hotline staff (src/handoff; README "Hand-over to hotline staff"): the Telegram staff group when
-  // HOTLINE_STAFF_CHAT_ID is set, and the web console on /staff. It reaches citizens through the
-  // senders the channels register.
+  // Citizen notifications: each channel registers a sender (the web chat's inbox here; Telegram
+  // and Zalo when they start); the PAKN outbox dispatcher drains through them.
+  const senders = createSenderRegistry();
   const kept = keepingSenders(senders);
+  // Hand-over to hotline staff: the Telegram staff group when HOTLINE_STAFF_CHAT_ID is set, and
+  // the web console on /staff.
   const handoff = createHandoff({
     db,
-    now: () => new Date(),
-    calendar: loadCalendar(),
+    now,
+    calendar,
     hours: parseHotlineHours(config.hotlineHours ?? DEFAULT_HOTLINE_HOURS),
     send: kept.send,
     logger,
   });
+  let channels: Pick<Channels, "telegram" | "zalo" | "needsWebhooks" | "stop"> | null = null;
   const staffDesk =
     config.hotlineStaffChatId === undefined
       ? null
       : createTelegramStaffDesk({
           chatId: config.hotlineStaffChatId,
-          api: () => channels.telegram?.bot.api,
+          api: () => channels?.telegram?.bot.api,
           handoff,
           logger,
         });
   if (staffDesk) handoff.addDesk(staffDesk.desk);
-  // The dialogue core (src/dialogue) behind the web chat; channel adapters take chat.dialogue.
+
+  // The dialogue core behind every channel, with the web chat's routes and inbox.
   const chat = createChatWiring({
     db,
-    queue: feedback.queue(db),
+    queue,
     assistant,
     senders: kept.registry,
     logger,
+    now,
     handoff: handoff.dialogue,
   });
-  // Deadline reminders to officials' Telegram groups (src/reminders; README "Deadline reminders").
-  // Telegram and Zalo, each only when its settings are present (src/channels; README "Telegram and
-  // Zalo OA channels"). Their modules (grammY, axios, node-cron) load only when configured.
-  const paknQueue = feedback.queue(db);
+
+  // Deadline reminders to officials' Telegram groups; grammY and node-cron load only when used.
   let reminders: Reminders | null = null;
   if (config.telegram) {
     const r = await import("./reminders/index.ts");
@@ -115,17 +131,33 @@ export async function main(): Promise<void> {
         ...(config.publicBaseUrl ? { consoleUrl: `${config.publicBaseUrl}/staff` } : {}),
       },
       agencies: r.loadAgencies(),
-      calendar: loadCalendar(),
-      now: () => new Date(),
-      cases: () => r.feedbackCases(paknQueue),
-      queue: paknQueue,
+      calendar,
+      now,
+      cases: () => r.feedbackCases(queue),
+      queue,
       telegram: config.telegram,
       logger,
     });
   }
-  const channels: Pick<Channels, "telegram" | "zalo" | "needsWebhooks" | "stop"> =
-    config.telegram || config.zalo
-      ? (await import("./channels/index.ts")).startChannels({
+
+  let jobs: { stop(): void } | null = null;
+  let app: App | null = null;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    async start() {
+      jobs = startFeedbackJobs({
+        queue,
+        dispatcher: senders.dispatcher({
+          db,
+          now,
+          onError: (err, m) =>
+            logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
+        }),
+        onError: (err, job) => logger.error({ err, job }, "feedback job failed"),
+      });
+      if (config.telegram || config.zalo) {
+        channels = (await import("./channels/index.ts")).startChannels({
           config,
           core: chat.dialogue,
           db,
@@ -135,31 +167,60 @@ export async function main(): Promise<void> {
             ...(staffDesk ? [staffDesk.handler] : []),
             ...(reminders ? [reminders.groupHandler] : []),
           ],
-        })
-      : { telegram: null, zalo: null, needsWebhooks: false, stop: async () => undefined };
-  if (!config.telegram && !config.zalo) logger.info("no chat channel configured: web chat only");
-  reminders?.start();
-  const app = createApp({
-    config,
-    logger,
-    assistant,
-    db,
-    health: retrieval.health,
-    routes: (db) => [
-      ...chat.routes,
-      ...feedback.routes(db),
-      ...(channels.needsWebhooks
-        ? [createChannelRoutes({ zalo: channels.zalo, telegram: channels.telegram, logger })]
-        : []),
-      // The hotline console and the officials' PAKN desk (docs/officials-desk.md).
-      createStaffRoutes({
-        handoff,
-        staff: createStaffAuth(config.staffTokens ?? []),
+        });
+      } else {
+        logger.info("no chat channel configured: web chat only");
+      }
+      reminders?.start();
+      const started = channels;
+      app = createApp({
+        config,
         logger,
-        queue: paknQueue,
-      }),
-    ],
-  });
+        assistant,
+        db,
+        health: retrieval.health,
+        routes: () => [
+          ...chat.routes,
+          createFeedbackRoutes({ queue, staff, logger }),
+          ...(started?.needsWebhooks
+            ? [createChannelRoutes({ zalo: started.zalo, telegram: started.telegram, logger })]
+            : []),
+          // The hotline console and the officials' PAKN desk (docs/officials-desk.md).
+          createStaffRoutes({ handoff, staff, logger, queue }),
+        ],
+      });
+      return app.start();
+    },
+    stop() {
+      stopping ??= (async () => {
+        jobs?.stop();
+        await reminders?.stop();
+        await channels?.stop();
+        // Closes the server, lets requests under way finish, then closes the database.
+        if (app) await app.stop();
+        else if (db.open) db.close();
+        await retrieval.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const service = await createService(config, logger);
+
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -170,30 +231,22 @@ export async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    feedback.stop();
-    void reminders?.stop();
-    channels
-      .stop()
-      .then(() => app.stop())
-      .then(() => retrieval.stop())
-      .then(
-        () => clearTimeout(force),
-        (err: unknown) => {
-          logger.error({ err }, "error while stopping");
-          process.exitCode = 1;
-        },
-      );
+    service.stop().then(
+      () => clearTimeout(force),
+      (err: unknown) => {
+        logger.error({ err }, "error while stopping");
+        process.exitCode = 1;
+      },
+    );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 
   try {
-    await app.start();
+    await service.start();
   } catch (err) {
     logger.fatal({ err }, "could not start the web server");
-    await channels.stop();
-    await app.stop();
-    await retrieval.stop();
+    await service.stop();
     process.exitCode = 1;
   }
 }
