@@ -183,14 +183,16 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
 
   const login: Handler = (c) => {
     const addr = clientAddress(c);
-    if (tooManyFailures(addr)) {
-      throw new HttpError(429, "too_many_attempts", MESSAGES.too_many_attempts, {
-        "Retry-After": String(LOGIN_WINDOW_MS / 1000),
-      });
-    }
     const parsed = loginBody.safeParse(c.var.body);
     const who = parsed.success ? staff.identify(parsed.data.token) : null;
     if (!who) {
+      // Only wrong tokens are slowed down: a right one always gets in, so failures from a shared
+      // address (a proxy, an office NAT) cannot lock staff out. Tokens are 256-bit random.
+      if (tooManyFailures(addr)) {
+        throw new HttpError(429, "too_many_attempts", MESSAGES.too_many_attempts, {
+          "Retry-After": String(LOGIN_WINDOW_MS / 1000),
+        });
+      }
       failed(addr);
       logger.warn({}, "staff console login refused");
       throw new HttpError(401, "bad_token", MESSAGES.bad_token);
