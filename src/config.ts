@@ -67,6 +67,11 @@ export interface Config {
    * `<it>/staff/pakn/<ref>`. Absent: the `consoleUrl` of data/reminder-rules.json is used.
    */
   publicBaseUrl?: string;
+  /**
+   * Reverse proxies (TRUST_PROXY, comma-separated IP addresses) whose X-Forwarded-For gives the
+   * client's address for the per-client rate limits; none: the socket's address is the client's.
+   */
+  trustedProxies: string[];
 }
 
 export interface TelegramConfig {
@@ -265,6 +270,14 @@ const envSchema = z
     ZALO_REFRESH_TOKEN: optionalText,
     ZALO_API_BASE: httpUrl.optional(),
     ZALO_OAUTH_BASE: httpUrl.optional(),
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .transform((v) => (v === "" ? [] : v.split(",").map((x) => x.trim())))
+      .pipe(
+        z.array(z.union([z.ipv4(), z.ipv6()], { error: "must be IP addresses, comma-separated" })),
+      )
+      .default([]),
     PUBLIC_BASE_URL: z
       .url({
         protocol: /^https?$/,
@@ -473,5 +486,6 @@ export function loadConfig(
       : {}),
     ...(e.HOTLINE_HOURS ? { hotlineHours: e.HOTLINE_HOURS } : {}),
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, "") } : {}),
+    trustedProxies: e.TRUST_PROXY,
   };
 }

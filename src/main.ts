@@ -32,6 +32,7 @@ import type { Reminders } from "./reminders/index.ts";
 import { findLocalModel } from "./search/index.ts";
 import { createApp, type App } from "./web/app.ts";
 import { createChannelRoutes } from "./web/channel-routes.ts";
+import { RATE_LIMITS } from "./web/rate-limit.ts";
 import { createChatWiring } from "./web/chat-wiring.ts";
 import { createFeedbackRoutes } from "./web/feedback-routes.ts";
 import { createStaffRoutes } from "./web/staff-routes.ts";
@@ -179,6 +180,8 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         assistant,
         db,
         health: retrieval.health,
+        rateLimits: RATE_LIMITS,
+        trustedProxies: config.trustedProxies,
         routes: () => [
           ...chat.routes,
           createFeedbackRoutes({ queue, staff, logger }),

@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       catalogueFile: undefined,
       embeddings: null,
       localEmbeddings: true,
+      trustedProxies: [],
     });
   });
 

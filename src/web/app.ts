@@ -9,7 +9,7 @@ import { openDatabase, type Database } from "../db/index.ts";
 import { createQuestionLog, type QuestionLog } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { RouteGroup } from "./routes.ts";
-import { createServer, type AskFunction } from "./server.ts";
+import { createServer, type AskFunction, type ServerDeps } from "./server.ts";
 
 export interface AppDeps {
   config: Pick<Config, "port" | "host" | "databaseFile">;
@@ -22,6 +22,9 @@ export interface AppDeps {
   health?: () => object;
   /** More HTTP routes (feedback…), built over the app's database. */
   routes?: (db: Database) => readonly RouteGroup[];
+  /** Per-client limits of the public POST routes, and the proxies trusted for the address. */
+  rateLimits?: ServerDeps["rateLimits"];
+  trustedProxies?: readonly string[];
 }
 
 export interface App {
@@ -45,6 +48,8 @@ export function createApp(deps: AppDeps): App {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.routes ? { extraRoutes: deps.routes(db) } : {}),
+    ...(deps.rateLimits ? { rateLimits: deps.rateLimits } : {}),
+    ...(deps.trustedProxies ? { trustedProxies: deps.trustedProxies } : {}),
   });
   let stopping: Promise<void> | null = null;
 

@@ -52,6 +52,8 @@ const MESSAGES: Record<string, string> = {
   reason_required: "Cần nêu lý do không thụ lý. / Rejecting needs a reason.",
   note_required: "Cần nhập nội dung trả lời. / Answering needs the answer as note.",
   busy: "Hệ thống đang bận, vui lòng thử lại. / The queue is busy, please retry.",
+  too_many_requests:
+    "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng đợi một chút rồi thử lại. / Too many requests: please wait and retry.",
   // The officials' desk and dashboard (src/web/staff-routes.ts)
   search_too_long: "Từ khoá tìm kiếm quá dài. / Search text too long.",
   invalid_quarter: "Quý không hợp lệ (ví dụ 2026Q1). / The quarter must look like 2026Q1.",

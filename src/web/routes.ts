@@ -6,12 +6,13 @@
  *
  * Around the rows: a GET route answers HEAD too (unless `head: false`); a known path with another
  * method gets 405 with `Allow`; an unknown path 404; every error goes through src/web/errors.ts.
- * A POST row is checked in this order: `sameOrigin`, `auth`, then its body (JSON unless `raw`:
+ * A POST row is checked in this order: its rate `limit`, `sameOrigin`, `auth`, then its body (JSON unless `raw`:
  * 415 for another content type, 413 past `maxBytes` without reading on, 400 for bad JSON).
  */
 import { Hono } from "hono";
 import type { Logger } from "../logger.ts";
 import { HttpError, toHttpError } from "./errors.ts";
+import type { RateLimiters, RateLimitClass } from "./rate-limit.ts";
 import {
   errorResponse,
   jsonBody,
@@ -79,9 +80,11 @@ export interface Route {
   sameOrigin?: true;
   /** GET: false when reading has an effect (HEAD would have it too), so HEAD is 405. */
   head?: false;
+  /** Per-client request limit (src/web/rate-limit.ts), checked before the body is read. */
+  limit?: RateLimitClass;
 }
 
-type Options = Pick<Route, "raw" | "auth" | "sameOrigin" | "head">;
+type Options = Pick<Route, "raw" | "auth" | "sameOrigin" | "head" | "limit">;
 
 function get(path: string, handler: Handler | undefined, options: Options = {}): Route {
   return { method: "GET", path, handler, ...options };
@@ -105,15 +108,15 @@ export function routeTable(h: RouteHandlers): Route[] {
     get("/chat.js", h.page.js),
     get("/chat.css", h.page.css),
     get("/healthz", h.health),
-    post("/api/ask", 16 * KB, h.ask),
+    post("/api/ask", 16 * KB, h.ask, { limit: "ask" }),
 
     // The web chat over the dialogue core (32 KB: a 4,000-character complaint fits). The inbox
     // hands its messages out once, so HEAD must not read it.
-    post("/api/chat", 32 * KB, chat?.turn),
+    post("/api/chat", 32 * KB, chat?.turn, { limit: "chat" }),
     get("/api/chat/inbox", chat?.inbox, { head: false }),
 
     // PAKN: citizens file and follow cases; staff (bearer token) list and move them.
-    post("/api/feedback", 32 * KB, fb?.file),
+    post("/api/feedback", 32 * KB, fb?.file, { limit: "feedback" }),
     get("/api/feedback/:ref", fb?.citizenView),
     get("/api/staff/feedback", fb?.list, { auth: bearer }),
     get("/api/staff/feedback/:ref", fb?.staffView, { auth: bearer }),
@@ -156,7 +159,11 @@ export function routeTable(h: RouteHandlers): Route[] {
 }
 
 /** The hono app of the table: rows mounted, 405 / 404 / errors answered as JSON. */
-export function createRoutes(handlers: RouteHandlers, logger: Logger): Hono<Env> {
+export function createRoutes(
+  handlers: RouteHandlers,
+  logger: Logger,
+  limiters?: RateLimiters,
+): Hono<Env> {
   const app = new Hono<Env>();
   const allow = new Map<string, string[]>();
   const notAllowed = (path: string) =>
@@ -169,6 +176,7 @@ export function createRoutes(handlers: RouteHandlers, logger: Logger): Hono<Env>
     if (!handler) continue;
     const { maxBytes } = route;
     const chain: Middleware[] = [
+      ...(route.limit && limiters ? [limiters.middleware(route.limit)] : []),
       ...(route.sameOrigin ? [sameOrigin] : []),
       ...(route.auth ? [route.auth] : []),
       ...(maxBytes === undefined ? [] : [route.raw ? rawBody(maxBytes) : jsonBody(maxBytes)]),

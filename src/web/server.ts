@@ -12,6 +12,7 @@ import { createAskRoute, type AskFunction } from "./ask-routes.ts";
 import { HttpError } from "./errors.ts";
 import { errorResponse, json, type Env } from "./http.ts";
 import { loadPageAssets, pageHandlers } from "./page.ts";
+import { createRateLimiters, type RateLimit, type RateLimitClass } from "./rate-limit.ts";
 import { createRoutes, type RouteGroup, type RouteHandlers } from "./routes.ts";
 
 export { MAX_QUESTION_CHARS, type AskFunction } from "./ask-routes.ts";
@@ -29,6 +30,13 @@ export interface ServerDeps {
   health?: () => object;
   /** The feature files' handlers (chat, feedback, staff console, webhooks). */
   extraRoutes?: readonly RouteGroup[];
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
+  trustedProxies?: readonly string[];
+  /**
+   * Per-client limits of the public POST routes (the service passes RATE_LIMITS of
+   * src/web/rate-limit.ts); none when absent.
+   */
+  rateLimits?: Partial<Record<RateLimitClass, RateLimit>>;
 }
 
 /** The route table as a hono app, without a server: tests call `.request()` on it. */
@@ -46,7 +54,14 @@ export function createHonoApp(deps: ServerDeps): Hono<Env> {
       now: deps.now ?? (() => new Date()),
     }),
   };
-  return createRoutes(handlers, deps.logger);
+  const limiters = deps.rateLimits
+    ? createRateLimiters({
+        now: deps.now ?? (() => new Date()),
+        limits: deps.rateLimits,
+        ...(deps.trustedProxies ? { trustedProxies: deps.trustedProxies } : {}),
+      })
+    : undefined;
+  return createRoutes(handlers, deps.logger, limiters);
 }
 
 export function createServer(deps: ServerDeps): http.Server {
