@@ -11,7 +11,7 @@ import { loadCalendar } from "./calendar/index.ts";
 import type { Channels } from "./channels/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
-import { createSenderRegistry } from "./dialogue/index.ts";
+import { createSenderRegistry, INBOX_KEEP_DAYS } from "./dialogue/index.ts";
 import {
   createFeedbackQueue,
   createProcedureDirectory,
@@ -142,6 +142,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   }
 
   let jobs: { stop(): void } | null = null;
+  let housekeeping: NodeJS.Timeout | null = null;
   let app: App | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -157,6 +158,17 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         }),
         onError: (err, job) => logger.error({ err, job }, "feedback job failed"),
       });
+      // Web chat notifications are kept INBOX_KEEP_DAYS, then deleted (read or not).
+      const prune = () => {
+        try {
+          chat.inbox.prune(new Date(now().getTime() - INBOX_KEEP_DAYS * 86_400_000));
+        } catch (err) {
+          logger.error({ err }, "inbox pruning failed");
+        }
+      };
+      prune();
+      housekeeping = setInterval(prune, 6 * 3600_000);
+      housekeeping.unref();
       if (config.telegram || config.zalo) {
         channels = (await import("./channels/index.ts")).startChannels({
           config,
@@ -197,6 +209,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     stop() {
       stopping ??= (async () => {
         jobs?.stop();
+        if (housekeeping) clearInterval(housekeeping);
         await reminders?.stop();
         await channels?.stop();
         // Closes the server, lets requests under way finish, then closes the database.

@@ -12,7 +12,15 @@ export interface Inbox {
   /** Undelivered messages of the user, oldest first, marked delivered (at most `limit`). */
   take(channel: ChannelName, userId: string, limit?: number): OutgoingMessage[];
   pending(channel: ChannelName, userId: string): number;
+  /**
+   * Deletes the messages stored before `before`, handed out or not (a notification of a case
+   * filed through the API has no chat to read it). Returns how many went.
+   */
+  prune(before: Date): number;
 }
+
+/** How long the web chat's notifications are kept. */
+export const INBOX_KEEP_DAYS = 30;
 
 export function createInbox(db: Database, now: () => Date): Inbox {
   const insert = db.prepare<[string, string, string | null, string, string]>(
@@ -30,6 +38,7 @@ export function createInbox(db: Database, now: () => Date): Inbox {
     `SELECT count(*) AS n FROM dialogue_inbox
      WHERE channel = ? AND user_id = ? AND delivered_at IS NULL`,
   );
+  const prune = db.prepare<[string]>(`DELETE FROM dialogue_inbox WHERE created_at < ?`);
   const take = db.transaction((channel: string, userId: string, limit: number) => {
     const at = now().toISOString();
     const rows = select.all(channel, userId, limit);
@@ -49,5 +58,6 @@ export function createInbox(db: Database, now: () => Date): Inbox {
     },
     take: (channel, userId, limit = 20) => take.immediate(channel, userId, limit),
     pending: (channel, userId) => count.get(channel, userId)!.n,
+    prune: (before) => prune.run(before.toISOString()).changes,
   };
 }

@@ -5,7 +5,7 @@ export {
   type DialogueCoreHandle,
 } from "./core.ts";
 export { createSenderRegistry, type SenderRegistry } from "./notify.ts";
-export { createInbox, type Inbox } from "./inbox.ts";
+export { createInbox, INBOX_KEEP_DAYS, type Inbox } from "./inbox.ts";
 export { createConversationStore, type ConversationStore } from "./store.ts";
 export {
   loadDialogueTemplates,

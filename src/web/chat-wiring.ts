@@ -10,6 +10,7 @@ import {
   createDialogueCore,
   createInbox,
   type DialogueCoreHandle,
+  type Inbox,
   type SenderRegistry,
 } from "../dialogue/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
@@ -32,6 +33,7 @@ export interface ChatWiringDeps {
 export function createChatWiring(deps: ChatWiringDeps): {
   dialogue: DialogueCoreHandle;
   routes: readonly RouteGroup[];
+  inbox: Inbox;
 } {
   const now = deps.now ?? (() => new Date());
   const questions = createQuestionLog(deps.db);
@@ -46,5 +48,9 @@ export function createChatWiring(deps: ChatWiringDeps): {
   });
   const inbox = createInbox(deps.db, now);
   deps.senders.registerSender("web", inbox.sender("web"));
-  return { dialogue, routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger })] };
+  return {
+    dialogue,
+    inbox,
+    routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger })],
+  };
 }

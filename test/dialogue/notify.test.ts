@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { OutgoingMessage } from "../../src/channels/index.ts";
 import { PermanentDeliveryError } from "../../src/feedback/index.ts";
-import { createInbox, createSenderRegistry } from "../../src/dialogue/index.ts";
+import { createInbox, createSenderRegistry, INBOX_KEEP_DAYS } from "../../src/dialogue/index.ts";
 import { action, makeHarness, type Harness } from "./helpers.ts";
 
 let h: Harness;
@@ -104,5 +104,21 @@ describe("notifications", () => {
       `Phản ánh, kiến nghị ${ref}: Đã có kết quả xử lý.`,
     ]);
     expect(inbox.take("web", "w-session-hash")).toEqual([]);
+  });
+
+  it("web: the inbox keeps its messages INBOX_KEEP_DAYS, read or not", async () => {
+    h = makeHarness();
+    const inbox = createInbox(h.db, h.clock.now);
+    const send = inbox.sender("web");
+    await send("reader", { text: "đã đọc" });
+    await send("nobody", { text: "không ai đọc" });
+    expect(inbox.take("web", "reader").map((m) => m.text)).toEqual(["đã đọc"]);
+    h.clock.advanceDays(INBOX_KEEP_DAYS - 1);
+    await send("nobody", { text: "mới" });
+    const cutoff = () => new Date(h.clock.now().getTime() - INBOX_KEEP_DAYS * 86_400_000);
+    expect(inbox.prune(cutoff())).toBe(0);
+    h.clock.advanceDays(2);
+    expect(inbox.prune(cutoff())).toBe(2);
+    expect(inbox.take("web", "nobody").map((m) => m.text)).toEqual(["mới"]);
   });
 });
