@@ -3,10 +3,10 @@
  * announces each year, each with its legal reference. Validated with zod; a bad file is a
  * DataFileError naming the entry and the field.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DataFileError, issueProblems } from "../errors.ts";
+import { readJsonFile } from "../rule-file.ts";
 import { addDays, dayNumber, isIsoDate, type IsoDate } from "./local-date.ts";
 import type { DayRule } from "./types.ts";
 
@@ -78,12 +78,5 @@ export function parseHolidayOverrides(value: unknown, file = "(inline)"): DayRul
 }
 
 export function loadHolidayOverrides(file: string = DEFAULT_HOLIDAYS_FILE): DayRule[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DataFileError(file, [`cannot read or not JSON: ${reason}`], { cause: err });
-  }
-  return parseHolidayOverrides(value, file);
+  return parseHolidayOverrides(readJsonFile(file), file);
 }

@@ -4,7 +4,6 @@
  * the result. Periods start the day after the event (Civil Code 2015, art. 147); a period in
  * calendar days that ends on a day off ends on the next working day instead (art. 148).
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import {
@@ -15,6 +14,7 @@ import {
   type IsoDate,
 } from "../calendar/index.ts";
 import { DataFileError, issueProblems } from "../errors.ts";
+import { readJsonFile } from "../rule-file.ts";
 
 export const DEFAULT_RULES_FILE = fileURLToPath(
   new URL("../../data/pakn-rules.json", import.meta.url),
@@ -50,14 +50,7 @@ export function parseRules(value: unknown, file = "(inline)"): PaknRules {
 }
 
 export function loadRules(file: string = DEFAULT_RULES_FILE): PaknRules {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DataFileError(file, [`cannot read or not JSON: ${reason}`], { cause: err });
-  }
-  return parseRules(value, file);
+  return parseRules(readJsonFile(file), file);
 }
 
 /** The last day of a period that starts the day after `start`. */

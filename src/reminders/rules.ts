@@ -2,10 +2,9 @@
  * Reminder rules (data/reminder-rules.json) and the agencies directory (data/agencies.json),
  * validated with zod. Numbers and legal references live in data: provinces adjust them.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { DataFileError, issueProblems } from "../errors.ts";
+import { parseDataFile, readJsonFile } from "../rule-file.ts";
 
 export const DEFAULT_REMINDER_RULES_FILE = fileURLToPath(
   new URL("../../data/reminder-rules.json", import.meta.url),
@@ -90,31 +89,14 @@ export const agenciesSchema = z
 
 export type Agency = z.infer<typeof agenciesSchema>["agencies"][number];
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DataFileError(file, [`cannot read or not JSON: ${reason}`], { cause: err });
-  }
-}
-
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new DataFileError(file, issueProblems(parsed.error.issues));
-  }
-  return parsed.data;
-}
-
 export const parseReminderRules = (value: unknown, file = "(inline)"): ReminderRules =>
-  parseWith(reminderRulesSchema, value, file);
+  parseDataFile(reminderRulesSchema, value, file);
 
 export const loadReminderRules = (file = DEFAULT_REMINDER_RULES_FILE): ReminderRules =>
-  parseReminderRules(readJson(file), file);
+  parseReminderRules(readJsonFile(file), file);
 
 export const parseAgencies = (value: unknown, file = "(inline)"): Agency[] =>
-  parseWith(agenciesSchema, value, file).agencies;
+  parseDataFile(agenciesSchema, value, file).agencies;
 
 export const loadAgencies = (file = DEFAULT_AGENCIES_FILE): Agency[] =>
-  parseAgencies(readJson(file), file);
+  parseAgencies(readJsonFile(file), file);

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { DataFileError, issueProblems } from "../errors.ts";
+import { loadRuleFile } from "../rule-file.ts";
 import { foldedSyllables } from "./tokenize.ts";
 
 const synonymsFileSchema = z.object({
@@ -17,17 +15,7 @@ export const DEFAULT_SYNONYMS_FILE = new URL("../../data/synonyms.json", import.
 
 /** Reads and checks the synonyms file; a missing or malformed one is a DataFileError. */
 export function loadSynonyms(file: string | URL = DEFAULT_SYNONYMS_FILE): SynonymEntry[] {
-  const name = file instanceof URL ? fileURLToPath(file) : file;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DataFileError(name, [`cannot read or not JSON: ${reason}`], { cause: err });
-  }
-  const result = synonymsFileSchema.safeParse(parsed);
-  if (!result.success) throw new DataFileError(name, issueProblems(result.error.issues));
-  return result.data.entries;
+  return loadRuleFile(file, synonymsFileSchema).entries;
 }
 
 export interface SynonymMatch {
