@@ -1,7 +1,7 @@
 /**
- * Data and rule files shipped as JSON (prompts/*.json, data/question-words.json, data/qualifiers.json,
- * synonyms, agencies, holidays, PAKN and reminder rules): read when asked, checked against a zod schema. A file that is missing,
- * not JSON, or not of the expected shape is a DataFileError.
+ * Data and rule files shipped as JSON (prompts/*.json, data/question-words.json, qualifiers,
+ * synonyms, agencies, holidays, PAKN and reminder rules): read when asked, checked against a zod
+ * schema. A file that is missing, not JSON, or not of the expected shape is a DataFileError.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
