@@ -23,10 +23,10 @@ import {
   type CaseScope,
   type FeedbackQueue,
   type StaffAuth,
-  type StaffCaseView,
   type Status,
 } from "../feedback/index.ts";
 import { maskPersonalData, type Logger } from "../logger.ts";
+import { caseActions, type CaseAction } from "./case-actions.ts";
 import { HttpError } from "./errors.ts";
 import { json, type Handler, type Middleware } from "./http.ts";
 import type { RouteGroup } from "./routes.ts";
@@ -50,22 +50,6 @@ const fileBody = z
     userId: z.unknown().optional(),
   })
   .strict();
-
-const statusBody = z
-  .object({
-    status: z.string(),
-    version: z.number().int().positive(),
-    note: z.string().nullish(),
-    reason: z.string().nullish(),
-    resultDate: z.string().optional(),
-  })
-  .strict();
-
-const assignBody = z
-  .object({ agency: z.string(), version: z.number().int().positive(), note: z.string().nullish() })
-  .strict();
-
-const progressBody = z.object({ note: z.string(), version: z.number().int().positive() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
@@ -183,17 +167,11 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
     );
   };
 
+  const changes = caseActions(queue, parse);
+
   /** A staff action on one case, logged with who did it. */
   const action =
-    (
-      name: string,
-      run: (
-        ref: string,
-        actor: string,
-        body: unknown,
-        scope: CaseScope | undefined,
-      ) => StaffCaseView,
-    ): Handler =>
+    (name: string, run: CaseAction): Handler =>
     (c) => {
       const ref = c.req.param("ref")!;
       const actor = `staff:${c.var.staff}`;
@@ -220,32 +198,9 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
         ),
       list,
       staffView: (c) => json(queue.staffView(c.req.param("ref")!, scopeOf(c.var.staff))),
-      status: action("status", (ref, actor, body, scope) => {
-        const b = parse(statusBody, body);
-        return queue.changeStatus(ref, {
-          to: b.status,
-          actor,
-          scope,
-          note: b.note ?? null,
-          reason: b.reason ?? null,
-          expectedVersion: b.version,
-          ...(b.resultDate !== undefined ? { resultDate: b.resultDate } : {}),
-        });
-      }),
-      assign: action("assign", (ref, actor, body, scope) => {
-        const b = parse(assignBody, body);
-        return queue.assign(ref, {
-          agency: b.agency,
-          actor,
-          scope,
-          note: b.note ?? null,
-          expectedVersion: b.version,
-        });
-      }),
-      progress: action("progress", (ref, actor, body, scope) => {
-        const b = parse(progressBody, body);
-        return queue.addProgress(ref, { note: b.note, actor, expectedVersion: b.version, scope });
-      }),
+      status: action("status", changes.status),
+      assign: action("assign", changes.assign),
+      progress: action("progress", changes.progress),
     },
   };
 }

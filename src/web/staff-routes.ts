@@ -55,6 +55,7 @@ import {
 } from "../feedback/index.ts";
 import type { Handoff, Officer } from "../handoff/index.ts";
 import type { Logger } from "../logger.ts";
+import { caseActions, type CaseAction } from "./case-actions.ts";
 import { HttpError } from "./errors.ts";
 import { asset, clientAddress, json, type Env, type Handler, type Middleware } from "./http.ts";
 import { loadPageAssets, pageHandlers } from "./page.ts";
@@ -94,18 +95,6 @@ const MESSAGES = {
 
 const loginBody = z.object({ token: z.string().min(1).max(512) }).strict();
 const replyBody = z.object({ text: z.string().min(1).max(4000) }).strict();
-const version = z.number().int().positive();
-const statusBody = z
-  .object({
-    status: z.string(),
-    version,
-    note: z.string().nullish(),
-    reason: z.string().nullish(),
-    resultDate: z.string().optional(),
-  })
-  .strict();
-const assignBody = z.object({ agency: z.string(), version, note: z.string().nullish() }).strict();
-const progressBody = z.object({ note: z.string(), version }).strict();
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -335,39 +324,39 @@ function createDeskHandlers(deps: DeskHandlerDeps): NonNullable<RouteGroup["desk
     }
   };
 
+  const changes = caseActions(queue, parse);
+
   /** A change on one case, checked against the version the officer read. */
-  const change =
-    (name: string, run: (ref: string, actor: string, body: unknown, scope: CaseScope) => void) =>
-    (c: Context<Env>) => {
-      const ref = c.req.param("ref")!;
-      const scope = scopeOf(c);
-      const actor = `staff:${c.var.staff}`;
-      try {
-        run(ref, actor, c.var.body, scope);
-      } catch (err) {
-        if (err instanceof VersionConflictError) {
-          const current = view(ref, scope);
-          const last = current.history.at(-1);
-          const by = last ? ` bởi ${last.actor.replace(/^staff:/, "")} lúc ${vnTime(last.at)}` : "";
-          throw new HttpError(
-            409,
-            "version_conflict",
-            `Hồ sơ ${ref} đã được cập nhật${by} trong lúc bạn đang xem (phiên bản ${err.expected} → ${err.actual}). ` +
-              `Thay đổi của bạn chưa được lưu; hãy xem lại hồ sơ mới nhất rồi làm lại nếu vẫn cần. / ` +
-              `The case changed since you opened it (version ${err.expected} → ${err.actual}); nothing was saved.`,
-          );
-        }
-        return notFound(err);
+  const change = (name: string, run: CaseAction) => (c: Context<Env>) => {
+    const ref = c.req.param("ref")!;
+    const scope = scopeOf(c);
+    const actor = `staff:${c.var.staff}`;
+    try {
+      run(ref, actor, c.var.body, scope);
+    } catch (err) {
+      if (err instanceof VersionConflictError) {
+        const current = view(ref, scope);
+        const last = current.history.at(-1);
+        const by = last ? ` bởi ${last.actor.replace(/^staff:/, "")} lúc ${vnTime(last.at)}` : "";
+        throw new HttpError(
+          409,
+          "version_conflict",
+          `Hồ sơ ${ref} đã được cập nhật${by} trong lúc bạn đang xem (phiên bản ${err.expected} → ${err.actual}). ` +
+            `Thay đổi của bạn chưa được lưu; hãy xem lại hồ sơ mới nhất rồi làm lại nếu vẫn cần. / ` +
+            `The case changed since you opened it (version ${err.expected} → ${err.actual}); nothing was saved.`,
+        );
       }
-      logger.info({ ref, actor, action: name }, "feedback updated from the desk");
-      try {
-        return json(queue.desk.view(ref, scope));
-      } catch (err) {
-        // Handed to another agency: no longer the officer's to see.
-        if (err instanceof CaseNotFoundError) return json({ ref, movedOut: true });
-        throw err;
-      }
-    };
+      return notFound(err);
+    }
+    logger.info({ ref, actor, action: name }, "feedback updated from the desk");
+    try {
+      return json(queue.desk.view(ref, scope));
+    } catch (err) {
+      // Handed to another agency: no longer the officer's to see.
+      if (err instanceof CaseNotFoundError) return json({ ref, movedOut: true });
+      throw err;
+    }
+  };
 
   const list: Handler = (c) => {
     const scope = scopeOf(c);
@@ -486,32 +475,9 @@ function createDeskHandlers(deps: DeskHandlerDeps): NonNullable<RouteGroup["desk
         today: localDate(deps.now()),
       });
     },
-    status: change("status", (ref, actor, body, scope) => {
-      const b = parse(statusBody, body);
-      queue.changeStatus(ref, {
-        to: b.status,
-        actor,
-        scope,
-        note: b.note ?? null,
-        reason: b.reason ?? null,
-        expectedVersion: b.version,
-        ...(b.resultDate ? { resultDate: b.resultDate } : {}),
-      });
-    }),
-    assign: change("assign", (ref, actor, body, scope) => {
-      const b = parse(assignBody, body);
-      queue.assign(ref, {
-        agency: b.agency,
-        actor,
-        scope,
-        note: b.note ?? null,
-        expectedVersion: b.version,
-      });
-    }),
-    progress: change("progress", (ref, actor, body, scope) => {
-      const b = parse(progressBody, body);
-      queue.addProgress(ref, { note: b.note, actor, scope, expectedVersion: b.version });
-    }),
+    status: change("status", changes.status),
+    assign: change("assign", changes.assign),
+    progress: change("progress", changes.progress),
     dashboard,
     csv: download("csv"),
     xlsx: download("xlsx"),
