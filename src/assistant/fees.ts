@@ -55,8 +55,6 @@ function emptyNote(note: string): boolean {
   return isBlank(note) || /^(?:khong|khong co|mien phi|mien le phi|0 dong|khong dong)$/.test(f);
 }
 
-const POSITIVE_AMOUNT = /[1-9]\d{0,2}(?:[.,]\d{3})+\s*đồng|[1-9]\d{3,}\s*đồng/u;
-
 /** Reductions in force on `today` (ISO date), as the portal states them. */
 function currentReductions(fee: Fee, today: string): string[] {
   return (fee.reductions ?? [])
@@ -91,7 +89,8 @@ export function formatFee(fee: Fee | null, today: string): string | null {
     if (fee.free) return FEE_LABELS.free;
     if (isBlank(head)) return null;
     text = normalizeMoney(head);
-  } else if (fee.free && !POSITIVE_AMOUNT.test(note)) {
+  } else if (fee.free) {
+    // `free` already says the note states no amount (src/catalogue/parse-fee.ts).
     // "Miễn phí (Miễn lệ phí. Phí cấp bản sao … theo Thông tư 281/2016/TT-BTC)".
     text = /^miễn/iu.test(note) ? note : `${FEE_LABELS.free}. ${note}`;
   } else {
