@@ -3,7 +3,7 @@
  * in prompts/answers/. Every procedure answer names the procedure, its code and its portal URL,
  * and never states a fee or time the record lacks.
  */
-import type { Procedure } from "../catalogue/index.ts";
+import { statesDuration, type Procedure } from "../catalogue/index.ts";
 import { foldAccents } from "../text/index.ts";
 import { formatFee } from "./fees.ts";
 import {
@@ -107,9 +107,7 @@ function documentCount(p: Procedure): number {
  * with no total): shown as the portal wrote them.
  */
 function statedTimes(p: Procedure): string | null {
-  const text = [...new Set(p.methods.map((m) => m.description.trim()))].find((d) =>
-    /\d\s*(?:ngày|giờ|tháng|tuần|năm|phút)/iu.test(d),
-  );
+  const text = [...new Set(p.methods.map((m) => m.description.trim()))].find(statesDuration);
   return text ? clip(text, 300) : null;
 }
 

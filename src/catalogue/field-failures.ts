@@ -1,9 +1,7 @@
 import type { Procedure } from "./types.ts";
 import type { ImportFailure } from "./coverage.ts";
 import { cleanCell } from "./cells.ts";
-import { UNIT_PATTERN } from "./parse-time.ts";
-
-const DURATION = new RegExp(String.raw`\d\s*(?:${UNIT_PATTERN})`, "iu");
+import { statesDuration } from "./parse-time.ts";
 
 /** The raw text each parsed field came from. */
 export interface FieldSources {
@@ -41,7 +39,7 @@ export function parseFieldFailures(procedure: Procedure, from: FieldSources): Im
     else {
       // No time cell, but the descriptions give durations (per step or per case, no total):
       // answered from that text with the portal link, and listed here.
-      const stated = procedure.methods.map((m) => m.description).find((d) => DURATION.test(d));
+      const stated = procedure.methods.map((m) => m.description).find(statesDuration);
       if (stated) fail("time", `no total time; the description states: "${excerpt(stated)}"`);
     }
   }

@@ -14,3 +14,4 @@ export { parseDocuments, parseDocumentSection } from "./parse-documents.ts";
 export { parseLegalBasis } from "./parse-legal.ts";
 export { parseSteps } from "./parse-steps.ts";
 export { portalUrlForCode } from "./portal.ts";
+export { statesDuration } from "./parse-time.ts";

@@ -22,6 +22,10 @@ const UNITS: ReadonlyArray<{ pattern: string; unit: string; workingDays: boolean
 
 /** Alternation of the unit words, longest first ("ngày làm việc" before "ngày"). */
 export const UNIT_PATTERN = UNITS.map((u) => u.pattern).join("|");
+const STATES_DURATION = new RegExp(String.raw`\d\s*(?:${UNIT_PATTERN})`, "iu");
+
+/** Whether a text states some duration ("09 ngày làm việc", "24 giờ"), per case or in all. */
+export const statesDuration = (text: string): boolean => STATES_DURATION.test(text);
 /**
  * Units read from running text. "năm" and "tuần" are left out: in the records they state a
  * validity or a frequency ("có thời hạn 05 năm", "01 năm một lần"), not a processing time.
