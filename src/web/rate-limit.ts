@@ -58,7 +58,6 @@ export function createRateLimiters(opts: {
   limits?: Partial<Record<RateLimitClass, RateLimit>>;
 }): RateLimiters {
   const trusted = new Set((opts.trustedProxies ?? []).map(plain));
-  const windows = new Map<RateLimitClass, Map<string, { start: number; count: number }>>();
 
   return {
     middleware(kind) {
@@ -66,7 +65,6 @@ export function createRateLimiters(opts: {
       if (!rate) return (_c, next) => next();
       const { limit, windowMs } = rate;
       const clients = new Map<string, { start: number; count: number }>();
-      windows.set(kind, clients);
       return async (c, next) => {
         const t = opts.now().getTime();
         const key = clientKey(c, trusted);
