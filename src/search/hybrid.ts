@@ -169,6 +169,13 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     if (keep.size !== new Set(keys).size) {
       throw new Error("catalogue vectors of unequal dimensions");
     }
+    if (todo.length === 0) {
+      // The model's first inference is slow (seconds on 2 cores): done now, not on a citizen's
+      // question, which would time out and pause the hybrid side.
+      await embeddings.embed([texts[0] ?? "."], { kind: "query" }).catch((err: unknown) => {
+        logger?.warn({ err }, "embeddings warm-up failed");
+      });
+    }
     index = createVectorIndex(
       keys.map((k) => keep.get(k)!),
       owners,
@@ -198,13 +205,19 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
 
   /** The evidence of both sides, or only the lexical result when the model cannot be asked. */
   async function rank(query: string): Promise<Evidence | SearchResult> {
+    const text = index && !CODE.test(query) && now() >= pausedUntil ? denseText(query) : "";
+    // The question goes to the model first (one turn of the event loop lets the request reach the
+    // socket), and the lexical side runs while the model computes.
+    const vector = /[\p{L}\p{N}]/u.test(text) ? queryVector(text) : null;
+    if (vector) {
+      vector.catch(() => undefined); // handled below; not "unhandled" while the lexical side runs
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const lex = lexical.search(query, LEXICAL_POOL);
-    if (!index || CODE.test(query) || now() < pausedUntil) return lex;
-    const text = denseText(query);
-    if (!/[\p{L}\p{N}]/u.test(text)) return lex;
+    if (!index || !vector) return lex;
     let cos: Float32Array;
     try {
-      cos = index.similarities(await queryVector(text));
+      cos = index.similarities(await vector);
     } catch (err) {
       pausedUntil = now() + retryAfterMs;
       if (!degraded) {
@@ -262,9 +275,16 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
   };
 }
 
-/** Rows of the k highest scores, best first. */
+/** Rows of the k highest scores, best first (ties: lower row first). One pass, no full sort. */
 function topRows(scores: Float32Array, k: number): number[] {
-  const rows = Array.from(scores.keys());
-  rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return rows.slice(0, k);
+  const top: number[] = [];
+  for (let row = 0; row < scores.length; row++) {
+    const s = scores[row]!;
+    if (top.length === k && s <= scores[top[k - 1]!]!) continue;
+    let at = top.length;
+    while (at > 0 && s > scores[top[at - 1]!]!) at--;
+    top.splice(at, 0, row);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
