@@ -34,6 +34,7 @@ import {
   runRemindersCommand,
 } from "./reminders/index.ts";
 import { HANDOFF_USAGE, runHandoffCommand } from "./handoff/index.ts";
+import { DATA_USAGE, DataUsageError, runDataCommand } from "./privacy/index.ts";
 import { foldAccents } from "./text/index.ts";
 import { findLocalModel } from "./search/index.ts";
 import { buildAssistant, type AssistantParts, type AssistantSettings } from "./wiring.ts";
@@ -53,6 +54,7 @@ ${CALENDAR_USAGE}
 ${FEEDBACK_USAGE}
 ${HANDOFF_USAGE}
 ${REMINDERS_USAGE}
+${DATA_USAGE}
   help                              this text
 `;
 
@@ -276,6 +278,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         databaseFile: () => loadConfig(io.env).databaseFile,
         out: io.out,
       });
+    case "data":
+      try {
+        return runDataCommand(rest, {
+          databaseFile: () => loadConfig(io.env).databaseFile,
+          retentionDays: () => loadConfig(io.env).retentionDays,
+          now: () => new Date(),
+          out: io.out,
+        });
+      } catch (e) {
+        if (e instanceof DataUsageError) throw new UsageError(e.message);
+        throw e;
+      }
     case undefined:
     case "help":
     case "--help":

@@ -72,6 +72,11 @@ export interface Config {
    * client's address for the per-client rate limits; none: the socket's address is the client's.
    */
   trustedProxies: string[];
+  /**
+   * Days personal data is kept (RETENTION_DAYS, default 365): past them, closed PAKN cases,
+   * conversations, ratings and hand-over transcripts are anonymised (src/privacy, docs/privacy.md).
+   */
+  retentionDays: number;
 }
 
 export interface TelegramConfig {
@@ -119,6 +124,13 @@ const EMBEDDING_KEYS = ["EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS
 const LLM_KEYS = ["LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"] as const;
 const DEFAULT_LLM_TIMEOUT_MS = 8000;
 const LLM_TIMEOUT_ERROR = "must be a whole number of milliseconds between 100 and 120000";
+/**
+ * At least 90 days: a closed case stays whole for the 90 days in which a citizen may still
+ * complain about how it was handled (Luật Khiếu nại 2011, Điều 9); at most 3650, against typos.
+ */
+export const MIN_RETENTION_DAYS = 90;
+export const MAX_RETENTION_DAYS = 3650;
+const RETENTION_ERROR = `must be a whole number of days between ${MIN_RETENTION_DAYS} and ${MAX_RETENTION_DAYS}`;
 
 /** Unset and empty are the same thing ("KEY=" in a .env file). */
 const optionalText = z.string().trim().min(1).optional();
@@ -301,6 +313,18 @@ const envSchema = z
       })
       .refine((v) => v.slice(6) > v.slice(0, 5), { error: "must end after it starts" })
       .optional(),
+    RETENTION_DAYS: z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, { error: RETENTION_ERROR })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(MIN_RETENTION_DAYS, { error: RETENTION_ERROR })
+          .max(MAX_RETENTION_DAYS, { error: RETENTION_ERROR }),
+      )
+      .default(365),
   })
   .superRefine((env, ctx) => {
     const set = EMBEDDING_KEYS.filter((key) => env[key] !== undefined);
@@ -487,5 +511,6 @@ export function loadConfig(
     ...(e.HOTLINE_HOURS ? { hotlineHours: e.HOTLINE_HOURS } : {}),
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, "") } : {}),
     trustedProxies: e.TRUST_PROXY,
+    retentionDays: e.RETENTION_DAYS,
   };
 }

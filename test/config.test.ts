@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       embeddings: null,
       localEmbeddings: true,
       trustedProxies: [],
+      retentionDays: 365,
     });
   });
 
@@ -67,6 +68,22 @@ describe("loadConfig", () => {
     expect(err.keys).toEqual(["PORT"]);
     expect(err.message).toContain("PORT: must be an integer between 0 and 65535");
   });
+
+  it("reads RETENTION_DAYS from 90 to 3650 days", () => {
+    expect(loadConfig({ RETENTION_DAYS: "90" }, noFile).retentionDays).toBe(90);
+    expect(loadConfig({ RETENTION_DAYS: " 3650 " }, noFile).retentionDays).toBe(3650);
+  });
+
+  it.each(["89", "0", "3651", "36500", "365.5", "-365", "1y"])(
+    "rejects RETENTION_DAYS=%s",
+    (days) => {
+      const err = configError(() => loadConfig({ RETENTION_DAYS: days }, noFile));
+      expect(err.keys).toEqual(["RETENTION_DAYS"]);
+      expect(err.message).toContain(
+        "RETENTION_DAYS: must be a whole number of days between 90 and 3650",
+      );
+    },
+  );
 
   it("lists every bad key", () => {
     const err = configError(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" }, noFile));

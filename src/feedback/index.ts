@@ -85,4 +85,5 @@ export {
 export { reportToCsv, reportToXlsx, REPORT_COLUMNS, UNASSIGNED_LABEL } from "./report-export.ts";
 export { runFeedbackCommand, FeedbackUsageError, FEEDBACK_USAGE } from "./command.ts";
 export { SYSTEM_PROGRESS_NOTE } from "./progress.ts";
+export { isRef } from "./reference.ts";
 export { startFeedbackJobs, type FeedbackJobsDeps } from "./jobs.ts";

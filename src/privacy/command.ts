@@ -1,0 +1,77 @@
+/**
+ * `data purge [--dry-run] [--db FILE]`: anonymises what is past RETENTION_DAYS and prints the
+ * counts per kind. `data export --case REF [--db FILE]`: one citizen's data as JSON.
+ */
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/index.ts";
+import { DataUsageError } from "./errors.ts";
+import { exportCase } from "./export.ts";
+import { COUNTERS } from "./kinds.ts";
+import { purgeExpired } from "./purge.ts";
+
+export const DATA_USAGE = `  data purge [--dry-run] [--db FILE]
+                                    anonymise personal data older than RETENTION_DAYS (closed
+                                    PAKN cases, conversations, ratings, tickets…); counts per kind
+  data export --case PAKN-2026-000123 [--db FILE]
+                                    the citizen's data of that case as JSON (docs/privacy.md)`;
+
+export interface DataCommandDeps {
+  /** Default database (from the configuration); --db overrides it. */
+  databaseFile: () => string;
+  /** RETENTION_DAYS from the configuration. */
+  retentionDays: () => number;
+  now: () => Date;
+  out: (line: string) => void;
+}
+
+export function runDataCommand(args: readonly string[], deps: DataCommandDeps): number {
+  const [sub, ...rest] = args;
+  if (sub !== "purge" && sub !== "export") {
+    throw new DataUsageError(`data: unknown subcommand ${sub ?? "(none)"}\n${DATA_USAGE}`);
+  }
+  let values: { "dry-run"?: boolean; case?: string; db?: string };
+  try {
+    values = parseArgs({
+      args: [...rest],
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        case: { type: "string" },
+        db: { type: "string" },
+      },
+    }).values;
+  } catch (e) {
+    throw new DataUsageError(`data ${sub}: ${(e as Error).message}\n${DATA_USAGE}`);
+  }
+  if (sub === "export") {
+    if (values.case === undefined) {
+      throw new DataUsageError(
+        "data export cần --case MÃ, ví dụ --case PAKN-2026-000123. / " +
+          "data export needs --case REF, e.g. --case PAKN-2026-000123.",
+      );
+    }
+    const ref = values.case;
+    return withDatabase(values.db ?? deps.databaseFile(), (db) => {
+      deps.out(JSON.stringify(exportCase(db, ref, deps.now()), null, 2));
+      return 0;
+    });
+  }
+  const retentionDays = deps.retentionDays();
+  return withDatabase(values.db ?? deps.databaseFile(), (db) => {
+    const r = purgeExpired({ db, now: deps.now, retentionDays, dryRun: values["dry-run"] });
+    deps.out(
+      `${r.dryRun ? "dry run: would anonymise" : "anonymised"} data older than ${retentionDays} days (before ${r.cutoff})`,
+    );
+    const width = Math.max(...COUNTERS.map((c) => c.length));
+    for (const c of COUNTERS) deps.out(`  ${c.padEnd(width)}  ${r.counts[c]}`);
+    return 0;
+  });
+}
+
+function withDatabase<T>(file: string, fn: (db: ReturnType<typeof openDatabase>) => T): T {
+  const db = openDatabase(file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
