@@ -28,6 +28,7 @@ import {
   parseHotlineHours,
 } from "./handoff/index.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { purgeExpired } from "./privacy/index.ts";
 import type { Reminders } from "./reminders/index.ts";
 import { findLocalModel } from "./search/index.ts";
 import { createApp, type App } from "./web/app.ts";
@@ -143,6 +144,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
 
   let jobs: { stop(): void } | null = null;
   let housekeeping: NodeJS.Timeout | null = null;
+  let retention: NodeJS.Timeout | null = null;
   let app: App | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -169,8 +171,21 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       prune();
       housekeeping = setInterval(prune, 6 * 3600_000);
       housekeeping.unref();
+      // Personal data older than RETENTION_DAYS is anonymised once a day (docs/privacy.md); the
+      // log carries the counts only.
+      const purge = () => {
+        try {
+          const { counts } = purgeExpired({ db, now, retentionDays: config.retentionDays });
+          logger.info({ counts, retentionDays: config.retentionDays }, "retention purge");
+        } catch (err) {
+          logger.error({ err }, "retention purge failed");
+        }
+      };
+      purge();
+      retention = setInterval(purge, 24 * 3600_000);
+      retention.unref();
       if (config.telegram || config.zalo) {
-        channels = (await import("./channels/index.ts")).startChannels({
+        const chatChannels = (await import("./channels/index.ts")).startChannels({
           config,
           core: chat.dialogue,
           db,
@@ -181,6 +196,10 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
             ...(reminders ? [reminders.groupHandler] : []),
           ],
         });
+        // Telegram and Zalo replies not taken yet (an outage, a restart) are retried from now on;
+        // channels.stop() stops the timer.
+        chatChannels.replies.start();
+        channels = chatChannels;
       } else {
         logger.info("no chat channel configured: web chat only");
       }
@@ -210,6 +229,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       stopping ??= (async () => {
         jobs?.stop();
         if (housekeeping) clearInterval(housekeeping);
+        if (retention) clearInterval(retention);
         await reminders?.stop();
         await channels?.stop();
         // Closes the server, lets requests under way finish, then closes the database.
