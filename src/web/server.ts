@@ -37,7 +37,20 @@ export interface ServerDeps {
    * src/web/rate-limit.ts); none when absent.
    */
   rateLimits?: Partial<Record<RateLimitClass, RateLimit>>;
+  /** Socket limits (ms); the defaults suit production, tests shorten them. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+export interface ServerTimeouts {
+  /** From connection to the end of the request headers. */
+  headersMs: number;
+  /** From connection to the end of the request body. */
+  requestMs: number;
+  /** How often node looks for sockets past those limits (its default, 30 s, let them live on). */
+  checkEveryMs: number;
+}
+
+const TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 1_000 };
 
 /** The route table as a hono app, without a server: tests call `.request()` on it. */
 export function createHonoApp(deps: ServerDeps): Hono<Env> {
@@ -78,7 +91,15 @@ export function createServer(deps: ServerDeps): http.Server {
           : new HttpError(500, "internal_error"),
       ),
   });
-  const server = http.createServer((req, res) => {
+  const limits = { ...TIMEOUTS, ...deps.timeouts };
+  // A slow client must not hold a socket: a request whose headers (or body) are not in by the
+  // limit gets 408 and its socket is closed within `checkEveryMs` of it.
+  const options: http.ServerOptions = {
+    headersTimeout: limits.headersMs,
+    requestTimeout: limits.requestMs,
+    connectionsCheckingInterval: limits.checkEveryMs,
+  };
+  const server = http.createServer(options, (req, res) => {
     const started = Date.now();
     res.on("finish", () => {
       const path = (req.url ?? "/").split("?")[0];
@@ -89,8 +110,5 @@ export function createServer(deps: ServerDeps): http.Server {
     });
     void listener(req, res);
   });
-  // A slow client must not hold a socket forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
   return server;
 }
