@@ -9,7 +9,8 @@
  * Latency: Telegram, from the update being offered to getUpdates to the sendMessage reaching the
  * fake server; Zalo, from the webhook POST being sent to the CS message reaching the fake server.
  * A short warm-up runs first, unmeasured. The bench client, the server and the fake platforms share
- * one event loop, so the figures are a lower bound of what the server alone sustains.
+ * one event loop, so the figures are a lower bound of what the server alone sustains. Replies go
+ * through the reply outbox (SQLite, as in production) unless `outbox: false`.
  *
  * Called as `runChannelsBench()`; also runnable alone: `npx tsx bench/channels.ts`.
  */
@@ -20,10 +21,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { createReplyOutbox } from "../src/channels/reply-outbox.ts";
 import { createTelegramChannel } from "../src/channels/telegram.ts";
 import type { DialogueCore } from "../src/channels/types.ts";
 import { createZaloChannel } from "../src/channels/zalo.ts";
-import { openDatabase } from "../src/db/index.ts";
+import { openDatabase, type Database } from "../src/db/index.ts";
 import { createLogger } from "../src/logger.ts";
 import { createChannelRoutes } from "../src/web/channel-routes.ts";
 import { createServer } from "../src/web/server.ts";
@@ -45,6 +47,8 @@ export interface ChannelsBenchOptions {
   rounds?: number;
   /** Wall-clock cap per channel. Default 60 s. */
   maxMs?: number;
+  /** Replies through the reply outbox (production). Default true. */
+  outbox?: boolean;
   log?: (line: string) => void;
 }
 
@@ -81,6 +85,10 @@ const instantCore: DialogueCore = {
 };
 
 const silent = createLogger({ level: "silent" });
+
+/** A reply outbox on `db` (none when `use` is false). */
+const outboxFor = (db: Database, use: boolean) =>
+  use ? createReplyOutbox({ db, now: () => new Date(), logger: silent }) : undefined;
 /** Run first and not measured: JIT, connection pools, SQLite pages. */
 const WARM_UP = { users: 50, rounds: 4 };
 
@@ -136,17 +144,23 @@ function closedLoop(
   };
 }
 
-async function benchTelegram(users: number, rounds: number, maxMs: number) {
+async function benchTelegram(users: number, rounds: number, maxMs: number, useOutbox: boolean) {
   const tg = await startFakeTelegram();
+  const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-telegram-"));
+  const db = openDatabase(path.join(dir, "motcua.sqlite"));
+  const outbox = outboxFor(db, useOutbox);
   const channel = createTelegramChannel({
     token: FAKE_BOT_TOKEN,
     apiRoot: tg.apiRoot,
     botInfo: FAKE_BOT_INFO,
     core: instantCore,
     logger: silent,
+    db,
+    ...(outbox ? { outbox } : {}),
     pollingTimeoutSeconds: 1,
     concurrency: 1000,
   });
+  outbox?.register("telegram", channel.replyChannel);
   await channel.start();
   let base = 0;
   let loop: ReturnType<typeof closedLoop> | null = null;
@@ -164,6 +178,8 @@ async function benchTelegram(users: number, rounds: number, maxMs: number) {
   const result = await runLoop(users, rounds, 10_000);
   await channel.stop();
   await tg.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
   return result;
 }
 
@@ -172,7 +188,7 @@ async function benchTelegram(users: number, rounds: number, maxMs: number) {
  * run in a worker thread, as Zalo's servers would run elsewhere; the server, the channel and the
  * core run here. Latency is measured in the worker, from POST to the reply reaching the fake API.
  */
-async function benchZalo(users: number, rounds: number, maxMs: number) {
+async function benchZalo(users: number, rounds: number, maxMs: number, useOutbox: boolean) {
   // A worker does not inherit tsx's loader: register it there before importing this file.
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
   const worker = new Worker(boot, {
@@ -197,6 +213,7 @@ async function benchZalo(users: number, rounds: number, maxMs: number) {
   const { base } = (await next("fake")) as unknown as { base: string };
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-channels-"));
   const db = openDatabase(path.join(dir, "motcua.sqlite"));
+  const outbox = outboxFor(db, useOutbox);
   const channel = createZaloChannel({
     appId: FAKE_ZALO_APP_ID,
     oaSecretKey: FAKE_ZALO_OA_SECRET,
@@ -207,8 +224,10 @@ async function benchZalo(users: number, rounds: number, maxMs: number) {
     oauthBase: base,
     core: instantCore,
     db,
+    ...(outbox ? { outbox } : {}),
     logger: silent,
   });
+  outbox?.register("zalo", channel.replyChannel);
   const server = createServer({
     ask: () => {
       throw new Error("not used");
@@ -310,10 +329,14 @@ export async function runChannelsBench(
   const rounds = options.rounds ?? 5;
   const maxMs = options.maxMs ?? 60_000;
   const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  log(`Channels: ${users} concurrent users × ${rounds} messages, instant fake core`);
-  const telegram = await benchTelegram(users, rounds, maxMs);
+  const outbox = options.outbox ?? true;
+  log(
+    `Channels: ${users} concurrent users × ${rounds} messages, instant fake core, ` +
+      `replies ${outbox ? "through the reply outbox" : "sent straight"}`,
+  );
+  const telegram = await benchTelegram(users, rounds, maxMs, outbox);
   log(line("telegram", telegram));
-  const zalo = await benchZalo(users, rounds, maxMs);
+  const zalo = await benchZalo(users, rounds, maxMs, outbox);
   log(line("zalo", zalo));
   return { users, rounds, telegram, zalo };
 }
@@ -328,7 +351,7 @@ const invokedDirectly =
   process.argv[1] !== undefined &&
   path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  runChannelsBench().then(
+  runChannelsBench({ outbox: !process.argv.includes("--no-outbox") }).then(
     (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
     (err: unknown) => {
       process.stderr.write(`channels bench failed: ${err instanceof Error ? err.stack : err}\n`);

@@ -25,3 +25,10 @@ export {
 } from "./telegram.ts";
 export type { TelegramGroupHandler } from "./telegram/groups.ts";
 export { createZaloChannel, type ZaloChannel, type ZaloChannelOptions } from "./zalo.ts";
+export {
+  createReplyOutbox,
+  REPLY_RETRY_BUDGET_MS,
+  type ReplyChannel,
+  type ReplyOutbox,
+  type ReplyOutboxDeps,
+} from "./reply-outbox.ts";

@@ -4,15 +4,18 @@
  *
  *   const channels = startChannels({ config, core, db, logger });
  *   // webhook routes (src/web/channel-routes.ts) when channels.needsWebhooks
+ *   channels.replies.start(); // the reply outbox's retry timer
  *   …
  *   await channels.stop();
  *
  * Returns at once: a channel that fails to start (Telegram unreachable, wrong token) is logged and
- * the rest of the program goes on.
+ * the rest of the program goes on. Both channels' replies go through one reply outbox
+ * (reply-outbox.ts): retried after an outage, replies left from before a restart included.
  */
 import type { Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
+import { createReplyOutbox, type ReplyOutbox, type ReplyWrites } from "./reply-outbox.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram.ts";
 import { describeTelegramError } from "./telegram/client.ts";
 import type { TelegramGroupHandler } from "./telegram/groups.ts";
@@ -26,6 +29,8 @@ export interface StartChannelsDeps {
   db: Database;
   logger: Logger;
   now?: () => Date;
+  /** The server's write gate (src/db): the reply outbox's writes wait there for the lock. */
+  writes?: ReplyWrites;
   /** When given, each started channel's notification sender is registered there. */
   senders?: { registerSender(channel: ChannelName, send: ChannelSender): void };
   /** Telegram group chats: reminders to officials, the hotline staff group. */
@@ -41,6 +46,8 @@ export interface Channels {
   senders: Partial<Record<ChannelName, ChannelSender>>;
   /** Messages refused for good (outside Zalo's window, bot blocked), for staff. */
   undelivered: UndeliveredLog;
+  /** Replies of both channels; `start()` starts its retry timer (stop() stops it). */
+  replies: ReplyOutbox;
   /** Settles once every channel has started or failed to (failures are logged, not thrown). */
   ready: Promise<void>;
   stop(): Promise<void>;
@@ -51,6 +58,12 @@ export function startChannels(deps: StartChannelsDeps): Channels {
   const now = deps.now ?? (() => new Date());
   const senders: Partial<Record<ChannelName, ChannelSender>> = {};
   const starting: Promise<void>[] = [];
+  const replies = createReplyOutbox({
+    db,
+    now,
+    logger: logger.child({ part: "reply-outbox" }),
+    ...(deps.writes ? { writes: deps.writes } : {}),
+  });
 
   const telegram = config.telegram
     ? createTelegramChannel({
@@ -60,11 +73,13 @@ export function startChannels(deps: StartChannelsDeps): Channels {
         core,
         db,
         now,
+        outbox: replies,
         logger: logger.child({ channel: "telegram" }),
         ...(deps.telegramGroupHandlers ? { groupHandlers: deps.telegramGroupHandlers } : {}),
       })
     : null;
   if (telegram) {
+    replies.register("telegram", telegram.replyChannel);
     // `meta` carries the idempotency key: a retried long message does not resend its pieces.
     senders.telegram = (userId, message, meta) => telegram.sendTo(userId, message, meta);
     starting.push(
@@ -83,10 +98,12 @@ export function startChannels(deps: StartChannelsDeps): Channels {
         core,
         db,
         now,
+        outbox: replies,
         logger: logger.child({ channel: "zalo" }),
       })
     : null;
   if (zalo) {
+    replies.register("zalo", zalo.replyChannel);
     senders.zalo = (userId, message, meta) => zalo.sendTo(userId, message, meta);
     zalo.start();
     logger.info("zalo channel receiving on POST /webhooks/zalo");
@@ -104,9 +121,14 @@ export function startChannels(deps: StartChannelsDeps): Channels {
     needsWebhooks: zalo !== null || telegram?.mode === "webhook",
     senders,
     undelivered: createUndeliveredLog(db, now),
+    replies,
     ready: Promise.all(starting).then(() => undefined),
     stop() {
-      stopping ??= Promise.all([telegram?.stop(), zalo?.stop()]).then(() => undefined);
+      // The retry timer first; turns under way finish (their replies are in the outbox).
+      stopping ??= replies
+        .stop()
+        .then(() => Promise.all([telegram?.stop(), zalo?.stop()]))
+        .then(() => undefined);
       return stopping;
     },
   };

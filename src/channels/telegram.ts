@@ -6,6 +6,10 @@
  * Long polling with @grammyjs/runner by default; with `webhook` the bot registers the URL with a
  * secret token and src/web/channel-routes.ts feeds it the updates (after checking the
  * X-Telegram-Bot-Api-Secret-Token header).
+ *
+ * Replies go through the reply outbox when one is given (startChannels does): written, then sent,
+ * retried after an outage. Without one (tests of other parts) they are sent straight, retried only
+ * by auto-retry.
  */
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
@@ -21,7 +25,8 @@ import { privateChats, type PrivateChatOptions } from "./telegram/private.ts";
 import { createTelegramSender } from "./telegram/send.ts";
 import { createBotInfoLoader } from "./telegram/startup.ts";
 import { createWebhookIntake } from "./telegram/webhook.ts";
-import type { ChannelSender } from "./types.ts";
+import type { ReplyChannel, ReplyOutbox } from "./reply-outbox.ts";
+import type { ChannelSender, OutgoingMessage } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 
 // Kept at this path for test/channels/telegram.test.ts.
@@ -32,6 +37,8 @@ export interface TelegramChannelOptions extends TelegramClientOptions, PrivateCh
   webhook?: { url: string; secret: string } | undefined;
   /** For recording messages to users who blocked the bot (notifications). */
   db?: Database;
+  /** Where replies go (registered there as "telegram" by the caller); none: sent straight. */
+  outbox?: Pick<ReplyOutbox, "send">;
   now?: () => Date;
   /** Long-polling timeout of getUpdates in seconds. Default 30. */
   pollingTimeoutSeconds?: number;
@@ -62,6 +69,8 @@ export interface TelegramChannel {
   /** Resolves when no update is being processed. */
   idle(): Promise<void>;
   undelivered: UndeliveredLog | null;
+  /** What the reply outbox sends replies through. */
+  replyChannel: ReplyChannel;
 }
 
 /** The command menu; the commands themselves are handled by the dialogue core as text. */
@@ -81,7 +90,19 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const undelivered = options.db
     ? createUndeliveredLog(options.db, options.now ?? (() => new Date()))
     : null;
-  const sender = createTelegramSender({ api: bot.api, logger, undelivered });
+  const sender = createTelegramSender({
+    api: bot.api,
+    replyApi: client.replyApi,
+    logger,
+    undelivered,
+  });
+  const outbox = options.outbox;
+  const reply = outbox
+    ? (chatId: number, replies: OutgoingMessage[]) =>
+        outbox.send("telegram", String(chatId), replies)
+    : async (chatId: number, replies: OutgoingMessage[]) => {
+        for (const r of replies) await sender.send(chatId, r);
+      };
   const inFlight = createInFlight();
   const webhook = createWebhookIntake({
     bot,
@@ -99,7 +120,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     );
   });
   bot.use(groupChats(options.groupHandlers ?? [], logger));
-  bot.use(privateChats({ ...options, send: sender.send, inFlight }));
+  bot.use(privateChats({ ...options, reply, inFlight }));
 
   return {
     bot,
@@ -141,5 +162,6 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     acceptUpdate: webhook.accept,
     idle: inFlight.idle,
     undelivered,
+    replyChannel: sender.replyChannel,
   };
 }

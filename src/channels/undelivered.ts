@@ -1,12 +1,13 @@
 /**
  * Messages a channel refused for good — outside Zalo's interaction window, a Telegram user who
- * blocked the bot — kept in SQLite for staff to follow up another way (phone, the 1022 hotline).
- * Never retried automatically.
+ * blocked the bot — or that could not go out within the reply outbox's retry budget (the
+ * platform unreachable for a day), kept in SQLite for staff to follow up another way (phone, the
+ * 1022 hotline). Never retried automatically.
  */
 import type { Database } from "../db/index.ts";
 import type { ChannelName } from "./types.ts";
 
-export type UndeliveredReason = "outside_window" | "blocked" | "rejected";
+export type UndeliveredReason = "outside_window" | "blocked" | "rejected" | "expired";
 
 export interface UndeliveredMessage {
   id: number;

@@ -25,6 +25,11 @@ export const ZALO_TOKEN_PATH = "/v4/oa/access_token";
 export const ZALO_ERROR_OUTSIDE_WINDOW = -230;
 /** "User has not interacted with the OA, or the last interaction has expired." */
 export const ZALO_ERROR_INTERACTION_EXPIRED = -232;
+/**
+ * How long after the citizen's last message the OA may answer with CS messages (Zalo: 7 days;
+ * the first 8 replies within 48 h are free). A reply not out by then is given up.
+ */
+export const ZALO_INTERACTION_WINDOW_MS = 7 * 86_400_000;
 /** Refusals that retrying cannot cure until the citizen writes to the OA again. */
 export const ZALO_WINDOW_ERRORS: ReadonlySet<number> = new Set([
   ZALO_ERROR_OUTSIDE_WINDOW,

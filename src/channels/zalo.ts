@@ -11,15 +11,18 @@
  * Nothing is stored for a rejected event.
  *
  * Sending: the v3 CS message API with the access token from the token store (refreshed before
- * expiry, and once more when Zalo calls it invalid); network errors, 5xx and rate limits are
- * retried a few times; a refusal for being outside the interaction window is recorded in
- * `channel_undelivered` for staff and not retried.
+ * expiry, and once more when Zalo calls it invalid). Replies go through the reply outbox when one
+ * is given (startChannels does): one try per piece, the outbox retries (`replyChannel`,
+ * `classifyZaloFailure`). Notifications (`sendTo`), and replies without an outbox, retry network
+ * errors, 5xx and rate limits a few times in process; a refusal for being outside the interaction
+ * window is recorded in `channel_undelivered` for staff and not retried.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Database } from "../db/index.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import { createKeyedQueue } from "../util/index.ts";
+import type { ReplyChannel, ReplyFailure, ReplyOutbox } from "./reply-outbox.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { maskUserId, runTurn } from "./turn.ts";
 import type {
@@ -39,6 +42,7 @@ import {
   toZaloMessages,
   ZALO_DEFAULT_API_BASE,
   ZALO_DEFAULT_OAUTH_BASE,
+  ZALO_INTERACTION_WINDOW_MS,
   ZALO_TOKEN_ERRORS,
   ZALO_WINDOW_ERRORS,
   ZaloApiError,
@@ -61,6 +65,8 @@ export interface ZaloChannelOptions {
   db: Database;
   logger: Logger;
   now?: () => Date;
+  /** Where replies go (registered there as "zalo" by the caller); none: sent straight. */
+  outbox?: Pick<ReplyOutbox, "send">;
   /** Pause between send retries (tests pass an instant one). */
   sleep?: (ms: number) => Promise<void>;
   /** Events older than this are refused. Default 5 minutes. */
@@ -87,6 +93,8 @@ export interface ZaloChannel {
   tokens: ZaloTokenStore;
   /** Messages refused for good, for staff. */
   undelivered: UndeliveredLog;
+  /** What the reply outbox sends replies through. */
+  replyChannel: ReplyChannel;
   /** Starts the periodic token check. */
   start(): void;
   /** Stops the timer and waits for the queued turns. */
@@ -270,10 +278,11 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       logger,
       ...(options.turnTimeoutMs !== undefined ? { timeoutMs: options.turnTimeoutMs } : {}),
     });
-    for (const reply of replies) await deliver(userId, reply);
+    if (options.outbox) await options.outbox.send("zalo", userId, replies);
+    else for (const reply of replies) await deliver(userId, reply);
   }
 
-  async function sendOne(userId: string, message: ZaloCsMessage): Promise<void> {
+  async function sendOne(userId: string, message: ZaloCsMessage, tries: number): Promise<void> {
     let token = await tokens.accessToken();
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
@@ -288,7 +297,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
           attempt--;
           continue;
         }
-        if (err.retryable && attempt < attempts) {
+        if (err.retryable && attempt < tries) {
           await sleep(500 * 2 ** (attempt - 1));
           continue;
         }
@@ -297,36 +306,62 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     }
   }
 
+  async function sendParts(
+    userId: string,
+    parts: readonly ZaloCsMessage[],
+    from: number,
+    sent: (count: number) => Promise<void> | void,
+    tries: number,
+  ): Promise<void> {
+    for (let i = from; i < parts.length; i++) {
+      await sendOne(userId, parts[i]!, tries);
+      await sent(i + 1);
+    }
+  }
+
   /** Sends every piece of `message`; records what is left when Zalo refuses for good. */
   async function deliver(userId: string, message: OutgoingMessage, key?: string): Promise<void> {
     const parts = toZaloMessages(message);
-    for (let i = sentPieces.from(key); i < parts.length; i++) {
-      try {
-        await sendOne(userId, parts[i]!);
-        sentPieces.record(key, i + 1);
-      } catch (err) {
-        if (!(err instanceof ZaloApiError) || err.retryable) throw err;
-        // Token trouble is ours, not the citizen's: left to the caller's retries.
-        if (err.method !== "message/cs") throw err;
-        if (typeof err.apiCode === "number" && ZALO_TOKEN_ERRORS.has(err.apiCode)) throw err;
-        const window = typeof err.apiCode === "number" && ZALO_WINDOW_ERRORS.has(err.apiCode);
-        sentPieces.done(key);
-        undelivered.record({
-          channel: "zalo",
-          userId,
-          reason: window ? "outside_window" : "rejected",
-          errorCode: err.apiCode,
-          text: parts
-            .slice(i)
-            .map((p) => p.text)
-            .join("\n\n"),
-        });
-        if (window) throw new ZaloOutsideWindowError(err.apiCode as number, err.method);
-        throw new PermanentDeliveryError(err.message);
-      }
+    let sent = sentPieces.from(key);
+    try {
+      await sendParts(
+        userId,
+        parts,
+        sent,
+        (n) => {
+          sent = n;
+          sentPieces.record(key, n);
+        },
+        attempts,
+      );
+    } catch (err) {
+      const failure = classifyZaloFailure(err);
+      if (failure.retry || !(err instanceof ZaloApiError)) throw err;
+      sentPieces.done(key);
+      undelivered.record({
+        channel: "zalo",
+        userId,
+        reason: failure.reason,
+        errorCode: failure.code,
+        text: parts
+          .slice(sent)
+          .map((p) => p.text)
+          .join("\n\n"),
+      });
+      if (failure.reason === "outside_window")
+        throw new ZaloOutsideWindowError(err.apiCode as number, err.method);
+      throw new PermanentDeliveryError(err.message);
     }
     sentPieces.done(key);
   }
+
+  const replyChannel: ReplyChannel = {
+    pieces: (message) => toZaloMessages(message).map((p) => p.text),
+    deliver: (userId, message, from, sent) =>
+      sendParts(userId, toZaloMessages(message), from, sent, 1),
+    classify: classifyZaloFailure,
+    maxAgeMs: ZALO_INTERACTION_WINDOW_MS,
+  };
 
   return {
     handleWebhook,
@@ -340,6 +375,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     },
     tokens,
     undelivered,
+    replyChannel,
     start() {
       if (timer) return;
       timer = setInterval(() => {
@@ -357,6 +393,23 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     },
     idle: () => queue.idle(),
   };
+}
+
+/**
+ * A failed CS message: network trouble, 5xx, rate limits and token trouble (ours, not the
+ * citizen's) are retried; outside the interaction window, or any other refusal, is given up.
+ */
+export function classifyZaloFailure(err: unknown): ReplyFailure {
+  if (!(err instanceof ZaloApiError)) return { retry: true, code: "error" };
+  const code = String(err.apiCode);
+  if (err.retryable || err.method !== "message/cs") return { retry: true, code };
+  if (typeof err.apiCode === "number" && ZALO_TOKEN_ERRORS.has(err.apiCode)) {
+    return { retry: true, code };
+  }
+  if (typeof err.apiCode === "number" && ZALO_WINDOW_ERRORS.has(err.apiCode)) {
+    return { retry: false, code, reason: "outside_window" };
+  }
+  return { retry: false, code, reason: "rejected" };
 }
 
 /** Zalo's events for what is not text, and the kind each carries. */

@@ -303,4 +303,31 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE answer_ratings SET comment = NULL WHERE comment IS NOT NULL;
   `,
+  // 14: replies to Telegram and Zalo users (src/channels/reply-outbox.ts), written before they are
+  // sent and retried until the platform takes them: a short outage loses no answer. The message
+  // is cleared once it is sent or given up (then it is in channel_undelivered); done rows are
+  // pruned after some days.
+  `
+  CREATE TABLE channel_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,                   -- "telegram" | "zalo"
+    user_id TEXT NOT NULL,                   -- the platform's chat / user id
+    message TEXT,                            -- JSON OutgoingMessage; NULL once done
+    pieces_sent INTEGER NOT NULL DEFAULT 0,  -- pieces of a split message already accepted
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,                -- given up (recorded undelivered) after this
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    not_before TEXT,                         -- the platform's retry_after: no attempt earlier
+    locked_until TEXT,                       -- lease of the process sending it
+    last_error TEXT,
+    sent_at TEXT,
+    failed_at TEXT
+  ) STRICT;
+  CREATE INDEX channel_outbox_user_pending ON channel_outbox (channel, user_id, id)
+    WHERE sent_at IS NULL AND failed_at IS NULL;
+  CREATE INDEX channel_outbox_due ON channel_outbox (next_attempt_at)
+    WHERE sent_at IS NULL AND failed_at IS NULL;
+  CREATE INDEX channel_outbox_done ON channel_outbox (coalesce(sent_at, failed_at));
+  `,
 ];

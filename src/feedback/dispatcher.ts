@@ -1,12 +1,12 @@
 /**
  * Drains the notification outbox through the channel senders, with retries and backoff.
  *
- * No duplicates: a message is claimed under a lease (two dispatchers never send the same one), is
- * marked sent once and never claimed again, and a case's messages go out in order. A process that
- * dies between a channel accepting a message and the "sent" mark would resend it after the lease:
- * senders get the idempotency key so channels that can deduplicate do.
+ * No duplicates: a message is claimed under a lease (src/db/outbox-table.ts; two dispatchers never
+ * send the same one), is marked sent once and never claimed again, and a case's messages go out in
+ * order. A process that dies between a channel accepting a message and the "sent" mark would
+ * resend it after the lease: senders get the idempotency key so channels that can deduplicate do.
  */
-import type { Database } from "../db/index.ts";
+import { createOutboxTable, type Database } from "../db/index.ts";
 import { maskPersonalData, scrubSecrets } from "../logger.ts";
 import { toMessage, type OutboxMessage, type OutboxRow } from "./outbox.ts";
 import { MotcuaError } from "../errors.ts";
@@ -57,52 +57,28 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   const backoff = deps.backoffMs ?? defaultBackoff;
   const channels = Object.keys(deps.senders);
 
-  const selectDue = db.prepare<[string, string, string, number], OutboxRow>(
-    `SELECT o.* FROM feedback_outbox o, json_each(?) c
-     WHERE o.channel = c.value AND o.sent_at IS NULL AND o.failed_at IS NULL
-       AND o.next_attempt_at <= ? AND (o.locked_until IS NULL OR o.locked_until <= ?)
-       AND NOT EXISTS (SELECT 1 FROM feedback_outbox e
-                       WHERE e.case_id = o.case_id AND e.id < o.id
-                         AND e.sent_at IS NULL AND e.failed_at IS NULL)
-     ORDER BY o.id LIMIT ?`,
-  );
-  const lock = db.prepare<[string, number]>(
-    `UPDATE feedback_outbox SET locked_until = ? WHERE id = ?`,
-  );
-  const markSent = db.prepare<[string, number]>(
-    `UPDATE feedback_outbox SET sent_at = ?, locked_until = NULL, attempts = attempts + 1
-     WHERE id = ? AND sent_at IS NULL`,
-  );
-  const markFailure = db.prepare<[string, string, string | null, number]>(
-    `UPDATE feedback_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-       failed_at = ?, locked_until = NULL
-     WHERE id = ? AND sent_at IS NULL`,
-  );
-  const countPending = db.prepare<[], { n: number }>(
-    `SELECT count(*) AS n FROM feedback_outbox WHERE sent_at IS NULL AND failed_at IS NULL`,
-  );
-
-  const claim = db.transaction((at: Date): OutboxRow[] => {
-    const iso = at.toISOString();
-    const rows = selectDue.all(JSON.stringify(channels), iso, iso, batchSize);
-    const until = new Date(at.getTime() + leaseMs).toISOString();
-    for (const r of rows) lock.run(until, r.id);
-    return rows;
+  const table = createOutboxTable<OutboxRow>(db, {
+    table: "feedback_outbox",
+    inOrderOf: ["case_id"],
   });
 
   return {
     async drainOnce() {
       const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
       if (channels.length === 0) return result;
-      const rows = claim.immediate(now());
+      const rows = table.claim(channels, now(), batchSize, leaseMs);
       for (const row of rows) {
         let message: ReturnType<typeof toMessage>;
         try {
           message = toMessage(row);
         } catch {
           // A corrupt row must not hold back the rest: it fails for good.
-          const at = now().toISOString();
-          markFailure.run("unreadable payload", at, at, row.id);
+          const at = now();
+          table.markFailure(row.id, {
+            error: "unreadable payload",
+            nextAttemptAt: at,
+            failedAt: at,
+          });
           result.failed++;
           continue;
         }
@@ -110,7 +86,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
         try {
           if (!send) throw new PermanentDeliveryError(`no sender for channel ${row.channel}`);
           await send(message);
-          markSent.run(now().toISOString(), row.id);
+          table.markSent(row.id, now());
           result.sent++;
         } catch (err) {
           deps.onError?.(err, message);
@@ -120,18 +96,17 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
           const reason = scrubSecrets(
             maskPersonalData(err instanceof Error ? err.message : String(err)),
           );
-          markFailure.run(
-            reason.slice(0, 500),
-            new Date(at.getTime() + backoff(failures)).toISOString(),
-            permanent ? at.toISOString() : null,
-            row.id,
-          );
+          table.markFailure(row.id, {
+            error: reason.slice(0, 500),
+            nextAttemptAt: new Date(at.getTime() + backoff(failures)),
+            failedAt: permanent ? at : null,
+          });
           if (permanent) result.failed++;
           else result.retried++;
         }
       }
       return result;
     },
-    pending: () => countPending.get()!.n,
+    pending: () => table.pending(),
   };
 }

@@ -60,6 +60,10 @@ export interface FakeTelegram {
   waitFor(predicate: (call: TelegramCall) => boolean): Promise<TelegramCall>;
   /** Calls `listener` with every recorded call from now on (benchmarks). */
   onCall(listener: (call: TelegramCall) => void): void;
+  /** Stops listening (connections refused, open ones cut) until `up()`: the platform is down. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   /** Resolves when `n` calls match. */
   waitForCount(predicate: (call: TelegramCall) => boolean, n: number): Promise<TelegramCall[]>;
   close(): Promise<void>;
@@ -246,6 +250,13 @@ export async function startFakeTelegram(token = FAKE_BOT_TOKEN): Promise<FakeTel
     },
     waitFor: (predicate) => waitForCount(predicate, 1).then((c) => c[0]!),
     waitForCount,
+    async down() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    async up() {
+      await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -43,6 +43,10 @@ export interface FakeZalo {
   holdRefreshes(): () => void;
   /** Calls `listener` with every CS message accepted from now on (benchmarks). */
   onSent(listener: (userId: string, message: Record<string, unknown>) => void): void;
+  /** Stops listening (connections refused, open ones cut) until `up()`: the platform is down. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   /** Resolves when `n` CS messages have been accepted. */
   waitForSent(n: number): Promise<void>;
   /** Resolves when `n` requests match. */
@@ -216,6 +220,13 @@ export async function startFakeZalo(
     },
     waitForSent: (n) => wait(() => accepted.length >= n),
     waitForRequests: (predicate, n) => wait(() => requests.filter(predicate).length >= n),
+    async down() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    async up() {
+      await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,11 +1,14 @@
 /**
  * The Bot API client: a grammY `Bot` over a bounded socket pool, 429 and 5xx answers retried per
  * retry_after by @grammyjs/auto-retry, and a transformer that logs what is left after the retries.
+ * Replies to citizens use `replyApi` instead: the same pool, no auto-retry (the reply outbox
+ * retries, src/channels/reply-outbox.ts, so the two never wait on each other) and a short timeout,
+ * so that a hung request does not hold up the chat.
  */
 import http from "node:http";
 import https from "node:https";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, GrammyError, HttpError } from "grammy";
+import { Api, Bot, GrammyError, HttpError, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { scrubSecrets, type Logger } from "../../logger.ts";
 
@@ -20,10 +23,14 @@ export interface TelegramClientOptions {
   maxSockets?: number;
   /** auto-retry limits. Default 3 retries, retry_after up to 60 s. */
   retry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
+  /** Time limit of one reply request (`replyApi`). Default 15 s. */
+  replyTimeoutSeconds?: number;
 }
 
 export interface TelegramClient {
   bot: Bot;
+  /** For replies through the outbox: tries once, gives up after `replyTimeoutSeconds`. */
+  replyApi: Api;
   /** Closes the pool's sockets. */
   close(): void;
 }
@@ -61,7 +68,19 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     }),
   );
   // Outside auto-retry: logs what is left after the retries.
-  bot.api.config.use(async (prev, method, payload, signal) => {
+  bot.api.config.use(logFailures(logger));
+  const replyApi = new Api(options.token, {
+    apiRoot,
+    baseFetchConfig: { agent },
+    timeoutSeconds: options.replyTimeoutSeconds ?? 15,
+  });
+  replyApi.config.use(logFailures(logger));
+
+  return { bot, replyApi, close: () => agent.destroy() };
+}
+
+function logFailures(logger: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
     try {
       const res = await prev(method, payload, signal);
       if (!res.ok) {
@@ -76,7 +95,5 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
         logger.warn({ method, ...describeTelegramError(err) }, "telegram api failed");
       throw err;
     }
-  });
-
-  return { bot, close: () => agent.destroy() };
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * Private chats → the dialogue core: a text (commands without the bot's name), a button press (its
- * spinner stopped at once) or an attachment is one turn, whose answers go back through the sender.
+ * spinner stopped at once) or an attachment is one turn, whose answers go back through `reply`
+ * (the reply outbox, or straight to the sender without one).
  * Updates of one chat are processed in order (runner's `sequentialize`), chats in parallel, and a
  * chat with too many waiting updates has new ones dropped so that it cannot take all the runner's
  * slots.
@@ -12,9 +13,8 @@ import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import type { Logger } from "../../logger.ts";
 import { isValidAction, maskUserId, runTurn } from "../turn.ts";
-import type { AttachmentKind, DialogueCore, IncomingMessage } from "../types.ts";
+import type { AttachmentKind, DialogueCore, IncomingMessage, OutgoingMessage } from "../types.ts";
 import type { InFlight } from "./in-flight.ts";
-import type { TelegramSender } from "./send.ts";
 
 export interface PrivateChatOptions {
   core: DialogueCore;
@@ -25,7 +25,8 @@ export interface PrivateChatOptions {
 }
 
 export interface PrivateChatDeps extends PrivateChatOptions {
-  send: TelegramSender["send"];
+  /** Sends a turn's answers to the chat, in order. */
+  reply: (chatId: number, replies: OutgoingMessage[]) => Promise<void>;
   inFlight: InFlight;
 }
 
@@ -55,7 +56,7 @@ function chatKey(ctx: Context): string | undefined {
 }
 
 export function privateChats(deps: PrivateChatDeps): Composer<Context> {
-  const { core, logger, send, inFlight } = deps;
+  const { core, logger, reply, inFlight } = deps;
   const maxPending = deps.maxPendingPerUser ?? 20;
   const pending = new Map<string, number>();
   const chats = new Composer<Context>();
@@ -93,7 +94,7 @@ export function privateChats(deps: PrivateChatDeps): Composer<Context> {
       logger,
       ...(deps.turnTimeoutMs !== undefined ? { timeoutMs: deps.turnTimeoutMs } : {}),
     });
-    for (const reply of replies) await send(chatId, reply);
+    await reply(chatId, replies);
   }
 
   // A forged or odd update may lack `chat` or `from`: the chat is whichever is there.

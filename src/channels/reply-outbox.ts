@@ -1,0 +1,360 @@
+/**
+ * Replies to Telegram and Zalo users through a durable outbox (table channel_outbox): a turn's
+ * answers are written first, then sent at once, after the user's earlier replies. What the
+ * platform does not take — network error, 5xx, 429 — stays in the table, and the dispatcher
+ * (`start()`, a timer the composition root starts) retries it with backoff, never before the
+ * platform's retry_after. So an outage of minutes loses no answer:
+ *
+ *   const outbox = createReplyOutbox({ db, now, logger });
+ *   outbox.register("telegram", telegram.replyChannel);
+ *   await outbox.send("telegram", chatId, replies); // never throws for a failed delivery
+ *   outbox.start(); … await outbox.stop();
+ *
+ * Nothing twice: a row is sent under a lease (src/db/outbox-table.ts), one user's replies in
+ * order, and the pieces of a split message already out are recorded on the row, so a retry goes
+ * on from the first piece that failed. Only a process dying between the platform taking a piece
+ * and the row being updated resends that piece (once its lease has run out).
+ *
+ * Given up, recorded in channel_undelivered for staff and never retried: refusals retrying cannot
+ * cure (bot blocked, chat not found, Zalo's interaction window closed, a malformed message), and
+ * replies still not out after the retry budget (24 h; for Zalo at most its interaction window).
+ * Once sent or given up a row's message is cleared; done rows are deleted after `keepDays`.
+ */
+import type { Database } from "../db/index.ts";
+import { maskPersonalData, scrubSecrets, type Logger } from "../logger.ts";
+import { createReplyStore, type ReplyChannelName, type ReplyRow } from "./reply-store.ts";
+import { maskUserId } from "./turn.ts";
+import type { OutgoingMessage } from "./types.ts";
+import { createUndeliveredLog, type UndeliveredReason } from "./undelivered.ts";
+
+export type { ReplyChannelName } from "./reply-store.ts";
+
+/** What a failed delivery means: try again later, or give up for good. */
+export type ReplyFailure =
+  | { retry: true; code: string; retryAfterMs?: number }
+  | { retry: false; code: string; reason: UndeliveredReason };
+
+/** What a channel lends the outbox. */
+export interface ReplyChannel {
+  /** The texts of the pieces `message` goes out as. */
+  pieces(message: OutgoingMessage): string[];
+  /**
+   * Sends the pieces from index `from` on, calling `sent(n)` once n pieces are out. Tries each
+   * piece once, within a bounded time: the outbox does the retrying.
+   */
+  deliver(
+    userId: string,
+    message: OutgoingMessage,
+    from: number,
+    sent: (count: number) => Promise<void> | void,
+  ): Promise<void>;
+  classify(err: unknown): ReplyFailure;
+  /** A reply older than this cannot go out any more (Zalo's interaction window). */
+  maxAgeMs?: number;
+}
+
+export interface ReplyDrainResult {
+  sent: number;
+  retried: number;
+  undelivered: number;
+}
+
+export interface ReplyOutbox {
+  register(channel: ReplyChannelName, replyChannel: ReplyChannel): void;
+  /**
+   * Records the replies and sends them now, after the user's earlier ones. Resolves once they are
+   * out, kept for a retry, or recorded undelivered: never throws for a failed delivery.
+   */
+  send(
+    channel: ReplyChannelName,
+    userId: string,
+    messages: readonly OutgoingMessage[],
+  ): Promise<void>;
+  /** Gives up expired rows, then sends what is due, round after round while it goes out. */
+  drainOnce(): Promise<ReplyDrainResult>;
+  /** Replies neither sent nor given up. */
+  pending(): number;
+  /** Deletes rows done more than `keepDays` ago; returns how many. */
+  prune(): Promise<number>;
+  /** Drains every `drainEveryMs` and prunes every hour, until stop(). */
+  start(): void;
+  /** Stops the timer and waits for a drain under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Where writes wait for SQLite's lock without blocking the event loop (src/db's write gate); its
+ * `busy` makes the timer skip a tick. Without one, writes run at once.
+ */
+export interface ReplyWrites {
+  run<T>(op: () => T): Promise<T>;
+  readonly busy?: boolean;
+}
+
+export interface ReplyOutboxDeps {
+  db: Database;
+  now: () => Date;
+  logger: Logger;
+  writes?: ReplyWrites;
+  /** A reply not out after this is recorded undelivered. Default 24 h. */
+  retryBudgetMs?: number;
+  /** Delay before attempt n + 1 after n failures. Default 2 s × 2^(n−1), at most 1 min. */
+  backoffMs?: (failures: number) => number;
+  /** How long a row being sent stays reserved (renewed after each piece). Default 60 s. */
+  leaseMs?: number;
+  /** Done rows kept this many days. Default 7. */
+  keepDays?: number;
+  /** Default 2 s. */
+  drainEveryMs?: number;
+  /** Users served at once by a drain. Default 8. */
+  concurrency?: number;
+}
+
+export const REPLY_RETRY_BUDGET_MS = 24 * 3600_000;
+export const REPLY_KEEP_DAYS = 7;
+
+const defaultBackoff = (failures: number) => Math.min(2000 * 2 ** (failures - 1), 60_000);
+const BATCH = 100;
+const MAX_ROUNDS = 50;
+const PRUNE_EVERY_MS = 3600_000;
+
+type Outcome = "sent" | "retried" | "undelivered";
+
+export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
+  const { db, now, logger } = deps;
+  const budgetMs = deps.retryBudgetMs ?? REPLY_RETRY_BUDGET_MS;
+  const backoff = deps.backoffMs ?? defaultBackoff;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const keepMs = (deps.keepDays ?? REPLY_KEEP_DAYS) * 86_400_000;
+  const concurrency = Math.max(1, deps.concurrency ?? 8);
+  const store = createReplyStore(db);
+  const undelivered = createUndeliveredLog(db, now);
+  const channels = new Map<ReplyChannelName, ReplyChannel>();
+  const gate = deps.writes;
+  const write = <T>(op: () => T): Promise<T> => (gate ? gate.run(op) : Promise.resolve().then(op));
+
+  const maxAge = (channel: ReplyChannelName) =>
+    Math.min(budgetMs, channels.get(channel)?.maxAgeMs ?? Number.POSITIVE_INFINITY);
+  const expiryReason = (channel: ReplyChannelName): UndeliveredReason =>
+    maxAge(channel) < budgetMs ? "outside_window" : "expired";
+  const later = (ms: number) => new Date(now().getTime() + ms);
+  const describe = (err: unknown) =>
+    scrubSecrets(maskPersonalData(err instanceof Error ? err.message : String(err))).slice(0, 300);
+
+  function parse(row: ReplyRow): OutgoingMessage | null {
+    try {
+      const m = JSON.parse(row.message ?? "null") as OutgoingMessage | null;
+      return m !== null && typeof m.text === "string" ? m : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records what did not go out for staff and closes the row, in one transaction. */
+  const giveUp = db.transaction(
+    (row: ReplyRow, reason: UndeliveredReason, code: string, error: string, sent: number) => {
+      const message = parse(row);
+      const channel = channels.get(row.channel);
+      const pieces = message && channel ? channel.pieces(message) : [];
+      const text = pieces.length > 0 ? pieces.slice(sent).join("\n\n") : (message?.text ?? "");
+      undelivered.record({
+        channel: row.channel,
+        userId: row.user_id,
+        reason,
+        errorCode: code,
+        text,
+      });
+      const at = now();
+      store.markFailure(row.id, { error, nextAttemptAt: at, failedAt: at });
+      logger.warn(
+        { channel: row.channel, user: maskUserId(row.channel, row.user_id), reason, code },
+        "reply undelivered: recorded for staff",
+      );
+    },
+  );
+
+  async function attempt(row: ReplyRow): Promise<Outcome> {
+    const channel = channels.get(row.channel);
+    const message = parse(row);
+    if (!channel || !message) {
+      await write(() => giveUp(row, "rejected", "unreadable", "unreadable message", 0));
+      return "undelivered";
+    }
+    if (now().toISOString() >= row.expires_at) {
+      await write(() =>
+        giveUp(row, expiryReason(row.channel), "expired", "retry budget spent", row.pieces_sent),
+      );
+      return "undelivered";
+    }
+    let sent = row.pieces_sent;
+    try {
+      await channel.deliver(row.user_id, message, sent, async (count) => {
+        sent = count;
+        await write(() => store.piecesSent(row.id, count, later(leaseMs)));
+      });
+    } catch (err) {
+      const failure = channel.classify(err);
+      if (!failure.retry) {
+        await write(() => giveUp(row, failure.reason, failure.code, describe(err), sent));
+        return "undelivered";
+      }
+      const at = now().getTime();
+      const wait = failure.retryAfterMs ?? 0;
+      await write(() =>
+        store.retryLater(row.id, {
+          error: `${failure.code}: ${describe(err)}`.slice(0, 300),
+          next: new Date(at + Math.max(backoff(row.attempts + 1), wait)),
+          notBefore: wait > 0 ? new Date(at + wait) : null,
+        }),
+      );
+      logger.info(
+        {
+          channel: row.channel,
+          user: maskUserId(row.channel, row.user_id),
+          code: failure.code,
+          attempts: row.attempts + 1,
+          piecesSent: sent,
+        },
+        "reply not sent: kept for a retry",
+      );
+      return "retried";
+    }
+    await write(() => {
+      store.markSent(row.id, now());
+      // It answers again after failing: what waits on this channel need not sit out its backoff.
+      if (row.attempts > 0) store.wake(row.channel, now());
+    });
+    return "sent";
+  }
+
+  /** Sends the user's waiting replies in order, stopping at one that must wait. */
+  async function flush(channel: ReplyChannelName, userId: string): Promise<void> {
+    for (;;) {
+      const row = await write(() => store.claimHead(channel, userId, now(), leaseMs));
+      if (!row || (await attempt(row)) === "retried") return;
+    }
+  }
+
+  const expireDue = db.transaction((): number => {
+    const rows = store.expired(now(), BATCH);
+    for (const row of rows) {
+      giveUp(row, expiryReason(row.channel), "expired", "retry budget spent", row.pieces_sent);
+    }
+    return rows.length;
+  });
+
+  /** Runs `work` over `items`, `concurrency` at a time. */
+  async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  }
+
+  async function drainOnce(): Promise<ReplyDrainResult> {
+    const result: ReplyDrainResult = { sent: 0, retried: 0, undelivered: 0 };
+    result.undelivered = await write(() => expireDue());
+    const names = [...channels.keys()];
+    // Channels that answered in this drain. Until one does, a single reply probes it: during an
+    // outage a drain costs one try per channel, not one per waiting reply.
+    const answering = new Set<ReplyChannelName>();
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      // At most one row per user: a user's next reply waits for the one before it.
+      const rows = await write(() => store.claim(names, now(), BATCH, leaseMs));
+      if (rows.length === 0) break;
+      let progress = false;
+      const run = async (row: ReplyRow) => {
+        const outcome = await attempt(row);
+        result[outcome]++;
+        if (outcome !== "retried") progress = true;
+        return outcome;
+      };
+      await Promise.all(
+        names.map(async (name) => {
+          let list = rows.filter((r) => r.channel === name);
+          if (list.length > 0 && !answering.has(name)) {
+            if ((await run(list[0]!)) === "retried") {
+              await write(() => list.slice(1).forEach((r) => store.release(r.id)));
+              return;
+            }
+            answering.add(name);
+            list = list.slice(1);
+          }
+          await pool(list, async (row) => void (await run(row)));
+        }),
+      );
+      if (!progress) break;
+    }
+    return result;
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  let draining: Promise<unknown> | null = null;
+  let lastPrune = Number.NEGATIVE_INFINITY;
+
+  function tick() {
+    // Another connection holds the lock: the next tick drains.
+    if (draining || gate?.busy) return;
+    draining = (async () => {
+      if (now().getTime() - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = now().getTime();
+        await write(() => store.prune(new Date(lastPrune - keepMs)));
+      }
+      await drainOnce();
+    })()
+      .catch((err: unknown) => logger.error({ err }, "reply outbox drain failed"))
+      .finally(() => (draining = null));
+  }
+
+  return {
+    register(channel, replyChannel) {
+      channels.set(channel, replyChannel);
+    },
+    async send(channel, userId, messages) {
+      if (messages.length === 0) return;
+      const replyChannel = channels.get(channel);
+      if (!replyChannel) throw new RangeError(`no reply channel registered for ${channel}`);
+      const at = now();
+      try {
+        await write(() =>
+          store.enqueue(channel, userId, messages, at, new Date(at.getTime() + maxAge(channel))),
+        );
+      } catch (err) {
+        // The database cannot take it: one try without the outbox rather than none.
+        logger.error(
+          { err, channel, user: maskUserId(channel, userId) },
+          "reply outbox not written: sending once without retries",
+        );
+        for (const m of messages) {
+          await replyChannel
+            .deliver(userId, m, 0, () => undefined)
+            .catch((e: unknown) => {
+              logger.error({ channel, code: replyChannel.classify(e).code }, "reply lost");
+            });
+        }
+        return;
+      }
+      await flush(channel, userId).catch((err: unknown) => {
+        logger.error(
+          { err, channel, user: maskUserId(channel, userId) },
+          "reply outbox failed while sending: the dispatcher retries",
+        );
+      });
+    },
+    drainOnce,
+    pending: () => store.pending(),
+    prune: () => write(() => store.prune(new Date(now().getTime() - keepMs))),
+    start() {
+      if (timer) return;
+      timer = setInterval(tick, deps.drainEveryMs ?? 2000);
+      timer.unref();
+      tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await draining;
+    },
+  };
+}
