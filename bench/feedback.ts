@@ -10,8 +10,17 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { AskResult } from "../src/assistant/index.ts";
 import { loadCalendar, localDate } from "../src/calendar/index.ts";
-import { openDatabase, type Database } from "../src/db/index.ts";
+import {
+  createWriteGate,
+  openDatabase,
+  SERVER_BUSY_TIMEOUT_MS,
+  type Database,
+} from "../src/db/index.ts";
 import {
   createDeadlineCalculator,
   createFeedbackQueue,
@@ -22,7 +31,7 @@ import {
 } from "../src/feedback/index.ts";
 import { createLogger } from "../src/logger.ts";
 import { createFeedbackRoutes } from "../src/web/feedback-routes.ts";
-import { createServer } from "../src/web/server.ts";
+import { createApp } from "../src/web/app.ts";
 import { percentile, summarize, type LatencySummary } from "./stats.ts";
 
 export interface FeedbackBenchOptions {
@@ -34,6 +43,8 @@ export interface FeedbackBenchOptions {
   concurrency?: number;
   /** Timed runs per list query. Default 30. */
   listReps?: number;
+  /** How long a second connection holds the write lock (BEGIN IMMEDIATE) while requests run. Default 10 s. */
+  holdLockMs?: number;
   log?: (line: string) => void;
 }
 
@@ -45,10 +56,56 @@ export interface FeedbackBenchResult {
     seconds: number;
     perSecond: number;
     latencyMs: LatencySummary & { p99: number };
+    /** Event-loop delay during the filing load (ms). */
+    loopDelayMs: LoopDelay;
   };
+  heldLock: HeldLockResult;
   list: Record<string, LatencySummary & { items: number }>;
   dbMegabytes: number;
 }
+
+/** Event-loop delay over a phase, ms (perf_hooks' histogram at 10 ms resolution). */
+export interface LoopDelay {
+  p99: number;
+  max: number;
+}
+
+export interface HeldLockResult {
+  holdMs: number;
+  healthz: LatencySummary & { p99: number };
+  ask: LatencySummary & { p99: number };
+  /** Filings started while the lock was held: 201 once it is released, 503 past their budget. */
+  filing: { created: number; busy: number; other: number; latencyMs: LatencySummary };
+  /** Filings acknowledged (201) and found in the database afterwards. */
+  lost: number;
+  loopDelayMs: LoopDelay;
+}
+
+/**
+ * Starts measuring the event-loop delay; the returned function stops and reads it. Resolves after
+ * the histogram's first samples: a stall before its timer first fires would not be counted.
+ */
+async function measureLoopDelay(): Promise<() => LoopDelay> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  await new Promise((r) => setTimeout(r, 50));
+  return () => {
+    h.disable();
+    const ms = (ns: number) => Number((ns / 1e6).toFixed(1));
+    return { p99: ms(h.percentile(99)), max: ms(h.max) };
+  };
+}
+
+/** A fixed answer: the held-lock phase times the server around it (its question log write). */
+const FIXED_ANSWER: AskResult = {
+  question: "",
+  intent: "procedure",
+  aspect: "overview",
+  confidence: "not_found",
+  answer: "Không tìm thấy thủ tục phù hợp.",
+  procedures: [],
+  choices: [],
+};
 
 const AGENCIES = Array.from({ length: 300 }, (_, i) =>
   i % 3 === 0 ? `UBND xã số ${i}` : i % 3 === 1 ? `Phòng chuyên môn số ${i}` : `Sở ngành số ${i}`,
@@ -133,6 +190,127 @@ function seed(db: Database, n: number, now: Date, rules: PaknRules): void {
   })();
 }
 
+/**
+ * A second connection takes the write lock (BEGIN IMMEDIATE, as the CLI, a backup script or an
+ * admin's `sqlite3` would) for `holdMs`; meanwhile one client polls /healthz, one asks questions
+ * and two file cases, all in a loop, and the event-loop delay is measured.
+ */
+async function runHeldLock(
+  base: string,
+  db: Database,
+  file: string,
+  holdMs: number,
+): Promise<HeldLockResult> {
+  const holder = await holdWriteLock(file, holdMs);
+  const healthz: number[] = [];
+  const ask: number[] = [];
+  const filed: string[] = [];
+  const filing = { created: 0, busy: 0, other: 0, times: [] as number[] };
+  const timed = async (url: string, init?: RequestInit) => {
+    const t = performance.now();
+    const res = await fetch(url, init);
+    const body = await res.text();
+    return { status: res.status, body, ms: performance.now() - t };
+  };
+  const post = (body: object): RequestInit => ({
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let holding = true;
+  try {
+    const stop = await measureLoopDelay();
+    const released = holder.released.then(() => {
+      holding = false;
+    });
+    const loop = async (fn: () => Promise<void>, everyMs: number) => {
+      while (holding) {
+        await fn();
+        await pause(everyMs);
+      }
+    };
+    let k = 0;
+    await Promise.all([
+      released,
+      loop(async () => {
+        healthz.push((await timed(`${base}/healthz`)).ms);
+      }, 50),
+      loop(async () => {
+        const r = await timed(`${base}/api/ask`, post({ question: `thủ tục số ${k++}` }));
+        ask.push(r.ms);
+      }, 50),
+      ...[0, 1].map((c) =>
+        loop(async () => {
+          const r = await timed(`${base}/api/feedback`, post({ text: `${TEXT} (giữ khoá ${c})` }));
+          filing.times.push(r.ms);
+          if (r.status === 201) {
+            filing.created++;
+            filed.push((JSON.parse(r.body) as { ref: string }).ref);
+          } else if (r.status === 503) filing.busy++;
+          else filing.other++;
+        }, 200),
+      ),
+    ]);
+    const loopDelayMs = stop();
+    const has = db.prepare<[string], { n: number }>(
+      "SELECT count(*) AS n FROM feedback_cases WHERE ref = ?",
+    );
+    return {
+      holdMs,
+      healthz: { ...summarize(healthz), p99: percentile(healthz, 99) },
+      ask: { ...summarize(ask), p99: percentile(ask, 99) },
+      filing: {
+        created: filing.created,
+        busy: filing.busy,
+        other: filing.other,
+        latencyMs: summarize(filing.times),
+      },
+      lost: filed.filter((ref) => has.get(ref)!.n !== 1).length,
+      loopDelayMs,
+    };
+  } finally {
+    await holder.stop();
+  }
+}
+
+/**
+ * Another connection in a worker thread (its own event loop, like another process) takes the
+ * write lock and commits after `holdMs`. Resolves once the lock is held.
+ */
+async function holdWriteLock(
+  file: string,
+  holdMs: number,
+): Promise<{ released: Promise<void>; stop(): Promise<void> }> {
+  const worker = new Worker(
+    `const { workerData, parentPort } = require("node:worker_threads");
+     const db = new (require(workerData.driver))(workerData.file);
+     db.exec("BEGIN IMMEDIATE");
+     parentPort.postMessage("locked");
+     setTimeout(() => { db.exec("COMMIT"); db.close(); parentPort.postMessage("released"); }, workerData.holdMs);`,
+    {
+      eval: true,
+      workerData: {
+        file,
+        holdMs,
+        driver: createRequire(import.meta.url).resolve("better-sqlite3"),
+      },
+    },
+  );
+  let onReleased = () => {};
+  const released = new Promise<void>((r) => (onReleased = r));
+  await new Promise<void>((resolve, reject) => {
+    worker.on("message", (m) => (m === "locked" ? resolve() : onReleased()));
+    worker.once("error", reject);
+  });
+  return {
+    released,
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 export async function runFeedbackBench(
   options: FeedbackBenchOptions = {},
 ): Promise<FeedbackBenchResult> {
@@ -141,9 +319,12 @@ export async function runFeedbackBench(
   const fileForMs = options.fileForMs ?? 10_000;
   const concurrency = options.concurrency ?? 8;
   const listReps = options.listReps ?? 30;
+  const holdLockMs = options.holdLockMs ?? 10_000;
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-fb-"));
   const file = path.join(dir, "motcua.sqlite");
-  const db = openDatabase(file);
+  // As src/main.ts opens it: a write blocks at most SERVER_BUSY_TIMEOUT_MS, the gate waits longer.
+  const db = openDatabase(file, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
+  const writes = createWriteGate();
   const rules = loadRules();
   const now = () => new Date();
   try {
@@ -169,14 +350,19 @@ export async function runFeedbackBench(
         { name: "bench", sha256: createHash("sha256").update(token).digest("hex") },
       ]),
       logger: createLogger({ level: "silent" }),
+      writes,
     });
-    const server = createServer({
-      ask: () => {
-        throw new Error("not used");
-      },
+    // As the server is wired (src/main.ts): the question log of POST /api/ask writes to the same
+    // database; the assistant is a fixed answer (what is timed is the server around it).
+    const app = createApp({
+      config: { port: 0, host: "127.0.0.1", databaseFile: file },
       logger: createLogger({ level: "silent" }),
-      extraRoutes: [routes],
+      assistant: (question) => ({ ...FIXED_ANSWER, question }),
+      db,
+      writes,
+      routes: () => [routes],
     });
+    const server = app.server;
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -186,6 +372,7 @@ export async function runFeedbackBench(
     let i = 0;
     const started = performance.now();
     const deadline = started + fileForMs;
+    const filingDelay = await measureLoopDelay();
     const client = async () => {
       while (performance.now() < deadline) {
         const k = i++;
@@ -206,6 +393,7 @@ export async function runFeedbackBench(
     };
     await Promise.all(Array.from({ length: concurrency }, client));
     const seconds = (performance.now() - started) / 1000;
+    const filingLoopDelay = filingDelay();
 
     // Staff list queries at that size.
     const heavyAgency = AGENCIES[0]!;
@@ -250,6 +438,8 @@ export async function runFeedbackBench(
       }
       list["overdue=1, 50 pages via cursor"] = { ...summarize(times), items: times.length * 50 };
     }
+    log(`  holding the write lock from a second connection for ${holdLockMs / 1000} s…`);
+    const heldLock = await runHeldLock(base, db, file, holdLockMs);
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
 
@@ -261,7 +451,9 @@ export async function runFeedbackBench(
         seconds: Number(seconds.toFixed(2)),
         perSecond: Math.round(latencies.length / seconds),
         latencyMs: { ...summarize(latencies), p99: percentile(latencies, 99) },
+        loopDelayMs: filingLoopDelay,
       },
+      heldLock,
       list,
       dbMegabytes: Number((statSync(file).size / 2 ** 20).toFixed(1)),
     };
@@ -271,8 +463,23 @@ export async function runFeedbackBench(
       `  POST /api/feedback: ${result.filing.requests} in ${result.filing.seconds} s = ` +
         `${result.filing.perSecond}/s with ${concurrency} in flight, ${errors} errors; ` +
         `p50 ${f(result.filing.latencyMs.p50)} ms, p95 ${f(result.filing.latencyMs.p95)} ms, ` +
-        `p99 ${f(result.filing.latencyMs.p99)} ms`,
+        `p99 ${f(result.filing.latencyMs.p99)} ms; event-loop delay p99 ` +
+        `${filingLoopDelay.p99} ms, max ${filingLoopDelay.max} ms`,
     );
+    const h = heldLock;
+    log(`  write lock held ${h.holdMs / 1000} s by a second connection (BEGIN IMMEDIATE):`);
+    log(
+      `    GET /healthz      p50 ${f(h.healthz.p50)} ms, p99 ${f(h.healthz.p99)} ms, max ${f(h.healthz.max)} ms (${h.healthz.n} requests)`,
+    );
+    log(
+      `    POST /api/ask     p50 ${f(h.ask.p50)} ms, p99 ${f(h.ask.p99)} ms, max ${f(h.ask.max)} ms (${h.ask.n} requests)`,
+    );
+    log(
+      `    POST /api/feedback ${h.filing.created} filed (201), ${h.filing.busy} busy (503), ` +
+        `${h.filing.other} other; p50 ${f(h.filing.latencyMs.p50)} ms, max ${f(h.filing.latencyMs.max)} ms; ` +
+        `${h.lost} acknowledged but not stored`,
+    );
+    log(`    event-loop delay p99 ${h.loopDelayMs.p99} ms, max ${h.loopDelayMs.max} ms`);
     log(
       `  GET /api/staff/feedback at ${(n + result.filing.requests).toLocaleString("en")} cases (ms):`,
     );

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { loadCalendar } from "./calendar/index.ts";
 import type { Channels } from "./channels/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { openDatabase } from "./db/index.ts";
+import { createWriteGate, isBusyError, openDatabase, SERVER_BUSY_TIMEOUT_MS } from "./db/index.ts";
 import { createSenderRegistry, INBOX_KEEP_DAYS } from "./dialogue/index.ts";
 import {
   createFeedbackQueue,
@@ -75,7 +75,10 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   const { catalogue, assistant } = retrieval;
   logger.info({ procedures: catalogue.length, dataDir: config.dataDir }, "catalogue loaded");
 
-  const db = openDatabase(config.databaseFile);
+  // A write blocks the event loop at most SERVER_BUSY_TIMEOUT_MS while another connection holds
+  // the lock; `writes` waits longer without blocking (src/db/busy.ts), shared by every writer.
+  const db = openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
+  const writes = createWriteGate();
   const queue = createFeedbackQueue({
     db,
     now,
@@ -113,6 +116,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   // The dialogue core behind every channel, with the web chat's routes and inbox.
   const chat = createChatWiring({
     db,
+    writes,
     queue,
     assistant,
     senders: kept.registry,
@@ -159,13 +163,17 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
             logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
         }),
         onError: (err, job) => logger.error({ err, job }, "feedback job failed"),
+        onBusy: (err, job) => logger.warn({ err, job }, "feedback job skipped: database busy"),
+        writes,
       });
       // Web chat notifications are kept INBOX_KEEP_DAYS, then deleted (read or not).
       const prune = () => {
         try {
           chat.inbox.prune(new Date(now().getTime() - INBOX_KEEP_DAYS * 86_400_000));
         } catch (err) {
-          logger.error({ err }, "inbox pruning failed");
+          // Another connection held the lock: the next run (6 h) prunes.
+          if (isBusyError(err)) logger.warn({ err }, "inbox pruning skipped: database busy");
+          else logger.error({ err }, "inbox pruning failed");
         }
       };
       prune();
@@ -178,7 +186,9 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
           const { counts } = purgeExpired({ db, now, retentionDays: config.retentionDays });
           logger.info({ counts, retentionDays: config.retentionDays }, "retention purge");
         } catch (err) {
-          logger.error({ err }, "retention purge failed");
+          // Another connection held the lock: the next run (24 h) purges.
+          if (isBusyError(err)) logger.warn({ err }, "retention purge skipped: database busy");
+          else logger.error({ err }, "retention purge failed");
         }
       };
       purge();
@@ -189,6 +199,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
           config,
           core: chat.dialogue,
           db,
+          writes,
           logger,
           senders: kept.registry,
           telegramGroupHandlers: [
@@ -210,12 +221,13 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         logger,
         assistant,
         db,
+        writes,
         health: retrieval.health,
         rateLimits: RATE_LIMITS,
         trustedProxies: config.trustedProxies,
         routes: () => [
           ...chat.routes,
-          createFeedbackRoutes({ queue, staff, logger }),
+          createFeedbackRoutes({ queue, staff, logger, writes }),
           ...(started?.needsWebhooks
             ? [createChannelRoutes({ zalo: started.zalo, telegram: started.telegram, logger })]
             : []),

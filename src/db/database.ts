@@ -19,24 +19,34 @@ export class MigrationError extends MotcuaError {
 export interface OpenDatabaseOptions {
   /** Default: the project's MIGRATIONS. */
   migrations?: readonly string[];
-  /** Milliseconds to wait for a lock held by another connection. Default 5000. */
+  /**
+   * Milliseconds a statement waits, blocking, for a lock held by another connection. Default
+   * 5000 (the CLI); the server uses SERVER_BUSY_TIMEOUT_MS and waits longer without blocking
+   * (src/db/busy.ts). Opening and migrating wait at least MIGRATION_BUSY_TIMEOUT_MS.
+   */
   busyTimeoutMs?: number;
 }
 
+/** How long opening (WAL switch, migrations) waits for a lock: nothing is served yet. */
+export const MIGRATION_BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens (creating its directory) the SQLite file, sets WAL, foreign keys and a busy timeout, and
- * applies pending migrations. `":memory:"` is accepted for throwaway databases.
+ * applies pending migrations (waiting up to MIGRATION_BUSY_TIMEOUT_MS for a lock). `":memory:"` is
+ * accepted for throwaway databases.
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
   const inMemory = file === ":memory:";
   if (!inMemory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new BetterSqlite3(file);
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    const busyTimeout = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
+    db.pragma(`busy_timeout = ${Math.max(busyTimeout, MIGRATION_BUSY_TIMEOUT_MS)}`);
     if (!inMemory) db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db, options.migrations ?? MIGRATIONS);
+    db.pragma(`busy_timeout = ${busyTimeout}`);
   } catch (err) {
     db.close();
     throw err;

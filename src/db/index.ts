@@ -1,7 +1,21 @@
-export { openDatabase, migrate, schemaVersion, MigrationError } from "./database.ts";
+export {
+  openDatabase,
+  migrate,
+  schemaVersion,
+  MigrationError,
+  MIGRATION_BUSY_TIMEOUT_MS,
+} from "./database.ts";
+export {
+  createWriteGate,
+  DatabaseBusyError,
+  isBusyError,
+  REQUEST_WRITE_BUDGET_MS,
+  SERVER_BUSY_TIMEOUT_MS,
+} from "./busy.ts";
+export type { WriteGate, WriteGateOptions } from "./busy.ts";
 export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
-export { createQuestionLog } from "./questions.ts";
+export { createQuestionLog, QUESTION_LOG_BUDGET_MS, recordInBackground } from "./questions.ts";
 export type { QuestionLog, QuestionRecord, StoredQuestion } from "./questions.ts";
 export { createOutboxTable } from "./outbox-table.ts";
 export type { OutboxFailure, OutboxTable, OutboxTableSpec } from "./outbox-table.ts";

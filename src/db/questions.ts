@@ -1,6 +1,10 @@
 /** The log of questions asked, stored masked. */
 import { maskPersonalData } from "../logger.ts";
+import type { WriteGate } from "./busy.ts";
 import type { Database } from "./database.ts";
+
+/** How long a question waits to be logged while another connection holds the write lock. */
+export const QUESTION_LOG_BUDGET_MS = 60_000;
 
 export interface QuestionRecord {
   askedAt: Date;
@@ -53,5 +57,20 @@ export function createQuestionLog(db: Database): QuestionLog {
     recent(limit = 50) {
       return select.all(limit);
     },
+  };
+}
+
+/**
+ * `record` without waiting: the answer is not held up by the log, which waits out a lock held by
+ * another connection in the background (through the gate); a row still not written after
+ * QUESTION_LOG_BUDGET_MS goes to `onError`.
+ */
+export function recordInBackground(
+  log: QuestionLog,
+  writes: WriteGate,
+  onError: (err: unknown) => void,
+): (entry: QuestionRecord) => void {
+  return (entry) => {
+    writes.run(() => log.record(entry), { budgetMs: QUESTION_LOG_BUDGET_MS }).catch(onError);
   };
 }

@@ -38,7 +38,7 @@ export function createAnswers(deps: Deps, handOver: HandOver) {
     }
   }
 
-  function shown(turn: Turn, question: string, result: AskResult): Reply {
+  async function shown(turn: Turn, question: string, result: AskResult): Promise<Reply> {
     record(turn, question, result);
     if (result.intent === "procedure" && result.choices.length >= 2) {
       const pending = {
@@ -51,11 +51,13 @@ export function createAnswers(deps: Deps, handOver: HandOver) {
     }
     const best = result.procedures[0];
     if (result.intent === "procedure" && result.confidence !== "not_found" && best) {
-      const id = deps.store.recordAnswer(
-        turn.channel,
-        turn.userId,
-        { procedureCode: best.code, aspect: result.aspect, question },
-        turn.now,
+      const id = await deps.writes.run(() =>
+        deps.store.recordAnswer(
+          turn.channel,
+          turn.userId,
+          { procedureCode: best.code, aspect: result.aspect, question },
+          turn.now,
+        ),
       );
       const rate = [
         { label: labels.rateUp, action: `rate:up:${id}` },
@@ -74,7 +76,7 @@ export function createAnswers(deps: Deps, handOver: HandOver) {
 
   /** The answer, then a person when the bot missed too often in a row. */
   async function present(turn: Turn, question: string, result: AskResult): Promise<Reply> {
-    const answer = shown(turn, question, result);
+    const answer = await shown(turn, question, result);
     const more = await handOver.afterAnswer(turn, question, result);
     return more ? join(answer, more) : answer;
   }

@@ -17,7 +17,7 @@ import {
   type AspectDetector,
   type Assistant,
 } from "../assistant/index.ts";
-import type { Database } from "../db/index.ts";
+import { createWriteGate, isBusyError, type Database, type WriteGate } from "../db/index.ts";
 import type { QuestionRecord } from "../db/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
 import type { DialogueHandoff } from "./handoff-port.ts";
@@ -56,6 +56,12 @@ export interface DialogueCoreOptions {
   assistant: Pick<Assistant, "ask" | "answerFor">;
   queue: Pick<FeedbackQueue, "fileCase" | "citizenView" | "citizenViewForFiler" | "rateAnswer">;
   db: Database;
+  /**
+   * The database's write gate (src/db/busy.ts), shared with the rest of the server: a turn's
+   * writes wait for a lock another connection holds without blocking the event loop. Default:
+   * its own.
+   */
+  writes?: WriteGate;
   now: () => Date;
   /** Default: prompts/dialogue/. */
   templates?: DialogueTemplates;
@@ -97,6 +103,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   const templates = opts.templates ?? loadDialogueTemplates();
   const store = createConversationStore(opts.db);
   const log = opts.logger ?? silentLogger;
+  const writes = opts.writes ?? createWriteGate();
   const deps: Deps = {
     assistant: opts.assistant,
     queue: opts.queue,
@@ -107,6 +114,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     followUps: opts.followUps ?? loadFollowUpDetector(),
     newId: opts.newId ?? defaultNewId,
     log,
+    writes,
     recordQuestion: opts.recordQuestion,
   };
   const handOver = createHandOver(deps, opts.handoff);
@@ -140,7 +148,8 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   async function turnOf(msg: IncomingMessage): Promise<OutgoingMessage[]> {
     const now = opts.now();
     const { channel, userId } = msg;
-    const save = (state: DialogueState) => store.save(channel, userId, state, now);
+    const save = (state: DialogueState) =>
+      writes.run(() => store.save(channel, userId, state, now));
     const loaded = store.load(channel, userId, now);
     /** The state as far as the turn got: what is saved when a handler fails. */
     let reached = loaded;
@@ -156,15 +165,17 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       ...facts,
       state,
       with: (patch) => turnAt((reached = applyPatch(state, patch))),
-      commit(write, patchFor) {
-        const done = opts.db
-          .transaction(() => {
-            const result = write();
-            const patch = patchFor(result);
-            save(applyPatch(state, patch));
-            return { result, patch };
-          })
-          .immediate();
+      async commit(write, patchFor) {
+        const done = await writes.run(() =>
+          opts.db
+            .transaction(() => {
+              const result = write();
+              const patch = patchFor(result);
+              store.save(channel, userId, applyPatch(state, patch), now);
+              return { result, patch };
+            })
+            .immediate(),
+        );
         reached = applyPatch(state, done.patch);
         return done;
       },
@@ -175,11 +186,30 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       if (outcome === null || isPass(outcome)) throw new Error("no handler took the message");
       taken = outcome;
     } catch (err) {
-      log.error({ err, channel }, "dialogue turn failed");
-      save(reached);
+      if (!isBusyError(err)) {
+        log.error({ err, channel }, "dialogue turn failed");
+        await save(reached);
+      } else {
+        // Another connection held the write lock past the budget: saving the state now would
+        // wait as long again. What the turn did write (a case filed) is in the state already.
+        log.warn({ err, channel }, "dialogue turn not saved: database busy");
+      }
       return apology();
     }
-    if (taken.save !== false) save(applyPatch(loaded, taken.patch ?? {}));
+    if (taken.save === false) return taken.messages;
+    const next = applyPatch(loaded, taken.patch ?? {});
+    // A turn that changes nothing (a lookup, or "not sent, try again" while the database is busy)
+    // does not wait for the lock to save it; one that does waits, or gets the apology.
+    const unchanged = JSON.stringify(next) === JSON.stringify(loaded);
+    try {
+      await writes.run(
+        () => store.save(channel, userId, next, now),
+        unchanged ? { budgetMs: 0 } : {},
+      );
+    } catch (err) {
+      if (!unchanged || !isBusyError(err)) throw err;
+      log.warn({ channel }, "dialogue state not saved: database busy");
+    }
     return taken.messages;
   }
 
@@ -202,9 +232,14 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     return users
       .run(userKey(channel, userId), () => {
         const now = opts.now();
-        opts.db.transaction(() => {
-          store.save(channel, userId, applyPatch(store.load(channel, userId, now), patch), now);
-        })();
+        return writes.run(() =>
+          opts.db
+            .transaction(() => {
+              const state = store.load(channel, userId, now);
+              store.save(channel, userId, applyPatch(state, patch), now);
+            })
+            .immediate(),
+        );
       })
       .catch((err: unknown) => log.error({ err, channel }, "dialogue state change failed"));
   }

@@ -6,6 +6,7 @@
  * SQLite transaction, so a second "Gửi" (double tap, retried webhook) finds it filed and only
  * repeats the reference.
  */
+import { isBusyError } from "../db/index.ts";
 import { visibleText } from "../text/index.ts";
 import {
   FeedbackInputError,
@@ -184,7 +185,7 @@ export function createFeedbackFlow(deps: Deps) {
   }
 
   /** A typed message while a draft is open. */
-  function onText(turn: Turn, d: Draft, text: string): Reply {
+  function onText(turn: Turn, d: Draft, text: string): Reply | Promise<Reply> {
     const f = folded(text);
     if (CANCEL_WORDS.has(f)) return cancel();
     const problem = (message: OutgoingMessage): Reply => ({ messages: [message] });
@@ -231,7 +232,7 @@ export function createFeedbackFlow(deps: Deps) {
   ];
 
   /** Files the draft once. A second call with the same draft id repeats the reference. */
-  function send(turn: Turn, draftId: string): Reply {
+  async function send(turn: Turn, draftId: string): Promise<Reply> {
     const { state } = turn;
     const done = state.filed?.find((f) => f.draftId === draftId);
     if (done) return { messages: [alreadyFiled(done.kind, done.ref)] };
@@ -242,7 +243,7 @@ export function createFeedbackFlow(deps: Deps) {
     let patch: StatePatch;
     try {
       // The case and the "draft filed" mark are saved together; on failure neither is.
-      ({ result: filed, patch } = turn.commit(
+      ({ result: filed, patch } = await turn.commit(
         () =>
           deps.queue.fileCase({
             kind: d.kind,
@@ -322,7 +323,9 @@ export function createFeedbackFlow(deps: Deps) {
         return fix("text", d, message);
       }
     }
-    deps.log.error({ err, channel: turn.channel }, "could not file feedback");
+    // Nothing was filed and the draft is kept (a busy database: another connection held the lock).
+    if (isBusyError(err)) deps.log.warn({ err, channel: turn.channel }, "feedback not filed yet");
+    else deps.log.error({ err, channel: turn.channel }, "could not file feedback");
     return {
       messages: [
         reply(render("fb-failed"), [
@@ -339,7 +342,7 @@ export function createFeedbackFlow(deps: Deps) {
       | { type: "fb-send" | "fb-edit" | "fb-cancel"; draftId: string }
       | { type: "fb-last" | "fb-skip" }
       | { type: "fb-field"; field: "text" | "subject" | "contact" },
-  ): Reply {
+  ): Reply | Promise<Reply> {
     const { state } = turn;
     if (action.type === "fb-send") return send(turn, action.draftId);
     const d = state.draft;

@@ -1,7 +1,7 @@
 /** What every step of the dialogue shares: the turn being handled and the core's dependencies. */
 import type { Assistant } from "../assistant/index.ts";
 import type { AspectDetector } from "../assistant/index.ts";
-import type { QuestionRecord } from "../db/index.ts";
+import type { QuestionRecord, WriteGate } from "../db/index.ts";
 import type { FeedbackQueue } from "../feedback/index.ts";
 import type { Button, ChannelName, IncomingMessage, OutgoingMessage } from "../channels/index.ts";
 import type { FollowUpDetector } from "./followup.ts";
@@ -32,9 +32,13 @@ export interface Turn {
   /**
    * Runs `write` and saves the state with `patchFor(its result)` applied, in one transaction
    * (filing a case: the case and the "draft filed" mark commit together, or neither does). The
-   * handler still returns the patch in its reply.
+   * handler still returns the patch in its reply. Waits (through `Deps.writes`) for a write lock
+   * another connection holds; DatabaseBusyError past the budget, and then nothing is written.
    */
-  commit<T>(write: () => T, patchFor: (result: T) => StatePatch): { result: T; patch: StatePatch };
+  commit<T>(
+    write: () => T,
+    patchFor: (result: T) => StatePatch,
+  ): Promise<{ result: T; patch: StatePatch }>;
 }
 
 export interface Deps {
@@ -47,6 +51,8 @@ export interface Deps {
   followUps: FollowUpDetector;
   newId: () => string;
   log: DialogueLogger;
+  /** The database's write gate: writes of a turn wait for the lock without blocking the server. */
+  writes: WriteGate;
   recordQuestion?: ((record: QuestionRecord) => void) | undefined;
 }
 

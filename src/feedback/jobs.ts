@@ -1,14 +1,27 @@
 /**
  * Background work of the queue in a running server: the 7-day progress sweep and, once channels
  * register senders, draining the outbox. Started by main.ts; importing this starts nothing.
+ *
+ * While another connection holds the database's write lock a tick is skipped, not waited out
+ * (the next one tries again): `onBusy` hears of it once, when a job first finds the lock taken.
  */
+import { DatabaseBusyError, isBusyError, type WriteGate } from "../db/index.ts";
 import type { OutboxDispatcher } from "./dispatcher.ts";
 import type { FeedbackQueue } from "./queue.ts";
+
+export type FeedbackJob = "progress" | "outbox";
 
 export interface FeedbackJobsDeps {
   queue: Pick<FeedbackQueue, "runProgressSweep">;
   dispatcher?: OutboxDispatcher;
-  onError: (err: unknown, job: "progress" | "outbox") => void;
+  onError: (err: unknown, job: FeedbackJob) => void;
+  /**
+   * A job's tick was skipped because the database is locked by another connection; called once
+   * per job until one of its ticks goes through again. Default: onError.
+   */
+  onBusy?: (err: unknown, job: FeedbackJob) => void;
+  /** The database's write gate: a tick is skipped at once while writes wait for the lock. */
+  writes?: Pick<WriteGate, "busy">;
   /** Default 10 minutes. */
   sweepEveryMs?: number;
   /** Default 5 seconds. */
@@ -17,14 +30,27 @@ export interface FeedbackJobsDeps {
 
 export function startFeedbackJobs(deps: FeedbackJobsDeps): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
-  const sweep = () => {
+  const onBusy = deps.onBusy ?? deps.onError;
+  const skipping = new Set<FeedbackJob>();
+  /** Runs one tick of `job` unless the database is known to be locked; sorts out its failure. */
+  const tick = async (job: FeedbackJob, run: () => unknown): Promise<void> => {
     try {
-      deps.queue.runProgressSweep();
+      if (deps.writes?.busy) throw new DatabaseBusyError(0, 0);
+      await run();
+      skipping.delete(job);
     } catch (err) {
-      deps.onError(err, "progress");
+      if (!isBusyError(err)) return deps.onError(err, job);
+      if (skipping.has(job)) return;
+      skipping.add(job);
+      onBusy(err, job);
     }
   };
-  timers.push(setInterval(sweep, deps.sweepEveryMs ?? 600_000));
+  timers.push(
+    setInterval(
+      () => void tick("progress", () => deps.queue.runProgressSweep()),
+      deps.sweepEveryMs ?? 600_000,
+    ),
+  );
   const dispatcher = deps.dispatcher;
   if (dispatcher) {
     let busy = false;
@@ -32,10 +58,7 @@ export function startFeedbackJobs(deps: FeedbackJobsDeps): { stop(): void } {
       setInterval(() => {
         if (busy) return;
         busy = true;
-        dispatcher
-          .drainOnce()
-          .catch((err: unknown) => deps.onError(err, "outbox"))
-          .finally(() => (busy = false));
+        void tick("outbox", () => dispatcher.drainOnce()).finally(() => (busy = false));
       }, deps.drainEveryMs ?? 5_000),
     );
   }

@@ -7,7 +7,7 @@
 import { Api } from "grammy";
 import { schedule, validate, type ScheduledTask } from "node-cron";
 import type { Calendar } from "../calendar/index.ts";
-import type { Database } from "../db/index.ts";
+import { isBusyError, type Database } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { TelegramGroupHandler } from "../channels/index.ts";
 import {
@@ -80,12 +80,19 @@ export function createReminders(deps: RemindersDeps): Reminders {
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
   let task: ScheduledTask | null = null;
+  /** A tick that found the database locked by another connection is skipped: warned once. */
+  let skipping = false;
   const run = () =>
     dispatcher.tick().then(
       (r) => {
+        skipping = false;
         if (r.claimed > 0 || r.failedGroups.length > 0) deps.logger?.info(r, "reminders tick");
       },
-      (err: unknown) => deps.logger?.error({ err }, "reminders tick failed"),
+      (err: unknown) => {
+        if (!isBusyError(err)) return deps.logger?.error({ err }, "reminders tick failed");
+        if (!skipping) deps.logger?.warn({ err }, "reminders tick skipped: database busy");
+        skipping = true;
+      },
     );
   return {
     store,

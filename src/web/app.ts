@@ -5,8 +5,16 @@
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "../config.ts";
-import { openDatabase, type Database } from "../db/index.ts";
-import { createQuestionLog, type QuestionLog } from "../db/index.ts";
+import {
+  createQuestionLog,
+  createWriteGate,
+  openDatabase,
+  recordInBackground,
+  SERVER_BUSY_TIMEOUT_MS,
+  type Database,
+  type QuestionLog,
+  type WriteGate,
+} from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { RouteGroup } from "./routes.ts";
 import { createServer, type AskFunction, type ServerDeps } from "./server.ts";
@@ -18,6 +26,8 @@ export interface AppDeps {
   now?: () => Date;
   /** An already open database; by default `config.databaseFile` is opened and migrated. */
   db?: Database;
+  /** Its write gate (src/db/busy.ts), shared with the routes; by default one of its own. */
+  writes?: WriteGate;
   /** What `GET /healthz` adds to `{ ok: true }` (retrieval mode, embeddings model). */
   health?: () => object;
   /** More HTTP routes (feedback…), built over the app's database. */
@@ -39,11 +49,15 @@ export interface App {
 
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
-  const db = deps.db ?? openDatabase(config.databaseFile);
+  const db =
+    deps.db ?? openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
+  const writes = deps.writes ?? createWriteGate();
   const questions = createQuestionLog(db);
   const server = createServer({
     ask: deps.assistant,
-    recordQuestion: (record) => questions.record(record),
+    recordQuestion: recordInBackground(questions, writes, (err) =>
+      logger.warn({ err }, "question not logged"),
+    ),
     logger,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.health ? { health: deps.health } : {}),

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { DialogueCore, OutgoingMessage } from "../channels/index.ts";
+import { createWriteGate, isBusyError, type WriteGate } from "../db/index.ts";
 import type { Inbox } from "../dialogue/index.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError } from "./errors.ts";
@@ -46,6 +47,8 @@ export interface ChatRouteDeps {
   dialogue: DialogueCore;
   inbox: Inbox;
   logger: Logger;
+  /** The database's write gate (src/db/busy.ts); by default one of its own. */
+  writes?: WriteGate;
 }
 
 function sessionOf(value: unknown): string {
@@ -57,6 +60,19 @@ function sessionOf(value: unknown): string {
 
 export function createChatRoutes(deps: ChatRouteDeps): RouteGroup {
   const { dialogue, inbox, logger } = deps;
+  const writes = deps.writes ?? createWriteGate();
+  /**
+   * The user's waiting notifications. Handing them out is a write: while another connection holds
+   * the lock they stay stored for the next poll (no waiting), and the turn's replies still go out.
+   */
+  const waiting = (userId: string): Promise<OutgoingMessage[]> =>
+    writes
+      .run(() => inbox.take("web", userId), { budgetMs: 0 })
+      .catch((err: unknown) => {
+        if (!isBusyError(err)) throw err;
+        logger.debug({ channel: "web" }, "inbox not read: database busy");
+        return [];
+      });
   return {
     chat: {
       async turn(c) {
@@ -70,20 +86,20 @@ export function createChatRoutes(deps: ChatRouteDeps): RouteGroup {
           ...(parsed.data.text !== undefined ? { text: parsed.data.text } : {}),
           ...(parsed.data.action !== undefined ? { action: parsed.data.action } : {}),
         });
-        const waiting: OutgoingMessage[] = inbox.take("web", userId);
+        const notifications = await waiting(userId);
         logger.info(
           {
             channel: "web",
             kind: parsed.data.action !== undefined ? "action" : "text",
             replies: replies.length,
-            notifications: waiting.length,
+            notifications: notifications.length,
             ms: Date.now() - started,
           },
           "chat turn",
         );
-        return json({ messages: [...waiting, ...replies] });
+        return json({ messages: [...notifications, ...replies] });
       },
-      inbox: (c) => json({ messages: inbox.take("web", sessionOf(c.req.query("session"))) }),
+      inbox: async (c) => json({ messages: await waiting(sessionOf(c.req.query("session"))) }),
     },
   };
 }

@@ -4,8 +4,13 @@
  * their senders on `senders`; the web's sender (the inbox) is registered here.
  */
 import type { Assistant } from "../assistant/index.ts";
-import type { Database } from "../db/index.ts";
-import { createQuestionLog } from "../db/index.ts";
+import {
+  createQuestionLog,
+  createWriteGate,
+  recordInBackground,
+  type Database,
+  type WriteGate,
+} from "../db/index.ts";
 import {
   createDialogueCore,
   createInbox,
@@ -21,6 +26,8 @@ import type { RouteGroup } from "./routes.ts";
 
 export interface ChatWiringDeps {
   db: Database;
+  /** Its write gate (src/db/busy.ts), shared with the other routes; by default one of its own. */
+  writes?: WriteGate;
   queue: FeedbackQueue;
   assistant: Pick<Assistant, "ask" | "answerFor">;
   senders: SenderRegistry;
@@ -37,13 +44,17 @@ export function createChatWiring(deps: ChatWiringDeps): {
 } {
   const now = deps.now ?? (() => new Date());
   const questions = createQuestionLog(deps.db);
+  const writes = deps.writes ?? createWriteGate();
   const dialogue = createDialogueCore({
     assistant: deps.assistant,
     queue: deps.queue,
     db: deps.db,
+    writes,
     now,
     logger: deps.logger,
-    recordQuestion: (record) => questions.record(record),
+    recordQuestion: recordInBackground(questions, writes, (err) =>
+      deps.logger.warn({ err }, "question not logged"),
+    ),
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
   });
   const inbox = createInbox(deps.db, now);
@@ -51,6 +62,6 @@ export function createChatWiring(deps: ChatWiringDeps): {
   return {
     dialogue,
     inbox,
-    routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger })],
+    routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger, writes })],
   };
 }

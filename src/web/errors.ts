@@ -1,8 +1,9 @@
 /**
  * What a caller gets when a request fails, decided in one place: `HttpError` (status, code, a
  * Vietnamese then English message, extra headers) and `toHttpError`, which maps the domain errors
- * (PAKN queue, hand-off) to one. The route table's error handler (src/web/routes.ts) answers with
- * JSON `{ error: { code, message } }`; anything unknown becomes a 500 apology.
+ * (PAKN queue, hand-off, a busy database) to one. The route table's error handler
+ * (src/web/routes.ts) answers with JSON `{ error: { code, message } }`; anything unknown becomes a
+ * 500 apology.
  */
 import {
   CaseNotFoundError,
@@ -15,6 +16,10 @@ import {
   VersionConflictError,
 } from "../feedback/index.ts";
 import { HandoffError } from "../handoff/index.ts";
+import { isBusyError } from "../db/index.ts";
+
+/** Seconds a client is asked to wait when the database is busy (503 Retry-After). */
+export const RETRY_AFTER_BUSY_S = 2;
 
 export class HttpError extends Error {
   override readonly name = "HttpError";
@@ -51,7 +56,8 @@ const MESSAGES: Record<string, string> = {
     "Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu này. / No case with this reference and token.",
   reason_required: "Cần nêu lý do không thụ lý. / Rejecting needs a reason.",
   note_required: "Cần nhập nội dung trả lời. / Answering needs the answer as note.",
-  busy: "Hệ thống đang bận, vui lòng thử lại. / The queue is busy, please retry.",
+  database_busy:
+    "Hệ thống đang bận (cơ sở dữ liệu đang được bảo trì), vui lòng thử lại sau ít giây. Nội dung chưa được lưu. / The database is busy: nothing was saved, please retry in a few seconds.",
   too_many_requests:
     "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng đợi một chút rồi thử lại. / Too many requests: please wait and retry.",
   // The officials' desk and dashboard (src/web/staff-routes.ts)
@@ -110,8 +116,12 @@ export function toHttpError(err: unknown): HttpError | null {
     const [status, message] = HANDOFF[err.code];
     return new HttpError(status, err.code, message);
   }
-  if (err instanceof Error && (err as { code?: string }).code === "SQLITE_BUSY") {
-    return new HttpError(503, "busy", MESSAGES.busy, { "Retry-After": "1" });
+  // Another connection held the write lock past the retry budget (DatabaseBusyError), or a write
+  // outside the gate found it taken (SQLITE_BUSY): nothing was written.
+  if (isBusyError(err)) {
+    return new HttpError(503, "database_busy", MESSAGES.database_busy, {
+      "Retry-After": String(RETRY_AFTER_BUSY_S),
+    });
   }
   return null;
 }

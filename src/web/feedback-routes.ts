@@ -25,6 +25,7 @@ import {
   type StaffAuth,
   type Status,
 } from "../feedback/index.ts";
+import { createWriteGate, type WriteGate } from "../db/index.ts";
 import { maskPersonalData, type Logger } from "../logger.ts";
 import { caseActions, type CaseAction } from "./case-actions.ts";
 import { HttpError } from "./errors.ts";
@@ -35,6 +36,11 @@ export interface FeedbackRouteDeps {
   queue: FeedbackQueue;
   staff: StaffAuth;
   logger: Logger;
+  /**
+   * The database's write gate (src/db/busy.ts): filings and staff changes wait for a lock held by
+   * another connection without blocking the server, then 503 `database_busy`. Default: its own.
+   */
+  writes?: WriteGate;
 }
 
 const UNAUTHORIZED = "Cần đăng nhập cán bộ (Bearer token). / Staff authentication required.";
@@ -69,6 +75,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 
 export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
   const { queue, staff, logger } = deps;
+  const writes = deps.writes ?? createWriteGate();
 
   /** The caller's agency scope; undefined for `*` (a token without one sees every case). */
   const scopeOf = (name: string): CaseScope | undefined => {
@@ -89,22 +96,24 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
     await next();
   };
 
-  const file: Handler = (c) => {
+  const file: Handler = async (c) => {
     const body = parse(fileBody, c.var.body);
-    const filed = queue.fileCase({
-      channel: "web",
-      // A caller's own id is kept apart from the chat's hashed ids ("w…"), so it can never pose
-      // as another web chat user and receive their notifications.
-      userId:
-        typeof body.userId === "string" && body.userId !== ""
-          ? `api-${createHash("sha256").update(body.userId).digest("hex").slice(0, 32)}`
-          : `web-${randomBytes(12).toString("base64url")}`,
-      text: body.text as string,
-      kind: body.kind as "complaint" | "proposal" | undefined,
-      procedureCode: body.procedureCode as string | null | undefined,
-      agency: body.agency as string | null | undefined,
-      contact: body.contact as string | null | undefined,
-    });
+    const filed = await writes.run(() =>
+      queue.fileCase({
+        channel: "web",
+        // A caller's own id is kept apart from the chat's hashed ids ("w…"), so it can never pose
+        // as another web chat user and receive their notifications.
+        userId:
+          typeof body.userId === "string" && body.userId !== ""
+            ? `api-${createHash("sha256").update(body.userId).digest("hex").slice(0, 32)}`
+            : `web-${randomBytes(12).toString("base64url")}`,
+        text: body.text as string,
+        kind: body.kind as "complaint" | "proposal" | undefined,
+        procedureCode: body.procedureCode as string | null | undefined,
+        agency: body.agency as string | null | undefined,
+        contact: body.contact as string | null | undefined,
+      }),
+    );
     logger.info(
       {
         ref: filed.ref,
@@ -172,10 +181,10 @@ export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
   /** A staff action on one case, logged with who did it. */
   const action =
     (name: string, run: CaseAction): Handler =>
-    (c) => {
+    async (c) => {
       const ref = c.req.param("ref")!;
       const actor = `staff:${c.var.staff}`;
-      const view = run(ref, actor, c.var.body, scopeOf(c.var.staff));
+      const view = await writes.run(() => run(ref, actor, c.var.body, scopeOf(c.var.staff)));
       logger.info(
         { ref, actor, action: name, status: view.status, version: view.version },
         "feedback updated",

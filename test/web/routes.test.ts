@@ -322,8 +322,8 @@ describe("errors, mapped in one place", () => {
     const busy = await failing(
       Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }),
     );
-    await expectError(busy, 503, "busy");
-    expect(busy.headers.get("retry-after")).toBe("1");
+    await expectError(busy, 503, "database_busy");
+    expect(busy.headers.get("retry-after")).toBe("2");
   });
 
   it("anything else is a 500 apology, the details only in the log", async () => {

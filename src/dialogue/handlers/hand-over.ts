@@ -62,13 +62,17 @@ export function createHandOver(deps: Deps, handoff: DialogueHandoff | undefined)
       procedures: result.procedures.slice(0, 3).map((p) => `${p.code} ${p.name}`),
       answer: result.answer,
     };
-    const streakReached = handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral");
+    const streakReached = await deps.writes.run(() =>
+      handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral"),
+    );
     return miss && streakReached ? escalate(turn, "repeated_miss", "") : null;
   }
 
   /** After 👍 (resets the streak) or 👎 (a miss). */
   async function afterRating(turn: Turn, rating: "up" | "down"): Promise<Reply | null> {
-    const streakReached = handoff?.noteAnswer(turn, null, rating === "down" ? "miss" : "hit");
+    if (!handoff) return null;
+    const outcome = rating === "down" ? "miss" : "hit";
+    const streakReached = await deps.writes.run(() => handoff.noteAnswer(turn, null, outcome));
     return streakReached ? escalate(turn, "repeated_miss", "") : null;
   }
 

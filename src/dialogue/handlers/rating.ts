@@ -16,22 +16,24 @@ export function createRating(deps: Deps, handOver: HandOver) {
   const notFound = (): Reply => ({ messages: [reply(render("rate-not-found"))] });
 
   function save(turn: Turn, answer: AnswerRecord, rating: "up" | "down", comment?: string) {
-    deps.queue.rateAnswer({
-      channel: turn.channel,
-      userId: turn.userId,
-      answerId: `a${answer.id}`,
-      rating,
-      ...(comment !== undefined ? { comment } : {}),
-      question: answer.questionMasked,
-      procedureCode: answer.procedureCode,
-    });
+    return deps.writes.run(() =>
+      deps.queue.rateAnswer({
+        channel: turn.channel,
+        userId: turn.userId,
+        answerId: `a${answer.id}`,
+        rating,
+        ...(comment !== undefined ? { comment } : {}),
+        question: answer.questionMasked,
+        procedureCode: answer.procedureCode,
+      }),
+    );
   }
 
   /** A 👍/👎 button. Too many misses in a row bring a person in instead of the thanks. */
   async function rate(turn: Turn, rating: "up" | "down", answerId: number): Promise<Reply> {
     const answer = deps.store.answer(turn.channel, turn.userId, answerId);
     if (!answer) return notFound();
-    save(turn, answer, rating);
+    await save(turn, answer, rating);
     const person = await handOver.afterRating(turn, rating);
     if (person) return person;
     if (rating === "up") {
@@ -50,12 +52,12 @@ export function createRating(deps: Deps, handOver: HandOver) {
   });
 
   /** After 👎: this message is the comment. */
-  const comment: Handler = (turn) => {
+  const comment: Handler = async (turn) => {
     const waiting = turn.state.comment;
     if (!waiting) return null;
     const answer = deps.store.answer(turn.channel, turn.userId, waiting.answerId);
     if (!answer) return { ...notFound(), patch: { comment: undefined } };
-    save(turn, answer, "down", Array.from(turn.text).slice(0, MAX_COMMENT_CHARS).join(""));
+    await save(turn, answer, "down", Array.from(turn.text).slice(0, MAX_COMMENT_CHARS).join(""));
     return { messages: [reply(render("rate-comment"))], patch: { comment: undefined } };
   };
 
