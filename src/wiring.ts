@@ -33,6 +33,8 @@ export interface AssistantParts {
   health(): RetrievalHealth;
   /** Stops the bundled model's process, if one was started. */
   stop(): Promise<void>;
+  /** Process id of the bundled model while it runs (the bench reads its memory); else undefined. */
+  embeddingsPid(): number | undefined;
 }
 
 export interface AssistantSettings {
@@ -48,6 +50,8 @@ export interface AssistantSettings {
   waitForVectors?: boolean;
   /** Where the vectors of the catalogue are stored (hybrid only). */
   dataDir?: string;
+  /** Question vectors the hybrid retriever keeps (its default when absent); the bench sets 0. */
+  queryCacheSize?: number;
   /**
    * With LLM settings, answers go through the grounded LLM path (src/llm) around the offline
    * assistant; without them nothing is sent anywhere.
@@ -70,6 +74,7 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
   let retriever: Retriever | AsyncRetriever = lexical;
   let health = (): RetrievalHealth => ({ retrieval: "lexical", embeddings: null });
   let stop = async (): Promise<void> => undefined;
+  let embeddingsPid = (): number | undefined => undefined;
   let client: EmbeddingsClient | null = null;
   if (settings.embeddings) {
     client = createEmbeddingsClient(settings.embeddings);
@@ -79,6 +84,7 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
       ...(settings.logger ? { logger: settings.logger } : {}),
     });
     stop = () => server.stop();
+    embeddingsPid = () => server.pid;
     try {
       const baseUrl = await server.start();
       settings.logger?.info({ baseUrl, model: LOCAL_MODEL }, "bundled embeddings model started");
@@ -98,6 +104,7 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
         ? { cacheFile: path.join(settings.dataDir, "catalogue-vectors.bin") }
         : {}),
       ...(settings.logger ? { logger: settings.logger } : {}),
+      ...(settings.queryCacheSize !== undefined ? { queryCacheSize: settings.queryCacheSize } : {}),
     });
     const vectors = hybrid.ready();
     if (settings.waitForVectors) {
@@ -120,7 +127,9 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
     retriever,
     ...(settings.onError ? { onError: settings.onError } : {}),
   });
-  if (!settings.llm) return { catalogue, retriever, assistant: offline, lexical, health, stop };
+  if (!settings.llm) {
+    return { catalogue, retriever, assistant: offline, lexical, health, stop, embeddingsPid };
+  }
   // Loaded only when configured: the LangChain client weighs tens of MB.
   const { createChatModel, createGroundedAssistant } = await import("./llm/index.ts");
   const assistant: GroundedAssistant = createGroundedAssistant({
@@ -131,5 +140,5 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.onLlmOutcome ? { onOutcome: settings.onLlmOutcome } : {}),
   });
-  return { catalogue, retriever, lexical, assistant, health, stop };
+  return { catalogue, retriever, lexical, assistant, health, stop, embeddingsPid };
 }
