@@ -3,6 +3,7 @@ import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import MiniSearch from "minisearch";
 import type { Procedure } from "../src/catalogue/index.ts";
 import { buildTextTools, createLexicalRetriever, SEARCH_FIELDS } from "../src/search/index.ts";
+import { buildFts5Index } from "./fts5.ts";
 
 /** How many codes each system returns per question (enough for hit@5 and MRR@10). */
 export const TOP_K = 10;
@@ -12,12 +13,35 @@ export interface BuiltSystem {
   search(question: string): string[] | Promise<string[]>;
   /** Build time of named phases (ms), when the build has distinct ones. */
   phases?: Record<string, number>;
+  /**
+   * Whether the last answer fell back from the system's own way of answering (the hybrid one
+   * answers lexically for a while after a failed embedding call). The bench counts such runs and
+   * asks the question again after settle().
+   */
+  degraded?(): boolean;
+  /** Resolves once the system answers its own way again; called outside the timed region. */
+  settle?(): Promise<void>;
+  /** Memory of a process the system runs beside this one (the embeddings model), read now. */
+  childMemory?(): ChildMemory | null;
+  /** What a reader of the figures should know about the run (fallbacks…), read after it. */
+  warnings?(): string[];
+  /** Releases what the build started (a child process, a database). */
+  stop?(): Promise<void>;
+}
+
+export interface ChildMemory {
+  pid: number;
+  /** VmRSS and VmHWM of /proc/<pid>/status. */
+  rssMb: number;
+  peakRssMb: number;
 }
 
 export interface SystemSpec {
   name: string;
   note: string;
-  build(catalogue: readonly Procedure[]): BuiltSystem;
+  /** Wall-clock allowances of the scoring pass and the timing runs, when not the bench's own. */
+  budgetMs?: { quality?: number; latency?: number };
+  build(catalogue: readonly Procedure[]): BuiltSystem | Promise<BuiltSystem>;
 }
 
 export const FIELD_NAMES = SEARCH_FIELDS.map((f) => f.name);
@@ -85,4 +109,22 @@ export const langchainBm25: SystemSpec = {
   },
 };
 
-export const SYSTEMS: readonly SystemSpec[] = [ours, miniSearch, langchainBm25];
+export const sqliteFts5: SystemSpec = {
+  name: "sqlite-fts5",
+  note: `better-sqlite3 :memory:, fts5 unicode61 remove_diacritics 2 (đ stays đ), ranked by bm25 with our field weights (${SEARCH_FIELDS.map((f) => `${f.name} ${f.weight}`).join(", ")}); question words quoted and ORed`,
+  build(catalogue) {
+    const phases: Record<string, number> = {};
+    const index = buildFts5Index(
+      catalogue.map((p) => ({ code: p.code, fields: procedureFields(p) })),
+      phases,
+    );
+    return {
+      search: (q) => index.search(q, TOP_K),
+      phases,
+      stop: async () => index.close(),
+    };
+  },
+};
+
+/** The lexical systems, ours first; the hybrid one is bench/hybrid.ts (it needs a model). */
+export const SYSTEMS: readonly SystemSpec[] = [ours, miniSearch, sqliteFts5, langchainBm25];
