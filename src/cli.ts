@@ -15,6 +15,7 @@ import {
 } from "./calendar/index.ts";
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
 import { ConfigError, loadConfig, type LlmConfig } from "./config.ts";
+import { DB_USAGE, DbUsageError, runDbCommand } from "./db/index.ts";
 import { FEEDBACK_USAGE, FeedbackUsageError, runFeedbackCommand } from "./feedback/index.ts";
 import { createAssistant } from "./assistant/index.ts";
 import {
@@ -54,6 +55,7 @@ ${CALENDAR_USAGE}
 ${FEEDBACK_USAGE}
 ${HANDOFF_USAGE}
 ${REMINDERS_USAGE}
+${DB_USAGE}
 ${DATA_USAGE}
   help                              this text
 `;
@@ -271,6 +273,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (e instanceof RemindersUsageError || e instanceof ReminderInputError) {
           throw new UsageError(e.message);
         }
+        throw e;
+      }
+    case "db":
+      try {
+        return runDbCommand(rest, {
+          databaseFile: () => loadConfig(io.env).databaseFile,
+          out: io.out,
+        });
+      } catch (e) {
+        if (e instanceof DbUsageError) throw new UsageError(e.message);
         throw e;
       }
     case "handoff":

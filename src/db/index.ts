@@ -13,6 +13,8 @@ export {
   SERVER_BUSY_TIMEOUT_MS,
 } from "./busy.ts";
 export type { WriteGate, WriteGateOptions } from "./busy.ts";
+export { backupDatabase, BackupError, type BackupResult } from "./backup.ts";
+export { DB_USAGE, DbUsageError, runDbCommand } from "./command.ts";
 export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
 export { createQuestionLog, QUESTION_LOG_BUDGET_MS, recordInBackground } from "./questions.ts";

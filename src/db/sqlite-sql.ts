@@ -1,0 +1,111 @@
+/**
+ * SqlDatabase on a SQLite file (better-sqlite3), the embedded default.
+ *
+ * It opens its own connection to the file, so that a transaction can wait (await) between its
+ * statements without other code of the process landing inside it: code still on the synchronous
+ * connection sees the write lock taken and waits through its WriteGate, as for any other process.
+ * Work on this connection is queued, one transaction or statement at a time; a write that finds
+ * the lock taken by another connection is tried again after a pause (src/db/busy.ts), never
+ * blocking the event loop longer than SERVER_BUSY_TIMEOUT_MS.
+ */
+import { createWriteGate, SERVER_BUSY_TIMEOUT_MS, type WriteGateOptions } from "./busy.ts";
+import type BetterSqlite3 from "better-sqlite3";
+import { openDatabase, type Database } from "./database.ts";
+import type { SqlDatabase, SqlExecutor, SqlValue } from "./sql.ts";
+
+export interface SqliteSqlOptions {
+  /** The SQLite file (not ":memory:": a second connection must see the same data). */
+  file: string;
+  /** Migrations to apply on open (default: the project's). */
+  migrations?: readonly string[];
+  /** The busy retries (tests pass a clock and sleep). */
+  gate?: WriteGateOptions;
+}
+
+export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
+  const db: Database = openDatabase(options.file, {
+    busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
+    ...(options.migrations ? { migrations: options.migrations } : {}),
+  });
+  const gate = createWriteGate(options.gate);
+  let tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs `work` after everything queued before it on this connection. */
+  function queued<T>(work: () => Promise<T>): Promise<T> {
+    const result = tail.then(work, work);
+    tail = result.catch(() => undefined);
+    return result;
+  }
+
+  const statements = new Map<string, BetterSqlite3.Statement<unknown[]>>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare<unknown[]>(sql)));
+    return statement;
+  };
+  const write = (sql: string, params: readonly SqlValue[] = []) => ({
+    changes: prepared(sql).run(...(params as unknown[])).changes,
+  });
+
+  const direct: SqlExecutor = {
+    all: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
+      Promise.resolve(prepared(sql).all(...(params as unknown[])) as T[]),
+    get: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
+      Promise.resolve(prepared(sql).get(...(params as unknown[])) as T | undefined),
+    run: (sql: string, params?: readonly SqlValue[]) => Promise.resolve(write(sql, params)),
+  };
+
+  /** A statement outside a transaction: reads at once, writes through the gate. */
+  const outside: SqlExecutor = {
+    all: (sql, params) => queued(() => direct.all(sql, params)),
+    get: (sql, params) => queued(() => direct.get(sql, params)),
+    run: (sql, params) => queued(() => gate.run(() => write(sql, params))),
+  };
+
+  async function inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    await gate.run(() => db.exec("BEGIN IMMEDIATE"));
+    let value: T;
+    try {
+      value = await fn(direct);
+    } catch (err) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw err;
+    }
+    db.exec("COMMIT");
+    return value;
+  }
+
+  const locks = new Map<string, Promise<unknown>>();
+
+  return {
+    dialect: "sqlite",
+    ...outside,
+    transaction: (fn) => queued(() => inTransaction(fn)),
+    exclusive<T>(name: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+      const before = locks.get(name) ?? Promise.resolve();
+      const result = before.then(
+        () => fn(outside),
+        () => fn(outside),
+      );
+      const settled = result.catch(() => undefined);
+      locks.set(name, settled);
+      void settled.then(() => {
+        if (locks.get(name) === settled) locks.delete(name);
+      });
+      return result;
+    },
+    ping: () =>
+      queued(async () => {
+        try {
+          prepared("SELECT 1").get();
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    close: () =>
+      queued(async () => {
+        db.close();
+      }),
+  };
+}
