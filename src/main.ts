@@ -159,6 +159,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         dispatcher: senders.dispatcher({
           db,
           now,
+          writes,
           onError: (err, m) =>
             logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
         }),

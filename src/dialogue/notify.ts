@@ -11,7 +11,7 @@
  * registered, even after a restart). A sender that throws is retried with backoff by the
  * dispatcher; throw `PermanentDeliveryError` (src/feedback) when retrying cannot help.
  */
-import type { Database } from "../db/index.ts";
+import type { Database, WriteGate } from "../db/index.ts";
 import {
   createOutboxDispatcher,
   renderNotification,
@@ -38,6 +38,8 @@ export interface SenderRegistry {
     db: Database;
     now: () => Date;
     onError?: (err: unknown, message: OutboxMessage) => void;
+    /** The database's write gate: marks after a send wait there for the lock. */
+    writes?: Pick<WriteGate, "run">;
   }): OutboxDispatcher;
 }
 
@@ -86,6 +88,7 @@ export function createSenderRegistry(
               now: deps.now,
               senders: record,
               ...(deps.onError ? { onError: deps.onError } : {}),
+              ...(deps.writes ? { writes: deps.writes } : {}),
             }),
           };
         }

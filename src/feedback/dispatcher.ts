@@ -6,7 +6,7 @@
  * order. A process that dies between a channel accepting a message and the "sent" mark would
  * resend it after the lease: senders get the idempotency key so channels that can deduplicate do.
  */
-import { createOutboxTable, type Database } from "../db/index.ts";
+import { createOutboxTable, type Database, type WriteGate } from "../db/index.ts";
 import { maskPersonalData, scrubSecrets } from "../logger.ts";
 import { toMessage, type OutboxMessage, type OutboxRow } from "./outbox.ts";
 import { MotcuaError } from "../errors.ts";
@@ -32,6 +32,12 @@ export interface DispatcherDeps {
   /** Delay before attempt n + 1 after n failures. Default 30 s × 2^(n−1), at most 6 h. */
   backoffMs?: (failures: number) => number;
   onError?: (err: unknown, message: OutboxMessage) => void;
+  /**
+   * The database's write gate (src/db/busy.ts): the mark after a send waits there, up to half the
+   * lease, for a lock another connection holds, instead of counting a delivered message as failed
+   * (and sending it again). Without one, marks run at once.
+   */
+  writes?: Pick<WriteGate, "run">;
 }
 
 export interface DrainResult {
@@ -56,6 +62,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   const maxAttempts = deps.maxAttempts ?? 8;
   const backoff = deps.backoffMs ?? defaultBackoff;
   const channels = Object.keys(deps.senders);
+  const mark = async <T>(op: () => T): Promise<T> =>
+    deps.writes ? deps.writes.run(op, { budgetMs: leaseMs / 2 }) : op();
 
   const table = createOutboxTable<OutboxRow>(db, {
     table: "feedback_outbox",
@@ -83,11 +91,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
           continue;
         }
         const send = deps.senders[row.channel];
+        let delivered = false;
         try {
           if (!send) throw new PermanentDeliveryError(`no sender for channel ${row.channel}`);
           await send(message);
-          table.markSent(row.id, now());
-          result.sent++;
+          delivered = true;
         } catch (err) {
           deps.onError?.(err, message);
           const failures = row.attempts + 1;
@@ -96,13 +104,21 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
           const reason = scrubSecrets(
             maskPersonalData(err instanceof Error ? err.message : String(err)),
           );
-          table.markFailure(row.id, {
-            error: reason.slice(0, 500),
-            nextAttemptAt: new Date(at.getTime() + backoff(failures)),
-            failedAt: permanent ? at : null,
-          });
+          await mark(() =>
+            table.markFailure(row.id, {
+              error: reason.slice(0, 500),
+              nextAttemptAt: new Date(at.getTime() + backoff(failures)),
+              failedAt: permanent ? at : null,
+            }),
+          );
           if (permanent) result.failed++;
           else result.retried++;
+        }
+        // Out of the try: a mark that fails is not a failed delivery. The row stays leased and is
+        // sent again after the lease (with its idempotency key) only if the mark never goes in.
+        if (delivered) {
+          await mark(() => table.markSent(row.id, now()));
+          result.sent++;
         }
       }
       return result;
