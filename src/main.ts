@@ -143,6 +143,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       queue,
       telegram: config.telegram,
       logger,
+      writes,
     });
   }
 

@@ -9,6 +9,7 @@
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { localDate, type Calendar } from "../calendar/index.ts";
+import type { WriteGate } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { renderDigest, type DigestItem } from "./digest.ts";
 import type { SendLimiter } from "./limiter.ts";
@@ -71,6 +72,12 @@ export interface DispatcherDeps {
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
+  /**
+   * The database's write gate (src/db/busy.ts): the marks after a send wait there for a lock
+   * another connection holds, instead of taking a delivered digest for a failed one (it would go
+   * out again once its claim went stale). Without one, marks run at once.
+   */
+  writes?: Pick<WriteGate, "run">;
   /** 429 answers obeyed per message before giving it back to the next tick. Default 5. */
   maxRetries?: number;
   /** Default 10 minutes. */
@@ -102,6 +109,10 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatcher {
   const { store, rules, calendar, agencies, sender, limiter, now } = deps;
   const sleep = deps.sleep ?? realSleep;
+  const mark = async (op: () => void): Promise<void> => {
+    if (deps.writes) await deps.writes.run(op);
+    else op();
+  };
   const maxRetries = deps.maxRetries ?? 5;
   const byCode = new Map(agencies.map((a) => [a.code, a]));
   let running: Promise<TickResult> | null = null;
@@ -140,11 +151,9 @@ export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatch
         booked = slot.booked;
         if (slot.waitMs > 0) await sleep(slot.waitMs);
       }
+      let messageId: number;
       try {
-        const { messageId } = await sender.send(chat, digest.text, digest.keyboard);
-        store.markSent(ids, messageId, now());
-        result.messages++;
-        return;
+        ({ messageId } = await sender.send(chat, digest.text, digest.keyboard));
       } catch (err) {
         const f = classifySendError(err);
         if (f.type === "retry" && attempt < maxRetries) {
@@ -153,23 +162,29 @@ export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatch
           continue;
         }
         if (f.type === "group_gone") {
-          store.markFailed(chat, f.reason, now());
-          store.markDeliveryFailed(ids);
+          await mark(() => {
+            store.markFailed(chat, f.reason, now());
+            store.markDeliveryFailed(ids);
+          });
           result.failedGroups.push(chat);
           deps.logger?.warn(
             { chat, reason: f.reason },
             "reminder group unreachable: marked failed",
           );
         } else if (f.type === "rejected") {
-          store.markDeliveryFailed(ids);
+          await mark(() => store.markDeliveryFailed(ids));
           deps.logger?.error({ chat, reason: f.reason }, "reminder digest rejected");
         } else {
-          store.release(ids);
+          await mark(() => store.release(ids));
           result.released += ids.length;
           deps.logger?.warn({ chat, failure: f }, "reminder digest not sent: retried next tick");
         }
         return;
       }
+      // Out of the try: a mark that fails is not a failed send.
+      await mark(() => store.markSent(ids, messageId, now()));
+      result.messages++;
+      return;
     }
   }
 

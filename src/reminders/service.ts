@@ -7,7 +7,7 @@
 import { Api } from "grammy";
 import { schedule, validate, type ScheduledTask } from "node-cron";
 import type { Calendar } from "../calendar/index.ts";
-import { isBusyError, type Database } from "../db/index.ts";
+import { isBusyError, type Database, type WriteGate } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { TelegramGroupHandler } from "../channels/index.ts";
 import {
@@ -37,6 +37,8 @@ export interface RemindersDeps {
   telegram?: { token: string; apiRoot?: string | undefined };
   queue?: ReminderQueue;
   logger?: Logger;
+  /** The database's write gate: the marks after a send wait there for the lock. */
+  writes?: Pick<WriteGate, "run">;
 }
 
 export interface Reminders {
@@ -71,6 +73,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
     limiter: createSendLimiter({ now: () => Date.now() }),
     now: deps.now,
     ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.writes ? { writes: deps.writes } : {}),
   });
   const groupHandler = createReminderGroupHandler({
     store,
