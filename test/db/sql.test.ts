@@ -11,46 +11,20 @@ import { MigrationError } from "../../src/db/database.ts";
 import { DatabaseUnreachableError, describeTarget, openPostgres } from "../../src/db/postgres.ts";
 import { numberPlaceholders, type SqlDatabase } from "../../src/db/sql.ts";
 import { createSqliteSql } from "../../src/db/sqlite-sql.ts";
+import { ENGINES } from "../helpers/engines.ts";
 import {
   freshPostgresDatabase,
   POSTGRES_ADMIN_URL,
   type FreshDatabase,
 } from "../helpers/postgres.ts";
 
-const SCHEMA = [
-  `CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER NOT NULL DEFAULT 0)`,
-];
-
-interface Engine {
-  name: string;
-  skip: boolean;
-  /** A new empty database with SCHEMA; `open` again gives a second "instance" on the same one. */
-  create(): Promise<{ open(): Promise<SqlDatabase> }>;
-}
-
 const dropped: FreshDatabase[] = [];
 afterAll(async () => {
   for (const d of dropped) await d.drop();
 });
 
-const ENGINES: Engine[] = [
-  {
-    name: "sqlite",
-    skip: false,
-    async create() {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "motcua-sql-")), "db.sqlite");
-      return { open: async () => createSqliteSql({ file, migrations: SCHEMA }) };
-    },
-  },
-  {
-    name: "postgres",
-    skip: !POSTGRES_ADMIN_URL,
-    async create() {
-      const fresh = await freshPostgresDatabase();
-      dropped.push(fresh);
-      return { open: () => openPostgres({ url: fresh.url, migrations: SCHEMA, poolSize: 4 }) };
-    },
-  },
+const SCHEMA = [
+  `CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER NOT NULL DEFAULT 0)`,
 ];
 
 describe("numberPlaceholders", () => {
@@ -67,7 +41,7 @@ describe("numberPlaceholders", () => {
 for (const engine of ENGINES) {
   describe.skipIf(engine.skip)(`SqlDatabase on ${engine.name}`, () => {
     it("runs statements with placeholders and counts changes", async () => {
-      const db = await (await engine.create()).open();
+      const db = await (await engine.target({ migrations: SCHEMA })).open();
       try {
         expect(
           await db.run("INSERT INTO items (id, name) VALUES (?, ?), (?, ?)", [1, "a", 2, "b"]),
@@ -95,7 +69,7 @@ for (const engine of ENGINES) {
     });
 
     it("a transaction commits as a whole or not at all", async () => {
-      const db = await (await engine.create()).open();
+      const db = await (await engine.target({ migrations: SCHEMA })).open();
       try {
         await db.transaction(async (tx) => {
           await tx.run("INSERT INTO items (id, name) VALUES (?, ?)", [1, "kept"]);
@@ -116,7 +90,7 @@ for (const engine of ENGINES) {
     });
 
     it("two instances on one database: read-modify-write transactions lose no update", async () => {
-      const target = await engine.create();
+      const target = await engine.target({ migrations: SCHEMA });
       const [a, b] = [await target.open(), await target.open()];
       try {
         await a.run("INSERT INTO items (id, name) VALUES (1, 'counter')");
