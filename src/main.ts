@@ -10,7 +10,13 @@ import { fileURLToPath } from "node:url";
 import { loadCalendar } from "./calendar/index.ts";
 import type { Channels } from "./channels/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { createWriteGate, isBusyError, openDatabase, SERVER_BUSY_TIMEOUT_MS } from "./db/index.ts";
+import {
+  createSqliteSql,
+  createWriteGate,
+  isBusyError,
+  openDatabase,
+  SERVER_BUSY_TIMEOUT_MS,
+} from "./db/index.ts";
 import { createSenderRegistry, INBOX_KEEP_DAYS } from "./dialogue/index.ts";
 import {
   createFeedbackQueue,
@@ -79,6 +85,9 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   // the lock; `writes` waits longer without blocking (src/db/busy.ts), shared by every writer.
   const db = openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const writes = createWriteGate();
+  // The asynchronous SQL surface the stores are moving onto (src/db/sql.ts, issue 15): on SQLite
+  // its own connection to the same file; PostgreSQL once every store runs on it.
+  const sql = createSqliteSql({ file: config.databaseFile });
   const queue = createFeedbackQueue({
     db,
     now,
@@ -249,6 +258,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         // Closes the server, lets requests under way finish, then closes the database.
         if (app) await app.stop();
         else if (db.open) db.close();
+        await sql.close();
         await retrieval.stop();
       })();
       return stopping;

@@ -21,3 +21,13 @@ export { createQuestionLog, QUESTION_LOG_BUDGET_MS, recordInBackground } from ".
 export type { QuestionLog, QuestionRecord, StoredQuestion } from "./questions.ts";
 export { createOutboxTable } from "./outbox-table.ts";
 export type { OutboxFailure, OutboxTable, OutboxTableSpec } from "./outbox-table.ts";
+export { numberPlaceholders } from "./sql.ts";
+export type { SqlDatabase, SqlDialect, SqlExecutor, SqlRunResult, SqlValue } from "./sql.ts";
+export { createSqliteSql, type SqliteSqlOptions } from "./sqlite-sql.ts";
+export {
+  DatabaseUnreachableError,
+  describeTarget,
+  openPostgres,
+  type PostgresOptions,
+} from "./postgres.ts";
+export { PG_MIGRATIONS } from "./pg-migrations.ts";
