@@ -115,6 +115,7 @@ export function hybridSystem(opts: HybridBenchOptions): SystemSpec {
         },
         onError: (err) => errors.push(message(err)),
       });
+      await parts.start();
       // startup: catalogue, lexical index and model start; vectors: loading (or embedding) them.
       phases.vectors = performance.now() - t0 - (phases.startup ?? 0);
       if (parts.health().retrieval !== "hybrid") {

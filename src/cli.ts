@@ -107,6 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       onError: (e) => io.err(`error: ${e instanceof Error ? e.message : String(e)}`),
       ...extra,
     });
+    await parts.start();
     try {
       return await fn(parts);
     } finally {

@@ -164,6 +164,8 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
 
   return {
     async start() {
+      // The bundled model starts beside the rest; the HTTP server listens once it runs.
+      const model = retrieval.start();
       jobs = startFeedbackJobs({
         queue,
         dispatcher: senders.dispatcher({
@@ -246,6 +248,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
           createStaffRoutes({ handoff, staff, logger, queue }),
         ],
       });
+      await model;
       return app.start();
     },
     stop() {

@@ -12,6 +12,7 @@ import {
   createLocalServer,
   LOCAL_MODEL,
   type AsyncRetriever,
+  EmbeddingsError,
   type EmbeddingsClient,
   type HybridLogger,
   type Retriever,
@@ -31,6 +32,12 @@ export interface AssistantParts {
   /** Offline, or the grounded LLM path around it; `ask` takes `{ previousCode }` on follow-ups. */
   assistant: GroundedAssistant;
   health(): RetrievalHealth;
+  /**
+   * Starts the bundled model (if any) and the catalogue's embedding; building starts nothing.
+   * Never rejects: a model that cannot start leaves retrieval lexical (onError is told).
+   * With `waitForVectors`, resolves once the vectors are ready.
+   */
+  start(): Promise<void>;
   /** Stops the bundled model's process, if one was started. */
   stop(): Promise<void>;
   /** Process id of the bundled model while it runs (the bench reads its memory); else undefined. */
@@ -52,6 +59,8 @@ export interface AssistantSettings {
   dataDir?: string;
   /** Question vectors the hybrid retriever keeps (its default when absent); the bench sets 0. */
   queryCacheSize?: number;
+  /** Time limit of a question's embedding (the hybrid retriever's default when absent). */
+  queryTimeoutMs?: number;
   /**
    * With LLM settings, answers go through the grounded LLM path (src/llm) around the offline
    * assistant; without them nothing is sent anywhere.
@@ -75,6 +84,10 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
   let health = (): RetrievalHealth => ({ retrieval: "lexical", embeddings: null });
   let stop = async (): Promise<void> => undefined;
   let embeddingsPid = (): number | undefined => undefined;
+  /** Starts the bundled model, if any; resolves with whether embeddings can be asked. */
+  let startModel = async (): Promise<boolean> => true;
+  /** The bundled model could not start: retrieval is lexical for good, as without a model. */
+  let modelFailed = false;
   let client: EmbeddingsClient | null = null;
   if (settings.embeddings) {
     client = createEmbeddingsClient(settings.embeddings);
@@ -85,15 +98,35 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
     });
     stop = () => server.stop();
     embeddingsPid = () => server.pid;
-    try {
-      const baseUrl = await server.start();
-      settings.logger?.info({ baseUrl, model: LOCAL_MODEL }, "bundled embeddings model started");
-      client = createEmbeddingsClient({ baseUrl, apiKey: "", model: LOCAL_MODEL, inputType: true });
-    } catch (err) {
-      await server.stop();
-      settings.onError?.(err);
-    }
+    // Its port is known once it runs: until then every call fails fast and search stays lexical.
+    let local: EmbeddingsClient | null = null;
+    const localClient = (baseUrl: string) =>
+      createEmbeddingsClient({ baseUrl, apiKey: "", model: LOCAL_MODEL, inputType: true });
+    const shape = localClient("http://127.0.0.1");
+    client = {
+      model: shape.model,
+      signature: shape.signature,
+      embed: (texts, options) =>
+        local
+          ? local.embed(texts, options)
+          : Promise.reject(new EmbeddingsError("the bundled model is not started", "network")),
+    };
+    startModel = async () => {
+      try {
+        const baseUrl = await server.start();
+        settings.logger?.info({ baseUrl, model: LOCAL_MODEL }, "bundled embeddings model started");
+        local = localClient(baseUrl);
+        return true;
+      } catch (err) {
+        await server.stop();
+        modelFailed = true;
+        settings.onError?.(err);
+        settings.logger?.info({}, LEXICAL_ONLY_HINT);
+        return false;
+      }
+    };
   }
+  let start = async (): Promise<void> => undefined;
   if (client) {
     const hybrid = createHybridRetriever({
       catalogue,
@@ -105,16 +138,21 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
         : {}),
       ...(settings.logger ? { logger: settings.logger } : {}),
       ...(settings.queryCacheSize !== undefined ? { queryCacheSize: settings.queryCacheSize } : {}),
+      ...(settings.queryTimeoutMs !== undefined ? { queryTimeoutMs: settings.queryTimeoutMs } : {}),
     });
-    const vectors = hybrid.ready();
-    if (settings.waitForVectors) {
-      await vectors.catch((err: unknown) => settings.onError?.(err));
-    } else {
-      // Not awaited: lexical answers are served while the catalogue is being embedded.
-      vectors.catch((err: unknown) => settings.onError?.(err));
-    }
+    start = async () => {
+      if (!(await startModel())) return;
+      const vectors = hybrid.ready();
+      if (settings.waitForVectors) {
+        await vectors.catch((err: unknown) => settings.onError?.(err));
+      } else {
+        // Not awaited: lexical answers are served while the catalogue is being embedded.
+        vectors.catch((err: unknown) => settings.onError?.(err));
+      }
+    };
     const model = client.model;
     health = () => {
+      if (modelFailed) return { retrieval: "lexical", embeddings: null };
       const ready = hybrid.isReady();
       return { retrieval: ready ? "hybrid" : "lexical", embeddings: { model, ready } };
     };
@@ -128,7 +166,16 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
     ...(settings.onError ? { onError: settings.onError } : {}),
   });
   if (!settings.llm) {
-    return { catalogue, retriever, assistant: offline, lexical, health, stop, embeddingsPid };
+    return {
+      catalogue,
+      retriever,
+      assistant: offline,
+      lexical,
+      health,
+      start,
+      stop,
+      embeddingsPid,
+    };
   }
   // Loaded only when configured: the LangChain client weighs tens of MB.
   const { createChatModel, createGroundedAssistant } = await import("./llm/index.ts");
@@ -140,5 +187,5 @@ export async function buildAssistant(settings: AssistantSettings): Promise<Assis
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.onLlmOutcome ? { onOutcome: settings.onLlmOutcome } : {}),
   });
-  return { catalogue, retriever, lexical, assistant, health, stop, embeddingsPid };
+  return { catalogue, retriever, lexical, assistant, health, start, stop, embeddingsPid };
 }

@@ -138,6 +138,9 @@ describe("buildAssistant's embeddingsPid()", () => {
       localModel: FAKE,
       onError: (e) => errors.push(e),
     });
+    // Building spawns nothing; start() does.
+    expect(parts.embeddingsPid()).toBeUndefined();
+    await parts.start();
     try {
       const pid = parts.embeddingsPid();
       expect(pid).toBeTypeOf("number");

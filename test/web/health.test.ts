@@ -43,6 +43,14 @@ describe("GET /healthz and the retrieval mode", () => {
       embeddings: { baseUrl: fake.baseUrl, apiKey: "k", model: "fake-64" },
       waitForVectors: true,
     });
+    // Building starts nothing: no call to the endpoint before start().
+    expect(await health(parts)).toEqual({
+      ok: true,
+      retrieval: "lexical",
+      embeddings: { model: "fake-64", ready: false },
+    });
+    expect(fake.requests).toHaveLength(0);
+    await parts.start();
     expect(await health(parts)).toEqual({
       ok: true,
       retrieval: "hybrid",
