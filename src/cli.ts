@@ -100,6 +100,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       localModel: !config.embeddings && config.localEmbeddings ? findLocalModel() : null,
       waitForVectors: true,
       dataDir: config.dataDir,
+      // The CLI measures answers, not the machine's load: a question's embedding may take its
+      // time instead of falling back to lexical after the server's 800 ms.
+      queryTimeoutMs: 10_000,
       logger: {
         info: (_o, msg) => io.err(msg),
         warn: (_o, msg) => io.err(`warning: ${msg}`),
