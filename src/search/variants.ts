@@ -59,3 +59,13 @@ export function variantWordsOf(name: string): string[] {
   const text = ` ${syllablesOfNormalized(name).map(foldAccents).join(" ")} `;
   return VARIANT_WORDS.filter((w) => text.includes(` ${w} `));
 }
+
+/**
+ * The act a name is a variant of: its baseName without variant words ("đăng ký lại khai tử" and
+ * "thủ tục đăng ký khai tử" are one family). Level copies and variants share it.
+ */
+export function familyName(name: string): string {
+  let text = ` ${baseName(name)} `;
+  for (const w of VARIANT_WORDS) text = text.split(` ${w} `).join(" ");
+  return text.replace(/\s+/g, " ").trim();
+}

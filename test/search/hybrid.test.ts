@@ -176,6 +176,33 @@ describe("createHybridRetriever", () => {
     expect(agreed.hits[0]?.code).toBe("1.000004");
   });
 
+  it("the model does not choose between an act and its variants: the variant rules do", async () => {
+    const catalogue = [
+      proc("2.000001", "Đăng ký khai tử", "Hộ tịch", "Trích lục khai tử"),
+      proc("2.000002", "Đăng ký lại khai tử", "Hộ tịch", "Trích lục khai tử"),
+      proc("2.000003", "Đăng ký khai sinh", "Hộ tịch", "Giấy khai sinh"),
+    ];
+    // A model that finds the re-registration closest to every question.
+    const embeddings: EmbeddingsClient = {
+      model: "stub",
+      signature: "stub",
+      embed: async (texts, options) =>
+        texts.map((t) =>
+          options?.kind === "query" || / lại /.test(t)
+            ? Float32Array.of(1, 0)
+            : Float32Array.of(0.6, 0.8),
+        ),
+    };
+    const lexical = createLexicalRetriever(catalogue, {});
+    // A strong dense weight: without the family rule the variant would come first.
+    const hybrid = createHybridRetriever({ catalogue, lexical, embeddings, weight: 40 });
+    await hybrid.ready();
+    const plain = await hybrid.search("đăng ký khai tử cho ông nội", 3);
+    expect(plain.hits[0]?.code).toBe("2.000001");
+    const again = await hybrid.search("đăng ký lại khai tử cho ông nội", 3);
+    expect(again.hits[0]?.code).toBe("2.000002");
+  });
+
   it("an ambiguous lexical result never becomes sure", async () => {
     const stub: Retriever = {
       search: () => ({
