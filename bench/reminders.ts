@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Api } from "grammy";
 import { loadCalendar } from "../src/calendar/index.ts";
-import { openDatabase } from "../src/db/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../src/db/index.ts";
 import {
   createReminderDispatcher,
   createReminderStore,
@@ -32,6 +32,8 @@ export interface RemindersBenchOptions {
   perGroup?: number;
   /** 429s the fake answers on top of the limit checks. */
   scripted429?: number;
+  /** The database (an empty schema): default a new SQLite file. */
+  database?: () => Promise<SqlDatabase>;
   log?: (line: string) => void;
 }
 
@@ -139,7 +141,9 @@ export async function runRemindersBench(
   const perGroup = options.perGroup ?? 20;
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-reminders-bench-"));
-  const db = openDatabase(path.join(dir, "bench.sqlite"));
+  const db = options.database
+    ? await options.database()
+    : createSqliteSql({ file: path.join(dir, "bench.sqlite") });
   const fake = await startLimitedFake(options.scripted429 ?? 5);
   try {
     const agencies = parseAgencies({
@@ -153,19 +157,17 @@ export async function runRemindersBench(
     const store = createReminderStore(db, agencies);
     const now = new Date("2026-03-16T08:00:00+07:00");
     const chatOf = (i: number) => String(-1_000_000_000 - i);
-    db.transaction(() => {
-      agencies.forEach((a, i) => {
-        store.requestLink(chatOf(i), a.code, null, "bench", now);
-        store.approve(chatOf(i), "bench", now);
-        for (let k = 0; k < perGroup; k++) {
-          store.addCustom(
-            { title: `Hạn ${k} của ${a.name}`, due: "2026-03-17", agency: a.code, ref: "bench" },
-            "bench",
-            now,
-          );
-        }
-      });
-    })();
+    for (const [i, a] of agencies.entries()) {
+      await store.requestLink(chatOf(i), a.code, null, "bench", now);
+      await store.approve(chatOf(i), "bench", now);
+      for (let k = 0; k < perGroup; k++) {
+        await store.addCustom(
+          { title: `Hạn ${k} của ${a.name}`, due: "2026-03-17", agency: a.code, ref: "bench" },
+          "bench",
+          now,
+        );
+      }
+    }
     const dispatcher = createReminderDispatcher({
       store,
       rules,
@@ -181,7 +183,7 @@ export async function runRemindersBench(
     const result = await dispatcher.tick();
     const totalSeconds = (performance.now() - started) / 1000;
 
-    const deliveries = store.deliveries();
+    const deliveries = await store.deliveries();
     const acceptedIds = new Map(fake.accepted.map((m) => [m.messageId, m.chat]));
     const lost = deliveries.filter(
       (d) => d.status !== "sent" || acceptedIds.get(d.message_id ?? -1) !== d.chat_id,
@@ -216,7 +218,7 @@ export async function runRemindersBench(
     return out;
   } finally {
     await fake.close();
-    db.close();
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -139,7 +139,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   if (config.telegram) {
     const r = await import("./reminders/index.ts");
     reminders = r.createReminders({
-      db,
+      sql,
       // Digests link to the desk's case pages: PUBLIC_BASE_URL, else the rules' consoleUrl.
       rules: {
         ...r.loadReminderRules(),
@@ -152,7 +152,6 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       queue,
       telegram: config.telegram,
       logger,
-      writes,
     });
   }
 

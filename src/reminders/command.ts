@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { isIsoDate, loadCalendar, type Calendar } from "../calendar/index.ts";
-import { openDatabase, type Database } from "../db/index.ts";
+import { createSqliteSql, openDatabase, type Database } from "../db/index.ts";
 import { createFeedbackQueue, createProcedureDirectory, loadRules } from "../feedback/index.ts";
 import { feedbackCases } from "./cases.ts";
 import type { ReminderSender } from "./dispatcher.ts";
@@ -75,7 +75,10 @@ export async function runRemindersCommand(
   }
   const now = parseNow(values.now, deps.now);
   const clock = () => (values.now ? now : deps.now());
-  const db: Database = openDatabase(values.db ?? deps.databaseFile());
+  const file = values.db ?? deps.databaseFile();
+  // The PAKN queue is still on the synchronous connection; the reminders on their SqlDatabase.
+  const db: Database = openDatabase(file);
+  const sql = createSqliteSql({ file });
   try {
     const calendar = deps.calendar ?? loadCalendar();
     const queue = createFeedbackQueue({
@@ -90,7 +93,7 @@ export async function runRemindersCommand(
       throw new RemindersUsageError("reminders run needs TELEGRAM_BOT_TOKEN");
     }
     const reminders = createReminders({
-      db,
+      sql,
       rules: loadReminderRules(deps.rulesFile),
       agencies: loadAgencies(deps.agenciesFile),
       calendar,
@@ -103,7 +106,7 @@ export async function runRemindersCommand(
     const { store, dispatcher } = reminders;
     switch (sub) {
       case "plan": {
-        const due = dispatcher.planNow({ unrouted: true });
+        const due = await dispatcher.planNow({ unrouted: true });
         const rows = due.map((r) => ({
           kind: r.kind,
           agency: r.agency,
@@ -130,7 +133,7 @@ export async function runRemindersCommand(
             "reminders add needs --title, --due YYYY-MM-DD, --agency CODE and --ref",
           );
         }
-        const added = store.addCustom({ title, due, agency, ref }, "cli", deps.now());
+        const added = await store.addCustom({ title, due, agency, ref }, "cli", deps.now());
         deps.out(JSON.stringify(added));
         return 0;
       }
@@ -141,10 +144,10 @@ export async function runRemindersCommand(
           throw new RemindersUsageError(`reminders ${sub} needs a chat id`);
         }
         if (sub === "unlink") {
-          deps.out(store.unlink(chat) ? `unlinked ${chat}` : `no link for ${chat}`);
+          deps.out((await store.unlink(chat)) ? `unlinked ${chat}` : `no link for ${chat}`);
           return 0;
         }
-        const row = store.approve(chat, "cli", deps.now());
+        const row = await store.approve(chat, "cli", deps.now());
         if (!row) {
           deps.out(`no pending /dangky for ${chat}`);
           return 1;
@@ -153,13 +156,14 @@ export async function runRemindersCommand(
         return 0;
       }
       default: {
-        for (const g of store.groups()) {
+        for (const g of await store.groups()) {
           deps.out(`${g.chat_id}  ${g.agency}  ${g.status}  ${g.title ?? ""}  ${g.failure ?? ""}`);
         }
         return 0;
       }
     }
   } finally {
+    await sql.close();
     db.close();
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The dispatcher: at each tick, plan, claim in SQLite (one row per group+kind+item+period: the
- * first claimer wins, across processes and overlapping ticks), send one digest per group through
- * the limiter, then mark sent. A 429 waits retry_after and tries again; a group the bot cannot
+ * The dispatcher: at each tick, plan, claim in the database (one row per group+kind+item+period:
+ * the first claimer wins, across overlapping ticks, processes and instances sharing one
+ * PostgreSQL database), send one digest per group through the limiter, then mark sent. A 429 waits retry_after and tries again; a group the bot cannot
  * reach (403, chat not found) is marked failed and skipped from then on; a transient failure
  * gives the claims back so the next tick tries again. Claims left by a crash mid-send are released
  * after `staleClaimMs` (the one case where a digest could go out twice: sent, then crashed before
@@ -9,7 +9,6 @@
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { localDate, type Calendar } from "../calendar/index.ts";
-import type { WriteGate } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { renderDigest, type DigestItem } from "./digest.ts";
 import type { SendLimiter } from "./limiter.ts";
@@ -66,21 +65,15 @@ export interface DispatcherDeps {
   calendar: Calendar;
   agencies: readonly Agency[];
   /** Open and answered PAKN cases (see feedbackCases). */
-  cases: () => readonly CaseInfo[];
+  cases: () => readonly CaseInfo[] | Promise<readonly CaseInfo[]>;
   sender: ReminderSender;
   limiter: SendLimiter;
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
-  /**
-   * The database's write gate (src/db/busy.ts): the marks after a send wait there for a lock
-   * another connection holds, instead of taking a delivered digest for a failed one (it would go
-   * out again once its claim went stale). Without one, marks run at once.
-   */
-  writes?: Pick<WriteGate, "run">;
   /** 429 answers obeyed per message before giving it back to the next tick. Default 5. */
   maxRetries?: number;
-  /** Default 10 minutes. */
+  /** Default 30 minutes. */
   staleClaimMs?: number;
   /** Groups sent to at once. Default 64. */
   concurrency?: number;
@@ -97,7 +90,7 @@ export interface TickResult {
 
 export interface ReminderDispatcher {
   /** What is due now (dry run: nothing claimed); with `unrouted`, also agencies without a group. */
-  planNow(options?: PlanOptions): DueReminder[];
+  planNow(options?: PlanOptions): Promise<DueReminder[]>;
   /** One tick; a tick that starts while another runs in this process waits for it and returns its result. */
   tick(): Promise<TickResult>;
   /** Resolves when no tick is running. */
@@ -109,30 +102,26 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatcher {
   const { store, rules, calendar, agencies, sender, limiter, now } = deps;
   const sleep = deps.sleep ?? realSleep;
-  const mark = async (op: () => void): Promise<void> => {
-    if (deps.writes) await deps.writes.run(op);
-    else op();
-  };
   const maxRetries = deps.maxRetries ?? 5;
   const byCode = new Map(agencies.map((a) => [a.code, a]));
   let running: Promise<TickResult> | null = null;
 
-  function state(at: Date): PlannerState {
-    return {
-      agencies,
-      groups: store.approvedLinks(),
-      cases: deps.cases(),
-      custom: store.customFrom(localDate(at)),
-      done: store.doneKeys(),
-    };
+  async function state(at: Date): Promise<PlannerState> {
+    const [groups, cases, custom, done] = await Promise.all([
+      store.approvedLinks(),
+      deps.cases(),
+      store.customFrom(localDate(at)),
+      store.doneKeys(),
+    ]);
+    return { agencies, groups, cases, custom, done };
   }
-  const planNow = (options: PlanOptions = {}) => {
+  const planNow = async (options: PlanOptions = {}) => {
     const at = now();
-    return plan(at, state(at), rules, calendar, options);
+    return plan(at, await state(at), rules, calendar, options);
   };
 
   async function sendGroup(chat: string, due: DueReminder[], result: TickResult): Promise<void> {
-    const won = store.claim(due, now());
+    const won = await store.claim(due, now());
     result.claimed += won.length;
     if (won.length === 0) return;
     const left = new Map(due.map((r) => [`${r.kind}|${r.item}|${r.period}`, r.daysLeft]));
@@ -162,27 +151,27 @@ export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatch
           continue;
         }
         if (f.type === "group_gone") {
-          await mark(() => {
-            store.markFailed(chat, f.reason, now());
-            store.markDeliveryFailed(ids);
-          });
+          await store.markFailed(chat, f.reason, now());
+          await store.markDeliveryFailed(ids);
           result.failedGroups.push(chat);
           deps.logger?.warn(
             { chat, reason: f.reason },
             "reminder group unreachable: marked failed",
           );
         } else if (f.type === "rejected") {
-          await mark(() => store.markDeliveryFailed(ids));
+          await store.markDeliveryFailed(ids);
           deps.logger?.error({ chat, reason: f.reason }, "reminder digest rejected");
         } else {
-          await mark(() => store.release(ids));
+          await store.release(ids);
           result.released += ids.length;
           deps.logger?.warn({ chat, failure: f }, "reminder digest not sent: retried next tick");
         }
         return;
       }
-      // Out of the try: a mark that fails is not a failed send.
-      await mark(() => store.markSent(ids, messageId, now()));
+      // Out of the try: a mark that fails is not a failed send. On SQLite a mark that finds the
+      // lock held by another connection waits (the SqlDatabase's write gate), instead of taking a
+      // delivered digest for a failed one that would go out again once its claim went stale.
+      await store.markSent(ids, messageId, now());
       result.messages++;
       return;
     }
@@ -192,8 +181,10 @@ export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatch
     const at = now();
     // Longer than the slowest send (retries on 429 wait up to retry_after each), so a send still
     // under way is never claimed again by another process.
-    store.releaseStale(new Date(at.getTime() - (deps.staleClaimMs ?? 30 * 60_000)));
-    const due = plan(at, state(at), rules, calendar);
+    // Several instances may release together: each stale claim is deleted once, and the claims
+    // that follow go in once (the UNIQUE row), so a crashed instance's digest goes out once.
+    await store.releaseStale(new Date(at.getTime() - (deps.staleClaimMs ?? 30 * 60_000)));
+    const due = plan(at, await state(at), rules, calendar);
     const result: TickResult = {
       planned: due.length,
       claimed: 0,

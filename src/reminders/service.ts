@@ -2,12 +2,14 @@
  * The reminders module wired: store, dispatcher, Telegram group handler, and a node-cron task
  * (timezone Asia/Ho_Chi_Minh) that ticks on `rules.cron`. `start` also ticks once at once, so what
  * was missed while the process was down goes out as soon as it is back (the planner is state-based:
- * whatever is due and unclaimed is sent). Creating it starts nothing.
+ * whatever is due and unclaimed is sent). Creating it starts nothing. Instances sharing one
+ * PostgreSQL database each run the cron: the claims (src/reminders/store.ts) send each reminder
+ * once per group and period, whichever instance ticks first.
  */
 import { Api } from "grammy";
 import { schedule, validate, type ScheduledTask } from "node-cron";
 import type { Calendar } from "../calendar/index.ts";
-import { isBusyError, type Database, type WriteGate } from "../db/index.ts";
+import { isBusyError, type SqlDatabase } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { TelegramGroupHandler } from "../channels/index.ts";
 import {
@@ -26,19 +28,18 @@ import {
 } from "./telegram.ts";
 
 export interface RemindersDeps {
-  db: Database;
+  /** The reminders' tables: SQLite (the embedded default) or PostgreSQL shared by instances. */
+  sql: SqlDatabase;
   rules: ReminderRules;
   agencies: readonly Agency[];
   calendar: Calendar;
   now: () => Date;
-  cases: () => readonly CaseInfo[];
+  cases: () => readonly CaseInfo[] | Promise<readonly CaseInfo[]>;
   /** Where digests go; or `telegram` to build one from the bot token. */
   sender?: ReminderSender;
   telegram?: { token: string; apiRoot?: string | undefined };
   queue?: ReminderQueue;
   logger?: Logger;
-  /** The database's write gate: the marks after a send wait there for the lock. */
-  writes?: Pick<WriteGate, "run">;
 }
 
 export interface Reminders {
@@ -50,7 +51,7 @@ export interface Reminders {
 }
 
 export function createReminders(deps: RemindersDeps): Reminders {
-  const store = createReminderStore(deps.db, deps.agencies);
+  const store = createReminderStore(deps.sql, deps.agencies);
   const sender =
     deps.sender ??
     (deps.telegram
@@ -73,7 +74,6 @@ export function createReminders(deps: RemindersDeps): Reminders {
     limiter: createSendLimiter({ now: () => Date.now() }),
     now: deps.now,
     ...(deps.logger ? { logger: deps.logger } : {}),
-    ...(deps.writes ? { writes: deps.writes } : {}),
   });
   const groupHandler = createReminderGroupHandler({
     store,

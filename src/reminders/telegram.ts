@@ -54,7 +54,7 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
   async function command(ctx: Context, name: string, arg: string): Promise<void> {
     const chatId = String(ctx.chat!.id);
     if (name === "huydangky") {
-      const had = store.unlink(chatId);
+      const had = await store.unlink(chatId);
       await ctx.reply(
         had ? "Đã hủy đăng ký nhận nhắc việc cho nhóm này." : "Nhóm này chưa đăng ký.",
       );
@@ -68,13 +68,13 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
       );
       return;
     }
-    const current = store.group(chatId);
+    const current = await store.group(chatId);
     if (current?.status === "approved" && current.agency === code) {
       await ctx.reply(`Nhóm đã nhận nhắc việc của ${agency.name}.`);
       return;
     }
     const title = ctx.chat && "title" in ctx.chat ? (ctx.chat.title ?? null) : null;
-    store.requestLink(chatId, code, title, `tg:${ctx.from?.id ?? "?"}`, now());
+    await store.requestLink(chatId, code, title, `tg:${ctx.from?.id ?? "?"}`, now());
     await ctx.reply(
       `Đã ghi nhận đề nghị nhận nhắc việc của ${agency.name} (${code}). ` +
         `Cán bộ quản trị sẽ phê duyệt; mã nhóm: ${chatId}.`,
@@ -82,12 +82,13 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
   }
 
   /** The action on a PAKN case; returns the toast text. */
-  function paknAction(d: DeliveryRow, action: "d" | "p", actor: string): string {
+  async function paknAction(d: DeliveryRow, action: "d" | "p", actor: string): Promise<string> {
     const queue = deps.queue;
     if (!queue) return "Hàng đợi PAKN không khả dụng.";
-    let view = queue.staffView(d.item);
-    const to = (status: Status, note?: string) => {
-      view = queue.changeStatus(d.item, {
+    // `await`: the queue's methods may be synchronous (SQLite today) or not.
+    let view = await queue.staffView(d.item);
+    const to = async (status: Status, note?: string) => {
+      view = await queue.changeStatus(d.item, {
         to: status,
         actor,
         expectedVersion: view.version,
@@ -95,10 +96,10 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
       });
     };
     if (action === "p") {
-      if (view.status === "received") to("accepted");
-      if (view.status === "accepted") to("in_progress");
+      if (view.status === "received") await to("accepted");
+      if (view.status === "accepted") await to("in_progress");
       else if (view.status === "in_progress") {
-        view = queue.addProgress(d.item, {
+        view = await queue.addProgress(d.item, {
           actor,
           note: PROGRESS_NOTE,
           expectedVersion: view.version,
@@ -107,20 +108,20 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
       return `${d.item}: đã ghi nhận đang xử lý.`;
     }
     if (view.status === "answered") {
-      to("closed");
+      await to("closed");
       return `${d.item}: đã ghi nhận cập nhật kết quả.`;
     }
-    if (view.status === "received") to("accepted");
+    if (view.status === "received") await to("accepted");
     if (view.status === "accepted" || view.status === "in_progress") {
-      to("answered", DONE_NOTE);
+      await to("answered", DONE_NOTE);
       return `${d.item}: đã ghi nhận đã xử lý.`;
     }
     return `${d.item}: ${STATUS_LABELS[view.status]}.`;
   }
 
-  function view(d: DeliveryRow): string {
+  async function view(d: DeliveryRow): Promise<string> {
     if (d.kind.startsWith("pakn_") && deps.queue) {
-      const v = deps.queue.staffView(d.item);
+      const v = await deps.queue.staffView(d.item);
       return `${v.ref} · ${STATUS_LABELS[v.status]} · hạn ${vnDate(v.dueAt.slice(0, 10))}\n${v.preview}`;
     }
     return `${KIND_LABELS[d.kind]}: ${d.title} — hạn ${vnDate(d.due)}`;
@@ -128,8 +129,7 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
 
   async function button(ctx: Context, action: "d" | "p" | "v", id: number): Promise<void> {
     const chatId = String(ctx.chat!.id);
-    const d = store.delivery(id);
-    const group = store.group(chatId);
+    const [d, group] = await Promise.all([store.delivery(id), store.group(chatId)]);
     if (!d || d.chat_id !== chatId || group?.status !== "approved" || !ctx.from) {
       await ctx.answerCallbackQuery({ text: "Nút này không còn hiệu lực." });
       return;
@@ -141,11 +141,11 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
     let outcome: string;
     try {
       if (action === "v") {
-        text = view(d);
+        text = await view(d);
       } else if (d.kind.startsWith("pakn_")) {
-        text = paknAction(d, action, actor);
+        text = await paknAction(d, action, actor);
       } else if (action === "d") {
-        store.markDone(d.agency, d.kind, d.item, d.period.split("@")[0]!, actor, now());
+        await store.markDone(d.agency, d.kind, d.item, d.period.split("@")[0]!, actor, now());
         text = "Đã ghi nhận đã xử lý: không nhắc lại việc này.";
       } else {
         text = "Đã ghi nhận đang xử lý.";
@@ -157,7 +157,7 @@ export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): Tele
       deps.logger?.warn({ err: (err as Error).name, delivery: id }, "reminder button failed");
     }
     const names = { d: "done", p: "progress", v: "view" } as const;
-    store.audit({
+    await store.audit({
       delivery_id: d.id,
       chat_id: chatId,
       user_id: String(user.id),

@@ -1,11 +1,11 @@
 /**
- * Reminders when another connection takes the write lock while a digest is being sent: the
- * "sent" mark waits in the write gate (injected time) instead of taking the delivered digest for
- * a failed one, so it does not go out again once its claim goes stale.
+ * Reminders on SQLite when another connection takes the write lock while a digest is being sent:
+ * the "sent" mark waits in the SqlDatabase's write gate (injected time) instead of taking the
+ * delivered digest for a failed one, so it does not go out again once its claim goes stale.
  */
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { createWriteGate, openDatabase } from "../../src/db/index.ts";
+import { createSqliteSql } from "../../src/db/index.ts";
 import {
   createReminderDispatcher,
   createReminderStore,
@@ -19,7 +19,8 @@ import { agencies, calendar, rules, vn } from "./helpers.ts";
 describe("reminders with a lock taken during a send", () => {
   it("mark the digest sent once the lock is released, and never send it twice", async () => {
     const file = tempDbFile();
-    const db = openDatabase(file, { busyTimeoutMs: 0 });
+    const time = manualTime();
+    const sql = createSqliteSql({ file, gate: time });
     const holder = new BetterSqlite3(file);
     let at = new Date(vn("2026-03-17", "09:00"));
     const now = () => at;
@@ -31,10 +32,9 @@ describe("reminders with a lock taken during a send", () => {
         return { messageId: sent.length };
       },
     };
-    const store = createReminderStore(db, agencies);
-    store.requestLink("-42", "X-UBND", null, "tg:1", now());
-    store.approve("-42", "cli", now());
-    const time = manualTime();
+    const store = createReminderStore(sql, agencies);
+    await store.requestLink("-42", "X-UBND", null, "tg:1", now());
+    await store.approve("-42", "cli", now());
     const dispatcher = createReminderDispatcher({
       store,
       rules,
@@ -44,7 +44,6 @@ describe("reminders with a lock taken during a send", () => {
       sender,
       limiter: createSendLimiter({ now: () => at.getTime() }),
       now,
-      writes: createWriteGate(time),
     });
     try {
       let result: { messages: number } | undefined;
@@ -61,7 +60,7 @@ describe("reminders with a lock taken during a send", () => {
       expect(sent).toEqual(["-42"]);
     } finally {
       holder.close();
-      db.close();
+      await sql.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { localDate } from "../../src/calendar/index.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import { openDatabase, type Database, type SqlDatabase } from "../../src/db/index.ts";
 import { createFeedbackQueue, type FeedbackQueue } from "../../src/feedback/index.ts";
 import {
   createReminderDispatcher,
@@ -13,7 +13,9 @@ import {
   type ReminderSender,
   type ReminderStore,
 } from "../../src/reminders/index.ts";
+import type { TestEngine } from "../helpers/engines.ts";
 import { PROCEDURES, RULES, calendar, clock, tempDbFile, type Clock } from "../feedback/helpers.ts";
+import { memoryLogger } from "../web/helpers.ts";
 
 export const rules = loadReminderRules();
 export const agencies = loadAgencies();
@@ -26,23 +28,39 @@ export interface Sent {
   day: string;
 }
 
-export interface Rig {
-  file: string;
-  db: Database;
-  clock: Clock;
-  queue: FeedbackQueue;
+export interface Instance {
+  sql: SqlDatabase;
   store: ReminderStore;
   dispatcher: ReminderDispatcher;
+}
+
+export interface Rig extends Instance {
+  clock: Clock;
+  /** The PAKN queue the reminders read (through feedbackCases), on its own SQLite file. */
+  queue: FeedbackQueue;
   sent: Sent[];
   /** Throws this (once per entry) instead of sending, by chat. */
   failures: Map<string, unknown[]>;
-  /** Another process on the same database file, same clock and sender. */
-  sibling(): { db: Database; dispatcher: ReminderDispatcher };
+  /** What every instance's dispatcher logged at warn or above (a failed group, a deadlock…). */
+  warnings(): Record<string, unknown>[];
+  /** Another instance (process) on the same database, same clock, queue and sender. */
+  sibling(): Promise<Instance>;
+  /** Closes every instance opened. */
+  close(): Promise<void>;
 }
 
-export function rig(at: string, file = tempDbFile()): Rig {
-  const db = openDatabase(file);
+/** The reminders on `engine`: one instance, more with sibling(). */
+export async function rig(engine: TestEngine, at: string): Promise<Rig> {
+  const target = await engine.target();
+  const queueDb: Database = openDatabase(tempDbFile());
   const c = clock(at);
+  const queue = createFeedbackQueue({
+    db: queueDb,
+    now: c.now,
+    calendar,
+    rules: RULES,
+    procedures: PROCEDURES,
+  });
   const sent: Sent[] = [];
   const failures = new Map<string, unknown[]>();
   const sender: ReminderSender = {
@@ -54,15 +72,12 @@ export function rig(at: string, file = tempDbFile()): Rig {
       return { messageId: sent.length };
     },
   };
-  const build = (database: Database) => {
-    const queue = createFeedbackQueue({
-      db: database,
-      now: c.now,
-      calendar,
-      rules: RULES,
-      procedures: PROCEDURES,
-    });
-    const store = createReminderStore(database, agencies);
+  const log = memoryLogger();
+  const opened: SqlDatabase[] = [];
+  const instance = async (): Promise<Instance> => {
+    const sql = await target.open();
+    opened.push(sql);
+    const store = createReminderStore(sql, agencies);
     const dispatcher = createReminderDispatcher({
       store,
       rules,
@@ -72,22 +87,25 @@ export function rig(at: string, file = tempDbFile()): Rig {
       sender,
       limiter: createSendLimiter({ now: () => c.now().getTime() }),
       now: c.now,
+      logger: log.logger,
       // Waiting moves the injected clock (a frozen clock would wait for ever).
       sleep: async (ms) => c.set(new Date(c.now().getTime() + ms).toISOString()),
     });
-    return { queue, store, dispatcher };
+    return { sql, store, dispatcher };
   };
-  const main = build(db);
+  const main = await instance();
   return {
-    file,
-    db,
-    clock: c,
     ...main,
+    clock: c,
+    queue,
     sent,
     failures,
-    sibling() {
-      const other = openDatabase(file);
-      return { db: other, dispatcher: build(other).dispatcher };
+    warnings: () => log.lines().filter((l) => Number(l.level) >= 40),
+    sibling: instance,
+    async close() {
+      // An instance a test closed itself (a crash) is closed again here: ignored.
+      for (const sql of opened.splice(0)) await sql.close().catch(() => undefined);
+      queueDb.close();
     },
   };
 }

@@ -1,7 +1,12 @@
 import { Api } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramChannel, type TelegramChannel } from "../../src/channels/index.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import {
+  createSqliteSql,
+  openDatabase,
+  type Database,
+  type SqlDatabase,
+} from "../../src/db/index.ts";
 import { createFeedbackQueue, type FeedbackQueue } from "../../src/feedback/index.ts";
 import {
   createReminderDispatcher,
@@ -28,6 +33,7 @@ const GROUP = -100500;
 const OTHER = -100600;
 let tg: FakeTelegram;
 let db: Database;
+let sql: SqlDatabase;
 let file: string;
 let c: Clock;
 let queue: FeedbackQueue;
@@ -70,7 +76,8 @@ beforeEach(async () => {
   db = openDatabase(file);
   c = clock(vn("2026-01-05", "09:00"));
   queue = createFeedbackQueue({ db, now: c.now, calendar, rules: RULES, procedures: PROCEDURES });
-  store = createReminderStore(db, agencies);
+  sql = createSqliteSql({ file });
+  store = createReminderStore(sql, agencies);
   channel = createTelegramChannel({
     token: FAKE_BOT_TOKEN,
     apiRoot: tg.apiRoot,
@@ -87,6 +94,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await channel.stop();
   await tg.close();
+  await sql.close();
   db.close();
 });
 
@@ -94,8 +102,11 @@ describe("reminders through Telegram", () => {
   it("/dangky → staff approve → digest → button writes back to the queue with an audit entry", async () => {
     tg.pushUpdate(groupText(GROUP, "/dangky x-ubnd"));
     await tg.waitFor((m) => m.method === "sendMessage" && String(m.body.chat_id) === String(GROUP));
-    expect(store.group(String(GROUP))).toMatchObject({ status: "pending", agency: "X-UBND" });
-    expect(store.approvedLinks()).toEqual([]);
+    expect(await store.group(String(GROUP))).toMatchObject({
+      status: "pending",
+      agency: "X-UBND",
+    });
+    expect(await store.approvedLinks()).toEqual([]);
 
     const out: string[] = [];
     const code = await runRemindersCommand(["approve", String(GROUP), "--db", file], {
@@ -143,14 +154,14 @@ describe("reminders through Telegram", () => {
     tg.pushUpdate(press(OTHER, done));
     await tg.waitFor((m) => m.method === "answerCallbackQuery");
     expect(queue.staffView(filed.ref).status).toBe("received");
-    expect(store.actions()).toEqual([]);
+    expect(await store.actions()).toEqual([]);
 
     tg.pushUpdate(press(GROUP, done));
     await tg.waitForCount((m) => m.method === "answerCallbackQuery", 2);
     const view = queue.staffView(filed.ref);
     expect(view.status).toBe("answered");
     expect(view.history.at(-1)).toMatchObject({ actor: "staff:tg.77", to: "answered" });
-    expect(store.actions()).toEqual([
+    expect(await store.actions()).toEqual([
       expect.objectContaining({
         chat_id: String(GROUP),
         user_id: "77",
@@ -168,18 +179,18 @@ describe("reminders through Telegram", () => {
       (m) => m.method === "sendMessage" && String(m.body.chat_id) === String(GROUP),
       3,
     );
-    expect(store.group(String(GROUP))).toBeUndefined();
+    expect(await store.group(String(GROUP))).toBeUndefined();
   });
 
   it("rejects unknown agency codes and keeps a re-registration pending until approved", async () => {
     tg.pushUpdate(groupText(GROUP, "/dangky KHONGCO"));
     await tg.waitFor((m) => m.method === "sendMessage");
-    expect(store.group(String(GROUP))).toBeUndefined();
-    store.requestLink(String(GROUP), "X-UBND", null, "tg:1", c.now());
-    store.approve(String(GROUP), "cli", c.now());
+    expect(await store.group(String(GROUP))).toBeUndefined();
+    await store.requestLink(String(GROUP), "X-UBND", null, "tg:1", c.now());
+    await store.approve(String(GROUP), "cli", c.now());
     tg.pushUpdate(groupText(GROUP, "/dangky STP"));
     await tg.waitForCount((m) => m.method === "sendMessage", 2);
-    expect(store.group(String(GROUP))).toMatchObject({ status: "pending", agency: "STP" });
-    expect(store.approvedLinks()).toEqual([]);
+    expect(await store.group(String(GROUP))).toMatchObject({ status: "pending", agency: "STP" });
+    expect(await store.approvedLinks()).toEqual([]);
   });
 });
