@@ -103,7 +103,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   // Hand-over to hotline staff: the Telegram staff group when HOTLINE_STAFF_CHAT_ID is set, and
   // the web console on /staff.
   const handoff = createHandoff({
-    db,
+    sql,
     now,
     calendar,
     hours: parseHotlineHours(config.hotlineHours ?? DEFAULT_HOTLINE_HOURS),

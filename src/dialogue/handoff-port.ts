@@ -36,7 +36,7 @@ export interface DialogueHandoff {
     turn: HandoffTurn,
     entry: { question: string; procedures: string[]; answer: string } | null,
     outcome: AnswerOutcome,
-  ): boolean;
+  ): Promise<boolean>;
   escalate(
     turn: HandoffTurn,
     reason: EscalationReason,

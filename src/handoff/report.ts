@@ -2,7 +2,7 @@
  * Hand-off measures: minutes from escalation to the first staff message and to closing, per
  * officer and per day (Vietnam time), over tickets created in a period.
  */
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase, SqlDialect } from "../db/index.ts";
 
 export interface MeasureRow {
   /** The officer's name, or the day (YYYY-MM-DD). */
@@ -25,47 +25,63 @@ export interface HandoffReport {
   byDay: MeasureRow[];
 }
 
-const measures = `COUNT(*) AS tickets,
+/** What the engines spell differently: minutes between two ISO times, the day in Vietnam. */
+const DIALECT: Record<SqlDialect, { minutes: (to: string) => string; day: string }> = {
+  sqlite: {
+    minutes: (to) => `(julianday(${to}) - julianday(created_at)) * 1440`,
+    day: `date(created_at, '+7 hours')`,
+  },
+  postgres: {
+    minutes: (to) =>
+      `EXTRACT(EPOCH FROM (CAST(${to} AS timestamptz) - CAST(created_at AS timestamptz))) / 60`,
+    day: `to_char(CAST(created_at AS timestamptz) AT TIME ZONE 'UTC' + INTERVAL '7 hours', 'YYYY-MM-DD')`,
+  },
+};
+
+const measures = (d: (typeof DIALECT)[SqlDialect]) => `COUNT(*) AS tickets,
   COUNT(first_response_at) AS answered,
   COUNT(closed_at) AS closed,
-  AVG((julianday(first_response_at) - julianday(created_at)) * 1440) AS avgFirstResponseMin,
-  AVG((julianday(closed_at) - julianday(created_at)) * 1440) AS avgCloseMin,
-  AVG(rating) AS avgRating`;
+  AVG(${d.minutes("first_response_at")}) AS "avgFirstResponseMin",
+  AVG(${d.minutes("closed_at")}) AS "avgCloseMin",
+  AVG(rating) AS "avgRating"`;
 
 const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 /** Tickets created in [from, to). */
-export function handoffReport(db: Database, from: Date, to: Date): HandoffReport {
+export async function handoffReport(
+  sql: SqlDatabase,
+  from: Date,
+  to: Date,
+): Promise<HandoffReport> {
   const range = [from.toISOString(), to.toISOString()];
-  const rows = (sql: string) =>
-    db
-      .prepare<string[], MeasureRow>(sql)
-      .all(...range)
+  const d = DIALECT[sql.dialect];
+  // Sorted here, not by the engine: PostgreSQL's collation would order names otherwise.
+  const rows = async (text: string) =>
+    (await sql.all<MeasureRow>(text, range))
       .map((r) => ({
         ...r,
         avgFirstResponseMin: round(r.avgFirstResponseMin),
         avgCloseMin: round(r.avgCloseMin),
         avgRating: round(r.avgRating),
-      }));
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const where = `WHERE created_at >= ? AND created_at < ?`;
-  const count = (status: string) =>
-    db
-      .prepare<[string], { n: number }>(
-        `SELECT COUNT(*) AS n FROM handoff_tickets WHERE status = ?`,
-      )
-      .get(status)!.n;
+  const counts = await sql.all<{ status: string; n: number }>(
+    `SELECT status, COUNT(*) AS n FROM handoff_tickets WHERE status <> 'closed' GROUP BY status`,
+  );
+  const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
   return {
     from: range[0]!,
     to: range[1]!,
     waiting: count("waiting"),
     assigned: count("assigned"),
-    byOfficer: rows(
-      `SELECT COALESCE(assignee_name, assignee, '(chưa nhận)') AS key, ${measures}
-       FROM handoff_tickets ${where} GROUP BY key ORDER BY key`,
+    byOfficer: await rows(
+      `SELECT COALESCE(assignee_name, assignee, '(chưa nhận)') AS key, ${measures(d)}
+       FROM handoff_tickets ${where} GROUP BY 1`,
     ),
-    byDay: rows(
-      `SELECT date(created_at, '+7 hours') AS key, ${measures}
-       FROM handoff_tickets ${where} GROUP BY key ORDER BY key`,
+    byDay: await rows(
+      `SELECT ${d.day} AS key, ${measures(d)}
+       FROM handoff_tickets ${where} GROUP BY 1`,
     ),
   };
 }

@@ -3,7 +3,7 @@
  * option), relaying both ways, claiming and closing. Staff sides (the Telegram staff group, the
  * web console) call `claim`, `reply` and `close`; they learn about tickets through `StaffDesk`s.
  *
- *   const handoff = createHandoff({ db, now, calendar, hours, send });
+ *   const handoff = createHandoff({ sql, now, calendar, hours, send });
  *   const core = createDialogueCore({ …, handoff: handoff.dialogue });
  *   handoff.addDesk(telegramDesk);
  *
@@ -11,10 +11,15 @@
  * the citizen's messages go to the ticket. The flag belongs to the dialogue: an escalation sets it
  * in the citizen's turn; closing a ticket asks the core to hand the conversation back (`connect`,
  * then `handBack` on the citizen's queue) and asks the citizen for a rating.
+ *
+ * Several instances may share one PostgreSQL database: a claim is one conditional UPDATE (of two
+ * officers pressing "Nhận" on two instances, exactly one gets the ticket), and what is done on one
+ * ticket (claim, staff replies, close) runs under that ticket's lock (`SqlDatabase.exclusive`, an
+ * advisory lock), so the citizen gets the replies, and the transcript keeps them, in one order.
  */
 import type { Calendar } from "../calendar/index.ts";
 import type { Attachment, ChannelName, OutgoingMessage } from "../channels/index.ts";
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import type { DialogueHandoff, DialoguePort, HandoffTurn } from "../dialogue/index.ts";
 import { visibleText } from "../text/index.ts";
@@ -80,7 +85,7 @@ export class HandoffError extends MotcuaError {
 }
 
 export interface HandoffDeps {
-  db: Database;
+  sql: SqlDatabase;
   now: () => Date;
   calendar: Calendar;
   hours: HotlineHours;
@@ -101,10 +106,16 @@ export interface Handoff {
   reply(ticketId: number, officer: Officer, text: string): Promise<Ticket>;
   close(ticketId: number, officer: Officer): Promise<Ticket>;
   /** Measures over tickets created in [from, to). */
-  report(from: Date, to: Date): HandoffReport;
+  report(from: Date, to: Date): Promise<HandoffReport>;
 }
 
 const silent: HandoffLogger = { warn() {}, error() {} };
+/**
+ * Ticket locks held at once by this instance. On PostgreSQL each holds a pooled connection while
+ * its work takes others for a moment: fewer than the pool's connections, so that work never waits
+ * for a connection only lock holders have.
+ */
+const MAX_LOCKED_TICKETS = 3;
 const MAX_RELAY_CHARS = 4000;
 
 const fill = (template: string, vars: Record<string, string | number>) =>
@@ -116,7 +127,7 @@ const clip = (text: string, max: number) => {
 };
 
 export function createHandoff(deps: HandoffDeps): Handoff {
-  const store = createHandoffStore(deps.db);
+  const store = createHandoffStore(deps.sql);
   const texts = deps.texts ?? loadHandoffTexts();
   const triggers = deps.triggers ?? loadHandoffTriggers();
   const log = deps.logger ?? silent;
@@ -141,13 +152,23 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     }
   }
 
-  /** Per ticket: staff replies reach the citizen in the order they were written. */
+  /**
+   * Per ticket, across instances: staff replies reach the citizen in the order they were written.
+   * In this process a ticket's work queues here first, so that it waits without a connection.
+   */
   const tickets = createKeyedQueue<number>();
+  const slots = createSlots(MAX_LOCKED_TICKETS);
+  const onTicket = <T>(id: number, work: () => Promise<T>): Promise<T> =>
+    tickets.run(id, () => slots.run(() => deps.sql.exclusive(`handoff:ticket:${id}`, work)));
   /** The dialogue core, once it has connected. */
   let conversations: DialoguePort | null = null;
 
-  function summaryOf(turn: HandoffTurn, reason: EscalationReason, text: string): string {
-    const recent: RecentAnswer[] = store.recent(turn.channel, turn.userId);
+  async function summaryOf(
+    turn: HandoffTurn,
+    reason: EscalationReason,
+    text: string,
+  ): Promise<string> {
+    const recent: RecentAnswer[] = await store.recent(turn.channel, turn.userId);
     const lines = [`Lý do chuyển: ${reasonText[reason]}`];
     if (text) lines.push(`Công dân viết: ${clip(maskPersonalData(text), 500)}`);
     const last = recent[0];
@@ -163,27 +184,29 @@ export function createHandoff(deps: HandoffDeps): Handoff {
   }
 
   async function open(turn: HandoffTurn, reason: EscalationReason, text: string, later: boolean) {
-    const { ticket, created } = store.open({
+    const { ticket, created } = await store.open({
       channel: turn.channel,
       userId: turn.userId,
       reason,
-      summary: summaryOf(turn, reason, text),
+      summary: await summaryOf(turn, reason, text),
       now: turn.now,
     });
     if (!created) {
       return { messages: [{ text: fill(texts.already, { id: ticket.id }) }], handedOff: true };
     }
-    if (text) store.addMessage(ticket.id, "citizen", null, clip(text, MAX_RELAY_CHARS), turn.now);
-    store.resetMisses(turn.channel, turn.userId, turn.now);
+    if (text) {
+      await store.addMessage(ticket.id, "citizen", null, clip(text, MAX_RELAY_CHARS), turn.now);
+    }
+    await store.resetMisses(turn.channel, turn.userId, turn.now);
     await toDesks("opened", (d) => d.ticketOpened(ticket));
-    const ahead = store.list(["waiting"]).length;
+    const ahead = (await store.list(["waiting"])).length;
     const message = later
       ? fill(texts.queuedLater, {
           id: ticket.id,
           opens: formatOpening(hotlineStatus(turn.now, deps.hours, deps.calendar).next),
         })
       : fill(texts.queued, { id: ticket.id, hotline, minutes: Math.max(1, ahead) * perTicket });
-    store.addMessage(ticket.id, "bot", null, message, turn.now);
+    await store.addMessage(ticket.id, "bot", null, message, turn.now);
     return { messages: [{ text: message }], handedOff: true };
   }
 
@@ -192,7 +215,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       conversations = port;
     },
     trigger: (text) => detectTrigger(triggers, text),
-    noteAnswer(turn, entry, outcome) {
+    async noteAnswer(turn, entry, outcome) {
       const recent: RecentAnswer | null = entry
         ? {
             question: clip(maskPersonalData(entry.question), 300),
@@ -201,14 +224,12 @@ export function createHandoff(deps: HandoffDeps): Handoff {
             at: turn.now.toISOString(),
           }
         : null;
-      return (
-        store.noteAnswer(turn.channel, turn.userId, recent, outcome, turn.now) >=
-        triggers.missesInARow
-      );
+      const streak = await store.noteAnswer(turn.channel, turn.userId, recent, outcome, turn.now);
+      return streak >= triggers.missesInARow;
     },
     async escalate(turn, reason, text) {
       const status = hotlineStatus(turn.now, deps.hours, deps.calendar);
-      if (status.open || store.openFor(turn.channel, turn.userId)) {
+      if (status.open || (await store.openFor(turn.channel, turn.userId))) {
         return open(turn, reason, text, false);
       }
       const hours = `${formatMinutes(deps.hours.start)}–${formatMinutes(deps.hours.end)}`;
@@ -226,21 +247,21 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       };
     },
     async relay(turn, text, attachment) {
-      const ticket = store.openFor(turn.channel, turn.userId);
+      const ticket = await store.openFor(turn.channel, turn.userId);
       if (!ticket) return false;
       const body = clip(text, MAX_RELAY_CHARS);
       if (!body) return true;
-      store.addMessage(ticket.id, "citizen", null, body, turn.now);
+      await store.addMessage(ticket.id, "citizen", null, body, turn.now);
       await toDesks("citizen message", (d) => d.citizenWrote(ticket, body, attachment));
       return true;
     },
     async release(turn) {
-      const open = store.openFor(turn.channel, turn.userId);
+      const open = await store.openFor(turn.channel, turn.userId);
       if (!open) return [];
-      return tickets.run(open.id, async () => {
-        const closed = store.close(open.id, "citizen", turn.now);
+      return onTicket(open.id, async () => {
+        const closed = await store.close(open.id, "citizen", turn.now);
         if (!closed) return [];
-        store.addMessage(open.id, "bot", null, texts.releasedStaff, turn.now);
+        await store.addMessage(open.id, "bot", null, texts.releasedStaff, turn.now);
         await toDesks("released", (d) => d.ticketClosed(closed));
         return [{ text: texts.released }];
       });
@@ -253,34 +274,35 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       }
       m = /^handoff:rate:(\d{1,12}):([1-5])$/.exec(action);
       if (m) {
-        const ok = store.rate(Number(m[1]), turn.channel, turn.userId, Number(m[2]));
+        const ok = await store.rate(Number(m[1]), turn.channel, turn.userId, Number(m[2]));
         return { messages: [{ text: ok ? texts.rated : texts.rateStale }], handedOff: false };
       }
       return null;
     },
   };
 
-  function mustGet(id: number): Ticket {
-    const ticket = store.get(id);
+  async function mustGet(id: number): Promise<Ticket> {
+    const ticket = await store.get(id);
     if (!ticket) throw new HandoffError("not_found", `no ticket ${id}`);
     return ticket;
   }
 
-  async function claim(ticketId: number, officer: Officer): Promise<Ticket> {
-    const ticket = mustGet(ticketId);
+  /** Under the ticket's lock. */
+  async function claimLocked(ticketId: number, officer: Officer): Promise<Ticket> {
+    const ticket = await mustGet(ticketId);
     if (ticket.status === "closed") throw new HandoffError("closed", "ticket closed");
     const now = deps.now();
-    if (!store.claim(ticketId, officer.id, officer.name, now)) {
-      const current = mustGet(ticketId);
+    const claimed = await store.claim(ticketId, officer.id, officer.name, now);
+    if (!claimed) {
+      const current = await mustGet(ticketId);
       if (current.assignee === officer.id) return current;
       throw new HandoffError(
         current.status === "closed" ? "closed" : "assigned_to_other",
         `ticket ${ticketId} is ${current.status}`,
       );
     }
-    const claimed = mustGet(ticketId);
     const text = fill(texts.claimed, { hotline });
-    store.addMessage(ticketId, "bot", null, text, now);
+    await store.addMessage(ticketId, "bot", null, text, now);
     try {
       await deps.send(claimed.channel, claimed.userId, { text });
     } catch (err) {
@@ -296,15 +318,17 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     addDesk(desk) {
       desks.push(desk);
     },
-    claim,
-    report: (from, to) => handoffReport(deps.db, from, to),
+    claim: (ticketId, officer) => onTicket(ticketId, () => claimLocked(ticketId, officer)),
+    report: (from, to) => handoffReport(deps.sql, from, to),
     reply(ticketId, officer, raw) {
-      return tickets.run(ticketId, async () => {
-        const text = clip(raw, MAX_RELAY_CHARS);
-        if (!visibleText(text).trim()) throw new HandoffError("empty", "empty reply");
-        let ticket = mustGet(ticketId);
+      const text = clip(raw, MAX_RELAY_CHARS);
+      if (!visibleText(text).trim()) {
+        return Promise.reject(new HandoffError("empty", "empty reply"));
+      }
+      return onTicket(ticketId, async () => {
+        let ticket = await mustGet(ticketId);
         if (ticket.status === "closed") throw new HandoffError("closed", "ticket closed");
-        if (ticket.status === "waiting") ticket = await claim(ticketId, officer);
+        if (ticket.status === "waiting") ticket = await claimLocked(ticketId, officer);
         if (ticket.assignee !== officer.id) {
           throw new HandoffError("assigned_to_other", `ticket ${ticketId} is someone else's`);
         }
@@ -316,8 +340,8 @@ export function createHandoff(deps: HandoffDeps): Handoff {
           log.warn({ err, ticket: ticketId }, "staff reply not delivered");
           throw new HandoffError("not_delivered", "the citizen could not be reached");
         }
-        store.addMessage(ticketId, "staff", officer.id, text, deps.now());
-        const after = mustGet(ticketId);
+        await store.addMessage(ticketId, "staff", officer.id, text, deps.now());
+        const after = await mustGet(ticketId);
         await toDesks(
           "staff message",
           (d) => d.staffWrote(after, officer.name, text, officer.source),
@@ -327,15 +351,17 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       });
     },
     close(ticketId, officer) {
-      return tickets.run(ticketId, async () => {
+      return onTicket(ticketId, async () => {
         const now = deps.now();
-        const current = store.get(ticketId);
+        const current = await store.get(ticketId);
         if (current?.status === "assigned" && current.assignee !== officer.id) {
           throw new HandoffError("assigned_to_other", `ticket ${ticketId} is someone else's`);
         }
-        const closed = store.close(ticketId, officer.id, now);
-        if (!closed)
-          throw new HandoffError(store.get(ticketId) ? "closed" : "not_found", "not open");
+        const closed = await store.close(ticketId, officer.id, now);
+        if (!closed) {
+          const gone = !(await store.get(ticketId));
+          throw new HandoffError(gone ? "not_found" : "closed", "not open");
+        }
         // Queued on the citizen's turns (not awaited here: a turn under way may be waiting for
         // this ticket), before the citizen is told, so their next message finds the bot back.
         void conversations?.handBack(closed.channel, closed.userId);
@@ -348,7 +374,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
             })),
           ],
         };
-        store.addMessage(ticketId, "bot", null, texts.closed, now);
+        await store.addMessage(ticketId, "bot", null, texts.closed, now);
         try {
           await deps.send(closed.channel, closed.userId, message);
         } catch (err) {
@@ -357,6 +383,25 @@ export function createHandoff(deps: HandoffDeps): Handoff {
         await toDesks("closed", (d) => d.ticketClosed(closed));
         return closed;
       });
+    },
+  };
+}
+
+/** At most `n` tasks at once; the others wait in turn. */
+function createSlots(n: number) {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      }
     },
   };
 }

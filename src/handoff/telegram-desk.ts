@@ -70,7 +70,7 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
   /** Posts into the ticket's topic or thread and remembers the post as the ticket's. */
   async function post(ticket: Ticket, text: string, extra: Record<string, unknown> = {}) {
     const sent = await api().sendMessage(chatId, text, { ...where(ticket), ...extra });
-    store.addStaffPost(chatId, sent.message_id, ticket.id);
+    await store.addStaffPost(chatId, sent.message_id, ticket.id);
   }
 
   /** The ticket's topic, or a reply to its first post. */
@@ -114,17 +114,17 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
         reply_markup: claimButton(ticket.id),
         ...(threadId !== null ? { message_thread_id: threadId } : {}),
       });
-      store.setStaffPost(ticket.id, chatId, sent.message_id, threadId);
+      await store.setStaffPost(ticket.id, chatId, sent.message_id, threadId);
     },
     async citizenWrote(ticket, text, attachment) {
-      const fresh = store.get(ticket.id) ?? ticket;
+      const fresh = (await store.get(ticket.id)) ?? ticket;
       await post(fresh, `💬 Công dân (#${ticket.id}): ${text}`);
       const from = attachment?.telegram;
       // Only from the ticket's own citizen chat.
       if (from && ticket.channel === "telegram" && String(from.chatId) === ticket.userId) {
         // The bot can copy what a citizen sent it: the officer sees the photo or file itself.
         const copied = await api().copyMessage(chatId, from.chatId, from.messageId, where(fresh));
-        store.addStaffPost(chatId, copied.message_id, ticket.id);
+        await store.addStaffPost(chatId, copied.message_id, ticket.id);
       }
     },
     async staffWrote(ticket, officerName, text, source) {
@@ -151,12 +151,12 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
   };
 
   /** The ticket a staff message belongs to: its topic, or the message it replies to. */
-  function ticketOf(ctx: Context): Ticket | undefined {
+  async function ticketOf(ctx: Context): Promise<Ticket | undefined> {
     const msg = ctx.message;
     if (!msg) return undefined;
     const replyTo = msg.reply_to_message?.message_id;
     if (replyTo !== undefined) {
-      const byPost = store.ticketForPost(chatId, replyTo);
+      const byPost = await store.ticketForPost(chatId, replyTo);
       if (byPost) return byPost;
     }
     if (msg.is_topic_message && msg.message_thread_id !== undefined) {
@@ -183,7 +183,7 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramSt
     }
     const text = ctx.message?.text;
     if (text === undefined) return;
-    const ticket = ticketOf(ctx);
+    const ticket = await ticketOf(ctx);
     if (!ticket) return;
     try {
       if (/^\/dong(?:@\w+)?(?:\s|$)/i.test(text)) await handoff.close(ticket.id, officer);

@@ -197,27 +197,30 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
     return json({ ok: true }, 200, cookie("", 0));
   };
 
-  function tickets(officer: Officer) {
+  async function tickets(officer: Officer) {
     const to = now();
     const from = new Date(to.getTime() - REPORT_DAYS * 86_400_000);
+    const open = await handoff.store.list(["waiting", "assigned"]);
     return {
       officer: officer.name,
-      tickets: handoff.store.list(["waiting", "assigned"]).map((t) => ({
-        id: t.id,
-        channel: t.channel,
-        status: t.status,
-        reason: t.reason,
-        summary: t.summary,
-        assignee: t.assigneeName,
-        mine: t.assignee === officer.id,
-        createdAt: t.createdAt,
-        transcript: handoff.store.transcript(t.id).map((l) => ({
-          author: l.author,
-          text: l.text,
-          at: l.at,
+      tickets: await Promise.all(
+        open.map(async (t) => ({
+          id: t.id,
+          channel: t.channel,
+          status: t.status,
+          reason: t.reason,
+          summary: t.summary,
+          assignee: t.assigneeName,
+          mine: t.assignee === officer.id,
+          createdAt: t.createdAt,
+          transcript: (await handoff.store.transcript(t.id)).map((l) => ({
+            author: l.author,
+            text: l.text,
+            at: l.at,
+          })),
         })),
-      })),
-      report: handoff.report(from, new Date(to.getTime() + 1)),
+      ),
+      report: await handoff.report(from, new Date(to.getTime() + 1)),
     };
   }
 
@@ -246,9 +249,9 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
       css: page.css,
       login,
       logout,
-      tickets: (c) => {
+      tickets: async (c) => {
         hotlineOnly(c);
-        return json(tickets(officerOf(c.var.staff)));
+        return json(await tickets(officerOf(c.var.staff)));
       },
       claim: act("claim"),
       reply: act("reply"),
@@ -403,12 +406,12 @@ function createDeskHandlers(deps: DeskHandlerDeps): NonNullable<RouteGroup["desk
     return json({ ...result, agencies: agenciesFor(scope) });
   };
 
-  const dashboard: Handler = (c) => {
+  const dashboard: Handler = async (c) => {
     const period = periodOf(c);
     const scope = figuresScope(c);
     const figures = queue.dashboard(period, scope);
     const handover = scope.all
-      ? handoff.report(new Date(figures.period.from), new Date(figures.period.asOf))
+      ? await handoff.report(new Date(figures.period.from), new Date(figures.period.asOf))
       : null;
     return json({
       ...figures,

@@ -20,7 +20,7 @@ describe("dialogue: hand-over through the core", () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
     expect(stateOf(h).handedOff).toBe(true);
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     await h.handoff.close(id, officer);
     // Queued on the citizen's queue (idle here): done by the next tick, before any message.
     await settled();
@@ -31,13 +31,15 @@ describe("dialogue: hand-over through the core", () => {
   it("a close while the citizen's turn is under way is applied after that turn", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     const relayed = h.say("tôi vẫn chờ");
     await h.handoff.close(id, officer);
     expect(stateOf(h).handedOff).toBe(true);
     expect(await relayed).toEqual([]);
-    await settled();
+    // The hand-back follows the turn on the citizen's queue; its write may wait in the write gate
+    // while the hand-off's own connection (src/db/sqlite-sql.ts) holds the lock.
+    for (let i = 0; i < 10_000 && stateOf(h).handedOff !== undefined; i++) await settled();
     expect(stateOf(h).handedOff).toBeUndefined();
-    expect(h.handoff.store.transcript(id).some((l) => l.text === "tôi vẫn chờ")).toBe(true);
+    expect((await h.handoff.store.transcript(id)).some((l) => l.text === "tôi vẫn chờ")).toBe(true);
   });
 });

@@ -90,7 +90,7 @@ describe("staff console API", () => {
       body: "a=1",
     });
     expect(form.status).toBe(415);
-    expect(h.handoff.store.get(1)?.status).toBe("waiting");
+    expect((await h.handoff.store.get(1))?.status).toBe("waiting");
     const list = (await (
       await fetch(`${base}/staff/api/tickets`, { headers: { Cookie: cookie } })
     ).json()) as {
@@ -157,11 +157,11 @@ describe("staff console page (Chromium)", () => {
       "alice",
       "👤 Tổng đài viên: Chào chị, tôi là Lan.",
     ]);
-    expect(h.handoff.store.get(1)?.assignee).toBe("web:lan");
+    expect((await h.handoff.store.get(1))?.assignee).toBe("web:lan");
 
     await ticket.getByRole("button", { name: "Kết thúc, trả cho bot" }).click();
     await page.getByText("Không có phiếu nào.").waitFor();
-    expect(h.handoff.store.get(1)?.status).toBe("closed");
+    expect((await h.handoff.store.get(1))?.status).toBe("closed");
     expect(texts(await h.say("khai sinh", "alice", "web"))).toContain("1.001193");
     await expect(page.locator("#report tbody").textContent()).resolves.toContain("lan");
     expect(problems).toEqual([]);

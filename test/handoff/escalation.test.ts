@@ -38,13 +38,15 @@ describe("escalation", () => {
     const out = await h.say("Cho tôi gặp tổng đài viên, SĐT 0912345678");
     expect(texts(out)).toContain("tổng đài viên");
     expect(texts(out)).toMatch(/khoảng 5 phút/);
-    const ticket = h.handoff.store.openFor("telegram", "u1")!;
+    const ticket = (await h.handoff.store.openFor("telegram", "u1"))!;
     expect(ticket.status).toBe("waiting");
     expect(ticket.reason).toBe("asked");
     expect(ticket.summary).not.toContain("0912345678");
     expect(await h.say("thủ tục khai sinh")).toEqual([]);
     expect(await h.say("còn đó không?")).toEqual([]);
-    const citizen = h.handoff.store.transcript(ticket.id).filter((l) => l.author === "citizen");
+    const citizen = (await h.handoff.store.transcript(ticket.id)).filter(
+      (l) => l.author === "citizen",
+    );
     expect(citizen.map((l) => l.text)).toEqual([
       "Cho tôi gặp tổng đài viên, SĐT 0912345678",
       "thủ tục khai sinh",
@@ -55,9 +57,9 @@ describe("escalation", () => {
   it("/huy ends the wait: ticket closed by the citizen, the bot answers again", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     expect(texts(await h.say("/huy"))).toContain("đã kết thúc");
-    expect(h.handoff.store.get(id)).toMatchObject({ status: "closed", closedBy: "citizen" });
+    expect(await h.handoff.store.get(id)).toMatchObject({ status: "closed", closedBy: "citizen" });
     expect(texts(await h.say("khai sinh"))).toContain("1.001193");
     await expect(h.handoff.reply(id, officer("lan"), "muộn rồi")).rejects.toThrow();
   });
@@ -65,19 +67,19 @@ describe("escalation", () => {
   it("/hotro and the menu button escalate", async () => {
     h = makeHandoffHarness();
     await h.say("/hotro");
-    expect(h.handoff.store.openFor("telegram", "u1")?.reason).toBe("asked");
+    expect((await h.handoff.store.openFor("telegram", "u1"))?.reason).toBe("asked");
     await h.press("cmd:hotro", "u2");
-    expect(h.handoff.store.openFor("telegram", "u2")).toBeDefined();
+    expect(await h.handoff.store.openFor("telegram", "u2")).toBeDefined();
   });
 
   it("after two not-found answers in a row, with the bot's answers in the summary", async () => {
     h = makeHandoffHarness();
     const first = await h.say("thủ tục nuôi ong mật");
-    expect(h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
+    expect(await h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
     expect(texts(first)).not.toContain("phiếu số");
     const second = await h.say("thủ tục nuôi cá sấu");
     expect(texts(second)).toContain("phiếu số");
-    const ticket = h.handoff.store.openFor("telegram", "u1")!;
+    const ticket = (await h.handoff.store.openFor("telegram", "u1"))!;
     expect(ticket.reason).toBe("repeated_miss");
     expect(ticket.summary).toContain("nuôi cá sấu");
     expect(ticket.summary).toContain("Bot đã trả lời");
@@ -91,14 +93,14 @@ describe("escalation", () => {
     const b = await h.say("hộ chiếu");
     const out = await h.press(action(b, "rate:down:"));
     expect(texts(out)).toContain("phiếu số");
-    const ticket = h.handoff.store.openFor("telegram", "u1")!;
+    const ticket = (await h.handoff.store.openFor("telegram", "u1"))!;
     expect(ticket.summary).toContain("2.002001");
   });
 
   it("on a sensitive topic", async () => {
     h = makeHandoffHarness();
     await h.say("cán bộ xã đòi tiền mới giải quyết hồ sơ");
-    expect(h.handoff.store.openFor("telegram", "u1")?.reason).toBe("sensitive");
+    expect((await h.handoff.store.openFor("telegram", "u1"))?.reason).toBe("sensitive");
   });
 
   it("outside hours: says when it opens, offers feedback, queues only on request", async () => {
@@ -106,11 +108,11 @@ describe("escalation", () => {
     const out = await h.say("/hotro");
     expect(texts(out)).toContain("07:30 thứ Hai 09/03/2026");
     expect(action(out, "cmd:phananh")).toBe("cmd:phananh");
-    expect(h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
+    expect(await h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
     expect(texts(await h.say("khai sinh"))).toContain("khai sinh");
     const queued = await h.press(action(out, "handoff:queue:"));
     expect(texts(queued)).toContain("từ 07:30 thứ Hai 09/03/2026");
-    expect(h.handoff.store.openFor("telegram", "u1")?.status).toBe("waiting");
+    expect((await h.handoff.store.openFor("telegram", "u1"))?.status).toBe("waiting");
     expect(await h.say("còn ai không")).toEqual([]);
   });
 
@@ -120,18 +122,18 @@ describe("escalation", () => {
       const forged = await h.press("handoff:queue:asked");
       expect(texts(forged)).toContain("không còn hiệu lực");
     }
-    expect(h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
+    expect(await h.handoff.store.openFor("telegram", "u1")).toBeUndefined();
     // Once offered, the same button works, once.
     const out = await h.say("/hotro");
     expect(action(out, "handoff:queue:")).toBe("handoff:queue:asked");
     await h.press("handoff:queue:asked");
-    expect(h.handoff.store.openFor("telegram", "u1")?.status).toBe("waiting");
+    expect((await h.handoff.store.openFor("telegram", "u1"))?.status).toBe("waiting");
   });
 
   it("an officer's reply of invisible characters is refused, not relayed", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     const before = h.sent.length;
     await expect(h.handoff.reply(id, officer("lan"), "\u200b\u200d ")).rejects.toMatchObject({
       code: "empty",
@@ -142,7 +144,7 @@ describe("escalation", () => {
   it("close hands back to the bot and asks for a rating, once", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     await h.handoff.reply(id, officer("lan"), "Chào anh, tôi là Lan.");
     await h.handoff.close(id, officer("lan"));
     const closing = h.sent.at(-1)!.message;
@@ -151,44 +153,44 @@ describe("escalation", () => {
     const rate = action([closing], `handoff:rate:${id}:5`);
     expect(texts(await h.press(rate))).toContain("Cảm ơn");
     expect(texts(await h.press(rate))).toContain("đã được đánh giá");
-    expect(h.handoff.store.get(id)?.rating).toBe(5);
+    expect((await h.handoff.store.get(id))?.rating).toBe(5);
   });
 
   it("a citizen cannot rate or reach another citizen's ticket", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên", "alice");
     await h.say("gặp tổng đài viên", "bob");
-    const a = h.handoff.store.openFor("telegram", "alice")!.id;
-    const b = h.handoff.store.openFor("telegram", "bob")!.id;
+    const a = (await h.handoff.store.openFor("telegram", "alice"))!.id;
+    const b = (await h.handoff.store.openFor("telegram", "bob"))!.id;
     await h.say("chỉ của Bob", "bob");
-    expect(h.handoff.store.transcript(a).some((l) => l.text.includes("Bob"))).toBe(false);
+    expect((await h.handoff.store.transcript(a)).some((l) => l.text.includes("Bob"))).toBe(false);
     await h.handoff.reply(a, officer("lan"), "Gửi Alice");
     expect(h.sent.filter((s) => s.message.text.includes("Gửi Alice")).map((s) => s.userId)).toEqual(
       ["alice"],
     );
     await h.handoff.close(a, officer("lan"));
     expect(texts(await h.press(`handoff:rate:${a}:1`, "bob"))).toEqual("");
-    expect(h.handoff.store.get(a)?.rating).toBeNull();
-    expect(h.handoff.store.get(b)?.status).toBe("waiting");
+    expect((await h.handoff.store.get(a))?.rating).toBeNull();
+    expect((await h.handoff.store.get(b))?.status).toBe("waiting");
   });
 
   it("two officers claiming at once: exactly one wins", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     const results = await Promise.allSettled([
       h.handoff.claim(id, officer("lan")),
       h.handoff.claim(id, officer("minh")),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const winner = h.handoff.store.get(id)!.assignee === officer("lan").id ? "lan" : "minh";
+    const winner = (await h.handoff.store.get(id))!.assignee === officer("lan").id ? "lan" : "minh";
     const other = winner === "lan" ? "minh" : "lan";
     await expect(h.handoff.reply(id, officer(other), "xin chào")).rejects.toThrow();
     // Nor can the other officer close it; its officer can.
     await expect(h.handoff.close(id, officer(other))).rejects.toThrow(/someone else/);
-    expect(h.handoff.store.get(id)!.status).toBe("assigned");
+    expect((await h.handoff.store.get(id))!.status).toBe("assigned");
     await h.handoff.close(id, officer(winner));
-    expect(h.handoff.store.get(id)!.status).toBe("closed");
+    expect((await h.handoff.store.get(id))!.status).toBe("closed");
   });
 
   it("a good answer after misses does not bring a person in", async () => {
@@ -199,21 +201,21 @@ describe("escalation", () => {
     expect(JSON.stringify(offered)).toContain("handoff:queue:");
     const answer = await h.say("đăng ký khai sinh cần giấy tờ gì");
     expect(JSON.stringify(answer)).not.toContain("handoff:queue:");
-    expect(h.handoff.store.openFor("telegram", "u1")).toBeFalsy();
+    expect(await h.handoff.store.openFor("telegram", "u1")).toBeFalsy();
   });
 
   it("survives a restart: reopened database, still with the human", async () => {
     const file = tempDbFile();
     h = makeHandoffHarness({ file });
     await h.say("gặp tổng đài viên");
-    const id = h.handoff.store.openFor("telegram", "u1")!.id;
+    const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     await h.handoff.claim(id, officer("lan"));
     h.close();
     h = makeHandoffHarness({ file, clock: clock(OPEN_TIME) });
     expect(await h.say("tôi vẫn chờ")).toEqual([]);
-    const t = h.handoff.store.get(id)!;
+    const t = (await h.handoff.store.get(id))!;
     expect(t.status).toBe("assigned");
-    expect(h.handoff.store.transcript(id).at(-1)?.text).toBe("tôi vẫn chờ");
+    expect((await h.handoff.store.transcript(id)).at(-1)?.text).toBe("tôi vẫn chờ");
     await h.handoff.reply(id, officer("lan"), "Tôi đây");
     expect(h.sent.at(-1)?.message.text).toContain("Tôi đây");
   });

@@ -53,7 +53,7 @@ describe("staff group with forum topics", () => {
     await h.say("gặp tổng đài viên");
     expect(calls[0]?.method).toBe("createForumTopic");
     expect(calls[1]?.args[2]).toMatchObject({ message_thread_id: 77 });
-    expect(h.handoff.store.get(1)?.staffThreadId).toBe(77);
+    expect((await h.handoff.store.get(1))?.staffThreadId).toBe(77);
 
     expect(await desk.handler(ctxOf(-1, 7, "xin chào", 77))).toBe(false);
     expect(await desk.handler(ctxOf(STAFF, 7, "Chào anh", 77))).toBe(true);
@@ -61,7 +61,7 @@ describe("staff group with forum topics", () => {
     await h.say("cảm ơn");
     expect(calls.at(-1)?.args[2]).toMatchObject({ message_thread_id: 77 });
     await desk.handler(ctxOf(STAFF, 7, "/dong", 77));
-    expect(h.handoff.store.get(1)?.status).toBe("closed");
+    expect((await h.handoff.store.get(1))?.status).toBe("closed");
     expect(calls.some((c) => c.method === "closeForumTopic")).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 /** A dialogue core with the hand-off wired, and a recording citizen sender. */
 import type { ChannelName, OutgoingMessage } from "../../src/channels/index.ts";
+import { createSqliteSql, SERVER_BUSY_TIMEOUT_MS, type SqlDatabase } from "../../src/db/index.ts";
 import type { DialoguePort } from "../../src/dialogue/index.ts";
 import { createHandoff, type Handoff } from "../../src/handoff/service.ts";
 import { parseHotlineHours } from "../../src/handoff/hours.ts";
@@ -14,6 +15,8 @@ export interface Sent {
 
 export interface HandoffHarness extends Harness {
   handoff: Handoff;
+  /** The hand-off's database (the dialogue's legacy connection is `db`, on the same file). */
+  sql: SqlDatabase;
   sent: Sent[];
 }
 
@@ -45,8 +48,13 @@ export function makeHandoffHarness(
       },
     },
   });
+  // The dialogue is still on its own synchronous connection to the same file: like the server's
+  // (src/main.ts), it waits at most SERVER_BUSY_TIMEOUT_MS in SQLite, then in its write gate, so
+  // that it never blocks the event loop while the hand-off's connection holds the write lock.
+  h.db.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
+  const sql = createSqliteSql({ file: h.file });
   handoff = createHandoff({
-    db: h.db,
+    sql,
     now: c.now,
     calendar,
     hours: parseHotlineHours("07:30-17:00"),
@@ -56,5 +64,14 @@ export function makeHandoffHarness(
     },
   });
   if (core) handoff.dialogue.connect(core);
-  return Object.assign(h, { handoff, sent });
+  const closeDb = h.close;
+  return Object.assign(h, {
+    handoff,
+    sql,
+    sent,
+    close() {
+      closeDb();
+      void sql.close();
+    },
+  });
 }

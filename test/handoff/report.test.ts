@@ -35,7 +35,7 @@ describe("hand-off measures", () => {
     await h.handoff.close(2, minh);
     await h.press("handoff:rate:2:4", "b");
 
-    const report = h.handoff.report(
+    const report = await h.handoff.report(
       new Date("2026-03-01T00:00:00Z"),
       new Date("2026-03-03T00:00:00Z"),
     );
@@ -61,7 +61,7 @@ describe("hand-off measures", () => {
     h = null;
 
     const out: string[] = [];
-    const code = runHandoffCommand(["report", "--days", "7"], {
+    const code = await runHandoffCommand(["report", "--days", "7"], {
       databaseFile: () => file,
       now: () => new Date("2026-03-05T00:00:00Z"),
       out: (l) => out.push(l),
@@ -69,6 +69,6 @@ describe("hand-off measures", () => {
     expect(code).toBe(0);
     expect(out.join("\n")).toMatch(/Minh/);
     expect(out.join("\n")).toMatch(/2026-03-02/);
-    expect(runHandoffCommand(["nope"], { databaseFile: () => file, out: () => {} })).toBe(2);
+    expect(await runHandoffCommand(["nope"], { databaseFile: () => file, out: () => {} })).toBe(2);
   });
 });

@@ -6,7 +6,12 @@ import { createDialogueCore } from "../../src/dialogue/index.ts";
 import { parseHotlineHours } from "../../src/handoff/hours.ts";
 import { createHandoff, type Handoff } from "../../src/handoff/service.ts";
 import { createTelegramStaffDesk } from "../../src/handoff/telegram-desk.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import {
+  createSqliteSql,
+  openDatabase,
+  type Database,
+  type SqlDatabase,
+} from "../../src/db/index.ts";
 import {
   FAKE_BOT_INFO,
   FAKE_BOT_TOKEN,
@@ -28,6 +33,7 @@ const OTHER_GROUP = -100_999;
 
 let tg: FakeTelegram;
 let db: Database;
+let sql: SqlDatabase;
 let channel: TelegramChannel;
 let handoff: Handoff;
 let nextMessageId = 50_000;
@@ -44,8 +50,9 @@ function setUp(file: string) {
     rules: RULES,
     procedures: createProcedureDirectory(catalogue),
   });
+  sql = createSqliteSql({ file });
   handoff = createHandoff({
-    db,
+    sql,
     now: c.now,
     calendar,
     hours: parseHotlineHours("07:30-17:00"),
@@ -79,6 +86,7 @@ afterEach(async () => {
   await channel.stop();
   await tg.close();
   if (db.open) db.close();
+  await sql.close();
 });
 
 const group = (chatId: number) => ({ id: chatId, type: "supergroup", title: "Tổng đài 1022" });
@@ -142,7 +150,7 @@ describe("hand-off over Telegram", () => {
       inline_keyboard: { callback_data: string }[][];
     };
     expect(markup.inline_keyboard[0]![0]!.callback_data).toBe("hnhan:1");
-    const ticketMessageId = handoff.store.get(1)!.staffMessageId!;
+    const ticketMessageId = (await handoff.store.get(1))!.staffMessageId!;
 
     // Another chat cannot claim, nor write to the citizen.
     press(OTHER_GROUP, 9, "hnhan:1", ticketMessageId);
@@ -153,7 +161,7 @@ describe("hand-off over Telegram", () => {
     press(STAFF, 8, "hnhan:1", ticketMessageId);
     await tg.waitFor((c) => c.method === "answerCallbackQuery" && c.body.show_alert === true);
     await waitText(CITIZEN, "đã nhận yêu cầu");
-    expect(handoff.store.get(1)).toMatchObject({ status: "assigned", assignee: "tg:7" });
+    expect(await handoff.store.get(1)).toMatchObject({ status: "assigned", assignee: "tg:7" });
 
     staffText(STAFF, 7, "S1 chào anh", ticketMessageId);
     staffText(STAFF, 7, "S2 anh cần gì?", ticketMessageId);
@@ -184,13 +192,13 @@ describe("hand-off over Telegram", () => {
     staffText(STAFF, 7, "/dong", ticketMessageId);
     const closing = await waitText(CITIZEN, "đã kết thúc");
     expect(JSON.stringify(closing.body.reply_markup)).toContain("handoff:rate:1:5");
-    expect(handoff.store.get(1)?.status).toBe("closed");
+    expect((await handoff.store.get(1))?.status).toBe("closed");
 
     tg.pushText(CITIZEN, "khai sinh");
     await waitText(CITIZEN, "1.001193");
-    const t = handoff.store.get(1)!;
+    const t = (await handoff.store.get(1))!;
     expect(t.firstResponseAt).not.toBeNull();
-    expect(handoff.store.transcript(1).map((l) => l.author)).toContain("staff");
+    expect((await handoff.store.transcript(1)).map((l) => l.author)).toContain("staff");
   });
 
   it("a photo reaches the officer itself during a hand-over, and gets the text-only answer outside one", async () => {
@@ -220,9 +228,11 @@ describe("hand-off over Telegram", () => {
       chat_id: STAFF,
       from_chat_id: CITIZEN,
       message_id: 502,
-      reply_parameters: { message_id: handoff.store.get(1)!.staffMessageId },
+      reply_parameters: { message_id: (await handoff.store.get(1))!.staffMessageId },
     });
-    expect(handoff.store.transcript(1).map((l) => l.text)).toContain("[Ảnh] giấy hẹn trả kết quả");
+    expect((await handoff.store.transcript(1)).map((l) => l.text)).toContain(
+      "[Ảnh] giấy hẹn trả kết quả",
+    );
   });
 
   it("restart mid-conversation: nothing lost, still with the officer", async () => {
@@ -232,12 +242,13 @@ describe("hand-off over Telegram", () => {
     tg.pushText(CITIZEN, "gặp tổng đài viên");
     // The citizen hears back once the ticket is posted (and its message id stored).
     await waitText(CITIZEN, "phiếu số 1");
-    const ticketMessageId = handoff.store.get(1)!.staffMessageId!;
+    const ticketMessageId = (await handoff.store.get(1))!.staffMessageId!;
     press(STAFF, 7, "hnhan:1", ticketMessageId);
     await waitText(CITIZEN, "đã nhận yêu cầu");
     await waitText(STAFF, "đã nhận.");
     await channel.stop();
     db.close();
+    await sql.close();
 
     setUp(file);
     await channel.start();
@@ -245,6 +256,6 @@ describe("hand-off over Telegram", () => {
     await waitText(STAFF, "sau khi khởi động lại");
     staffText(STAFF, 7, "vẫn là tôi", ticketMessageId);
     await waitText(CITIZEN, "vẫn là tôi");
-    expect(handoff.store.get(1)).toMatchObject({ status: "assigned", assignee: "tg:7" });
+    expect(await handoff.store.get(1)).toMatchObject({ status: "assigned", assignee: "tg:7" });
   });
 });

@@ -5,7 +5,7 @@
  * questions, hand-over tickets and refused messages.
  */
 import { createUndeliveredLog } from "../../src/channels/undelivered.ts";
-import { createQuestionLog, type Database } from "../../src/db/index.ts";
+import { createQuestionLog, createSqliteSql, type Database } from "../../src/db/index.ts";
 import {
   createConversationStore,
   createInbox,
@@ -53,7 +53,8 @@ export async function buildFixture(): Promise<Fixture> {
     while (dispatcher.pending() > 0) await dispatcher.drainOnce();
   };
   const conversations = createConversationStore(db);
-  const handoff = createHandoffStore(db);
+  const handoffSql = createSqliteSql({ file });
+  const handoff = createHandoffStore(handoffSql);
   const questions = createQuestionLog(db);
   const undelivered = createUndeliveredLog(db, clock.now);
 
@@ -100,24 +101,29 @@ export async function buildFixture(): Promise<Fixture> {
   });
   questions.record({ askedAt: clock.now(), channel: "web", question: "nhà ông An ở thôn Đông" });
   // A hand-over closed in January, and one still open since then (never touched).
-  const closedTicket = handoff.open({
-    channel: "telegram",
-    userId: "1001",
-    reason: "asked",
-    summary: "Ông An hỏi về khai sinh",
-    now: clock.now(),
-  }).ticket;
-  handoff.addMessage(closedTicket.id, "citizen", null, "Tôi là An, 0912345678", clock.now());
-  handoff.addMessage(closedTicket.id, "staff", "tg:9", "Chào anh An", clock.now());
-  handoff.close(closedTicket.id, "tg:9", clock.now());
-  const openTicket = handoff.open({
-    channel: "telegram",
-    userId: "1002",
-    reason: "asked",
-    summary: "Bà Bình hỏi về đất đai",
-    now: clock.now(),
-  }).ticket;
-  handoff.addMessage(openTicket.id, "citizen", null, "Tôi là Bình", clock.now());
+  const closedTicket = (
+    await handoff.open({
+      channel: "telegram",
+      userId: "1001",
+      reason: "asked",
+      summary: "Ông An hỏi về khai sinh",
+      now: clock.now(),
+    })
+  ).ticket;
+  await handoff.addMessage(closedTicket.id, "citizen", null, "Tôi là An, 0912345678", clock.now());
+  await handoff.addMessage(closedTicket.id, "staff", "tg:9", "Chào anh An", clock.now());
+  await handoff.close(closedTicket.id, "tg:9", clock.now());
+  const openTicket = (
+    await handoff.open({
+      channel: "telegram",
+      userId: "1002",
+      reason: "asked",
+      summary: "Bà Bình hỏi về đất đai",
+      now: clock.now(),
+    })
+  ).ticket;
+  await handoff.addMessage(openTicket.id, "citizen", null, "Tôi là Bình", clock.now());
+  await handoffSql.close();
   conversations.save("telegram", "1002", { handedOff: true }, clock.now());
   undelivered.record({
     channel: "zalo",

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { loadCalendar } from "../../src/calendar/index.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import { createSqliteSql, openDatabase, type Database } from "../../src/db/index.ts";
 import {
   createFeedbackQueue,
   createProcedureDirectory,
@@ -64,7 +64,9 @@ export interface DeskHarness {
 }
 
 export function makeDeskHarness(): DeskHarness {
-  const db = openDatabase(tempDbFile());
+  const file = tempDbFile();
+  const db = openDatabase(file);
+  const sql = createSqliteSql({ file });
   const c = clock("2026-01-05T03:00:00Z");
   const calendar = loadCalendar();
   const queue = createFeedbackQueue({
@@ -83,7 +85,7 @@ export function makeDeskHarness(): DeskHarness {
     agencies: AGENCIES,
   });
   const handoff = createHandoff({
-    db,
+    sql,
     now: c.now,
     calendar,
     hours: parseHotlineHours("07:30-17:00"),
@@ -100,7 +102,11 @@ export function makeDeskHarness(): DeskHarness {
     createFeedbackRoutes({ queue, staff, logger }),
     createStaffRoutes({ handoff, staff, logger, queue, now: c.now, insecureCookie: true }),
   ];
-  return { db, queue, handoff, staff, clock: c, routes, seeded, close: () => db.close() };
+  const close = () => {
+    db.close();
+    void sql.close();
+  };
+  return { db, queue, handoff, staff, clock: c, routes, seeded, close };
 }
 
 function seed(queue: FeedbackQueue, db: Database, c: Clock): Seeded {

@@ -62,9 +62,7 @@ export function createHandOver(deps: Deps, handoff: DialogueHandoff | undefined)
       procedures: result.procedures.slice(0, 3).map((p) => `${p.code} ${p.name}`),
       answer: result.answer,
     };
-    const streakReached = await deps.writes.run(() =>
-      handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral"),
-    );
+    const streakReached = await handoff.noteAnswer(turn, entry, miss ? "miss" : "neutral");
     return miss && streakReached ? escalate(turn, "repeated_miss", "") : null;
   }
 
@@ -72,7 +70,7 @@ export function createHandOver(deps: Deps, handoff: DialogueHandoff | undefined)
   async function afterRating(turn: Turn, rating: "up" | "down"): Promise<Reply | null> {
     if (!handoff) return null;
     const outcome = rating === "down" ? "miss" : "hit";
-    const streakReached = await deps.writes.run(() => handoff.noteAnswer(turn, null, outcome));
+    const streakReached = await handoff.noteAnswer(turn, null, outcome);
     return streakReached ? escalate(turn, "repeated_miss", "") : null;
   }
 
