@@ -13,11 +13,12 @@ export interface NotificationAudit {
   lastError: string | null;
 }
 
+/** A case's notifications, oldest first (aliases quoted: PostgreSQL folds them otherwise). */
+export const NOTIFICATION_AUDIT_SQL = `SELECT id, kind, channel, created_at AS "createdAt",
+     sent_at AS "sentAt", failed_at AS "failedAt", attempts, last_error AS "lastError"
+   FROM feedback_outbox WHERE case_id = ? ORDER BY id`;
+
 export function createNotificationAudit(db: Database): (caseId: number) => NotificationAudit[] {
-  const rows = db.prepare<[number], NotificationAudit>(
-    `SELECT id, kind, channel, created_at AS createdAt, sent_at AS sentAt, failed_at AS failedAt,
-       attempts, last_error AS lastError
-     FROM feedback_outbox WHERE case_id = ? ORDER BY id`,
-  );
+  const rows = db.prepare<[number], NotificationAudit>(NOTIFICATION_AUDIT_SQL);
   return (caseId) => rows.all(caseId);
 }

@@ -1,4 +1,10 @@
 export { createFeedbackQueue, type FeedbackQueue, type FeedbackQueueDeps } from "./queue.ts";
+export {
+  createFeedbackStore,
+  type AsyncRatings,
+  type FeedbackStore,
+  type FeedbackStoreDeps,
+} from "./sql-store.ts";
 export type { FiledCase } from "./file-case.ts";
 export { MAX_TEXT_CHARS, MIN_TEXT_CHARS, type FileCaseInput, type FeedbackKind } from "./input.ts";
 export { createProcedureDirectory, type ProcedureDirectory } from "./procedures.ts";

@@ -3,7 +3,7 @@
  * same transaction as the change, so a committed change always has its notification and a rolled
  * back one never does. The idempotency key is UNIQUE: recording the same event twice adds nothing.
  */
-import type { Database } from "../db/index.ts";
+import type { Database, SqlValue } from "../db/index.ts";
 import type { Status } from "./status.ts";
 
 export type NotificationKind = "status" | "progress";
@@ -58,24 +58,30 @@ export interface NewNotification {
 
 export type Enqueue = (n: NewNotification) => boolean;
 
+/** The outbox row of a notification; a second one with the same key adds nothing. */
+export const INSERT_NOTIFICATION_SQL = `INSERT INTO feedback_outbox (idempotency_key, case_id, channel,
+     user_id, kind, payload, created_at, next_attempt_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (idempotency_key) DO NOTHING`;
+
+export function notificationParams(n: NewNotification): SqlValue[] {
+  const now = n.now.toISOString();
+  return [
+    n.idempotencyKey,
+    n.caseId,
+    n.channel,
+    n.userId,
+    n.payload.event,
+    JSON.stringify(n.payload),
+    now,
+    now,
+  ];
+}
+
 /** Returns a function that records a notification; call it inside the change's transaction. */
 export function createEnqueue(db: Database): Enqueue {
-  const insert = db.prepare(
-    `INSERT INTO feedback_outbox (idempotency_key, case_id, channel, user_id, kind, payload,
-       created_at, next_attempt_at)
-     VALUES (@key, @caseId, @channel, @userId, @kind, @payload, @now, @now)
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-  );
-  return (n) =>
-    insert.run({
-      key: n.idempotencyKey,
-      caseId: n.caseId,
-      channel: n.channel,
-      userId: n.userId,
-      kind: n.payload.event,
-      payload: JSON.stringify(n.payload),
-      now: n.now.toISOString(),
-    }).changes === 1;
+  const insert = db.prepare<SqlValue[]>(INSERT_NOTIFICATION_SQL);
+  return (n) => insert.run(...notificationParams(n)).changes === 1;
 }
 
 export function toMessage(row: OutboxRow): OutboxMessage {

@@ -2,9 +2,9 @@
  * A change the citizen is told about: its history row and its outbox notification, written
  * together (the caller runs this inside the change's transaction).
  */
-import type { Enqueue } from "./outbox.ts";
+import type { Enqueue, NewNotification } from "./outbox.ts";
 import type { Status } from "./status.ts";
-import { addHistory, type CaseRow, type FeedbackStatements } from "./store.ts";
+import { addHistory, type CaseRow, type FeedbackStatements, type HistoryEntry } from "./store.ts";
 
 export interface CitizenEvent {
   /** The case as saved by the change. */
@@ -18,31 +18,49 @@ export interface CitizenEvent {
   now: Date;
 }
 
-export function recordCitizenEvent(s: FeedbackStatements, enqueue: Enqueue, e: CitizenEvent): void {
+/** What a change writes besides the case row: its history entry and the citizen's notification. */
+export interface Recorded {
+  history: HistoryEntry;
+  notification: NewNotification | null;
+}
+
+export function citizenEvent(e: CitizenEvent): Recorded {
   const at = e.now.toISOString();
-  addHistory(s, {
-    caseId: e.row.id,
-    at,
-    actor: e.actor,
-    action: e.event,
-    from: e.from,
-    to: e.to,
-    note: e.note,
-  });
-  enqueue({
-    idempotencyKey: e.idempotencyKey,
-    caseId: e.row.id,
-    channel: e.row.channel,
-    userId: e.row.user_id,
-    now: e.now,
-    payload: {
-      ref: e.row.ref,
-      event: e.event,
-      status: e.to,
-      previousStatus: e.from,
-      note: e.note,
+  return {
+    history: {
+      caseId: e.row.id,
       at,
-      dueAt: e.row.due_at,
+      actor: e.actor,
+      action: e.event,
+      from: e.from,
+      to: e.to,
+      note: e.note,
     },
-  });
+    notification: {
+      idempotencyKey: e.idempotencyKey,
+      caseId: e.row.id,
+      channel: e.row.channel,
+      userId: e.row.user_id,
+      now: e.now,
+      payload: {
+        ref: e.row.ref,
+        event: e.event,
+        status: e.to,
+        previousStatus: e.from,
+        note: e.note,
+        at,
+        dueAt: e.row.due_at,
+      },
+    },
+  };
+}
+
+/** Writes what was recorded on the synchronous connection. */
+export function writeRecorded(s: FeedbackStatements, enqueue: Enqueue, r: Recorded): void {
+  addHistory(s, r.history);
+  if (r.notification) enqueue(r.notification);
+}
+
+export function recordCitizenEvent(s: FeedbackStatements, enqueue: Enqueue, e: CitizenEvent): void {
+  writeRecorded(s, enqueue, citizenEvent(e));
 }

@@ -40,10 +40,12 @@ export interface ScopeResolver {
   knownAgencies(): string[];
 }
 
+/** Every agency value on a case. */
+export const DISTINCT_AGENCIES_SQL = `SELECT DISTINCT agency FROM feedback_cases
+   WHERE agency IS NOT NULL ORDER BY agency`;
+
 export function createScopeResolver(db: Database, directory: readonly AgencyRef[]): ScopeResolver {
-  const distinct = db.prepare<[], { agency: string }>(
-    `SELECT DISTINCT agency FROM feedback_cases WHERE agency IS NOT NULL ORDER BY agency`,
-  );
+  const distinct = db.prepare<[], { agency: string }>(DISTINCT_AGENCIES_SQL);
   const byKey = new Map<string, AgencyRef>();
   for (const a of directory) {
     byKey.set(foldAgency(a.code), a);

@@ -1,5 +1,5 @@
 /** Rows of the PAKN tables and the statements over them, shared by the queue's operations. */
-import type { Database } from "../db/index.ts";
+import type { Database, SqlValue } from "../db/index.ts";
 import type { FeedbackKind } from "./input.ts";
 import type { RoutedBy } from "./routing.ts";
 import type { Status } from "./status.ts";
@@ -50,34 +50,109 @@ export interface HistoryEntry {
   note: string | null;
 }
 
+/**
+ * The SQL of the PAKN tables, written once for both engines (src/feedback/sql-store.ts on
+ * SqlDatabase; the synchronous statements below during the move): `?` placeholders, ISO text
+ * times, `ON CONFLICT … DO UPDATE` and `RETURNING`, which SQLite and PostgreSQL both speak.
+ */
+export const CASE_SQL = {
+  /**
+   * The year's next number. On PostgreSQL the counter row stays locked until the filing
+   * transaction ends, so two instances filing at once take turns: no number twice, none skipped
+   * (a rolled back filing gives its number back). SQLite: BEGIN IMMEDIATE does the same.
+   */
+  nextSequence: `INSERT INTO feedback_sequences (year, last) VALUES (?, 1)
+     ON CONFLICT (year) DO UPDATE SET last = feedback_sequences.last + 1 RETURNING last`,
+  insertCase: `INSERT INTO feedback_cases (ref, token_hash, kind, channel, user_id, text, text_masked,
+       contact, procedure_code, agency, routed_by, status, received_at, due_at, next_progress_at,
+       updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?) RETURNING id`,
+  byRef: `SELECT * FROM feedback_cases WHERE ref = ?`,
+  history: `SELECT * FROM feedback_history WHERE case_id = ? ORDER BY id`,
+  insertHistory: `INSERT INTO feedback_history (case_id, at, actor, action, from_status, to_status,
+       note)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  /** A versioned write: no change when someone else wrote the case since it was read. */
+  updateCase: `UPDATE feedback_cases SET status = ?, agency = ?, routed_by = ?, reject_reason = ?,
+       next_progress_at = ?, handled_at = ?, result_date = ?, result_record_due_at = ?,
+       updated_at = ?, version = version + 1
+     WHERE id = ? AND version = ?`,
+} as const;
+
+export interface NewCaseRow {
+  ref: string;
+  token_hash: string;
+  kind: FeedbackKind;
+  channel: string;
+  user_id: string;
+  text: string;
+  text_masked: string;
+  contact: string | null;
+  procedure_code: string | null;
+  agency: string | null;
+  routed_by: RoutedBy | null;
+  received_at: string;
+  due_at: string;
+  next_progress_at: string;
+}
+
+export const insertCaseParams = (c: NewCaseRow): SqlValue[] => [
+  c.ref,
+  c.token_hash,
+  c.kind,
+  c.channel,
+  c.user_id,
+  c.text,
+  c.text_masked,
+  c.contact,
+  c.procedure_code,
+  c.agency,
+  c.routed_by,
+  c.received_at,
+  c.due_at,
+  c.next_progress_at,
+  c.received_at,
+];
+
+export const historyParams = (e: HistoryEntry): SqlValue[] => [
+  e.caseId,
+  e.at,
+  e.actor,
+  e.action,
+  e.from,
+  e.to,
+  e.note,
+];
+
+/** `next` written over the case read at `version`. */
+export const updateCaseParams = (next: CaseRow, updatedAt: string, version: number): SqlValue[] => [
+  next.status,
+  next.agency,
+  next.routed_by,
+  next.reject_reason,
+  next.next_progress_at,
+  next.handled_at,
+  next.result_date,
+  next.result_record_due_at,
+  updatedAt,
+  next.id,
+  version,
+];
+
 export type FeedbackStatements = ReturnType<typeof prepareStatements>;
 
+/** The synchronous statements (legacy connection), from the same SQL. */
 export function prepareStatements(db: Database) {
   return {
-    nextSequence: db.prepare<[number], { last: number }>(
-      `INSERT INTO feedback_sequences (year, last) VALUES (?, 1)
-       ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
-    ),
-    insertCase: db.prepare(
-      `INSERT INTO feedback_cases (ref, token_hash, kind, channel, user_id, text, text_masked, contact,
-         procedure_code, agency, routed_by, status, received_at, due_at, next_progress_at, updated_at)
-       VALUES (@ref, @token_hash, @kind, @channel, @user_id, @text, @text_masked, @contact,
-         @procedure_code, @agency, @routed_by, 'received', @received_at, @due_at, @next_progress_at,
-         @received_at)`,
-    ),
-    byRef: db.prepare<[string], CaseRow>(`SELECT * FROM feedback_cases WHERE ref = ?`),
-    history: db.prepare<[number], HistoryRow>(
-      `SELECT * FROM feedback_history WHERE case_id = ? ORDER BY id`,
-    ),
-    insertHistory: db.prepare<
-      [number, string, string, string, string | null, string, string | null]
-    >(
-      `INSERT INTO feedback_history (case_id, at, actor, action, from_status, to_status, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    nextSequence: db.prepare<[number], { last: number }>(CASE_SQL.nextSequence),
+    insertCase: db.prepare<SqlValue[], { id: number }>(CASE_SQL.insertCase),
+    byRef: db.prepare<[string], CaseRow>(CASE_SQL.byRef),
+    history: db.prepare<[number], HistoryRow>(CASE_SQL.history),
+    insertHistory: db.prepare<SqlValue[]>(CASE_SQL.insertHistory),
+    updateCase: db.prepare<SqlValue[]>(CASE_SQL.updateCase),
   };
 }
 
 export function addHistory(s: FeedbackStatements, e: HistoryEntry): void {
-  s.insertHistory.run(e.caseId, e.at, e.actor, e.action, e.from, e.to, e.note);
+  s.insertHistory.run(...historyParams(e));
 }

@@ -1,6 +1,6 @@
 /**
- * Staff actions on a case: change status, reassign, post a progress note. Each runs in one
- * IMMEDIATE transaction — read, check version and transition, update with `version = version + 1`,
+ * Staff actions on a case: change status, reassign, post a progress note. The checks and what a
+ * change writes are plans (planStatusChange…), run by both stores; each runs in one transaction — read, check version and transition, update with `version = version + 1`,
  * append history, queue the citizen's notification — so it happens entirely or not at all.
  */
 import { isIsoDate, localDate, type IsoDate } from "../calendar/index.ts";
@@ -17,8 +17,8 @@ import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import type { CaseScope } from "./scope.ts";
 import { allowedNext, canTransition, isHandled, isOpen, isStatus, type Status } from "./status.ts";
-import { recordCitizenEvent } from "./record-event.ts";
-import { addHistory, type CaseRow, type FeedbackStatements } from "./store.ts";
+import { citizenEvent, writeRecorded, type Recorded } from "./record-event.ts";
+import { updateCaseParams, type CaseRow, type FeedbackStatements } from "./store.ts";
 
 export interface StatusChange {
   to: Status | string;
@@ -86,166 +86,198 @@ function checkVersion(v: number | undefined): number | undefined {
   return v;
 }
 
+/**
+ * A staff action, checked as far as it can be without the case: `apply` checks it against the case
+ * as read (throwing the named error), gives the row to write and what to record once it is saved.
+ */
+export interface TransitionPlan {
+  ref: string;
+  expectedVersion: number | undefined;
+  scope: Pick<CaseScope, "covers"> | undefined;
+  apply(row: CaseRow, now: Date): { next: CaseRow; record: (saved: CaseRow) => Recorded };
+}
+
+/** The checks `mutate` makes on the case it read, before applying the plan. */
+export function checkRead(plan: TransitionPlan, row: CaseRow | undefined): CaseRow {
+  // Outside the caller's scope is the same answer as no such case: nothing leaks.
+  if (!row || (plan.scope && !plan.scope.covers(row.agency))) {
+    throw new CaseNotFoundError(plan.ref);
+  }
+  if (plan.expectedVersion !== undefined && row.version !== plan.expectedVersion) {
+    throw new VersionConflictError(plan.ref, plan.expectedVersion, row.version);
+  }
+  return row;
+}
+
+/** After the due time, each update restarts the 7-day clock; once handled, there is none. */
+function nextProgress(
+  deadlines: DeadlineCalculator,
+  row: CaseRow,
+  status: Status,
+  now: Date,
+): string | null {
+  if (!isOpen(status)) return null;
+  if (now.toISOString() > row.due_at) return deadlines.nextProgressAfter(now).toISOString();
+  return row.next_progress_at;
+}
+
+export function planStatusChange(
+  ref: string,
+  change: StatusChange,
+  deadlines: DeadlineCalculator,
+): TransitionPlan {
+  const actor = checkActor(change.actor);
+  const expected = checkVersion(change.expectedVersion);
+  if (!isStatus(change.to)) {
+    throw new FeedbackInputError("invalid_status", "status", `unknown status ${String(change.to)}`);
+  }
+  const to = change.to;
+  const note = cleanOptionalText(change.note, "note", MAX_NOTE_CHARS);
+  const reason = cleanOptionalText(change.reason, "reason", MAX_NOTE_CHARS);
+  if (to === "rejected" && reason === null) {
+    throw new FeedbackInputError("reason_required", "reason", "rejecting needs a reason");
+  }
+  if (to === "answered" && note === null) {
+    throw new FeedbackInputError("note_required", "note", "answering needs the answer as note");
+  }
+  if (change.resultDate !== undefined && !isIsoDate(change.resultDate)) {
+    throw new FeedbackInputError("invalid_field", "resultDate", "resultDate must be YYYY-MM-DD");
+  }
+  return {
+    ref,
+    expectedVersion: expected,
+    scope: change.scope,
+    apply(row, now) {
+      if (!canTransition(row.status, to)) {
+        throw new InvalidTransitionError(ref, row.status, to, allowedNext(row.status));
+      }
+      let resultDate = row.result_date;
+      let recordDue = row.result_record_due_at;
+      if (to === "answered") {
+        const today = localDate(now);
+        resultDate = change.resultDate ?? today;
+        if (resultDate > today || resultDate < localDate(new Date(row.received_at))) {
+          throw new FeedbackInputError(
+            "invalid_field",
+            "resultDate",
+            "resultDate must be between the day the case was received and today",
+          );
+        }
+        recordDue = deadlines.resultRecordDue(resultDate).toISOString();
+      }
+      const next: CaseRow = {
+        ...row,
+        status: to,
+        reject_reason: to === "rejected" ? reason : row.reject_reason,
+        handled_at: row.handled_at ?? (isHandled(to) ? now.toISOString() : null),
+        next_progress_at: nextProgress(deadlines, row, to, now),
+        result_date: resultDate,
+        result_record_due_at: recordDue,
+      };
+      const shown = to === "rejected" ? reason : note;
+      return {
+        next,
+        record: (saved) =>
+          citizenEvent({
+            row: saved,
+            idempotencyKey: `${ref}:v${saved.version}`,
+            actor,
+            event: "status",
+            from: row.status,
+            to,
+            note: shown,
+            now,
+          }),
+      };
+    },
+  };
+}
+
+export function planAssignment(ref: string, assignment: Assignment): TransitionPlan {
+  const actor = checkActor(assignment.actor);
+  const expected = checkVersion(assignment.expectedVersion);
+  const agency = requireText(assignment.agency, "agency", MAX_AGENCY_CHARS);
+  const note = cleanOptionalText(assignment.note, "note", MAX_NOTE_CHARS);
+  return {
+    ref,
+    expectedVersion: expected,
+    scope: assignment.scope,
+    apply(row, now) {
+      if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
+      return {
+        next: { ...row, agency, routed_by: "staff" },
+        record: (saved) => ({
+          history: {
+            caseId: saved.id,
+            at: now.toISOString(),
+            actor,
+            action: "assign",
+            from: row.status,
+            to: row.status,
+            note: `Chuyển đến: ${agency}${note ? ` — ${note}` : ""}`,
+          },
+          notification: null,
+        }),
+      };
+    },
+  };
+}
+
+export function planProgress(
+  ref: string,
+  progress: ProgressNote,
+  deadlines: DeadlineCalculator,
+): TransitionPlan {
+  const actor = checkActor(progress.actor);
+  const expected = checkVersion(progress.expectedVersion);
+  const note = requireText(progress.note, "note", MAX_NOTE_CHARS);
+  return {
+    ref,
+    expectedVersion: expected,
+    scope: progress.scope,
+    apply(row, now) {
+      if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
+      return {
+        next: { ...row, next_progress_at: nextProgress(deadlines, row, row.status, now) },
+        record: (saved) =>
+          citizenEvent({
+            row: saved,
+            idempotencyKey: `${ref}:v${saved.version}`,
+            actor,
+            event: "progress",
+            from: row.status,
+            to: row.status,
+            note,
+            now,
+          }),
+      };
+    },
+  };
+}
+
+/** The plans on the synchronous connection (legacy `db`, until the callers move). */
 export function createTransitions(deps: TransitionDeps): Transitions {
   const { db, statements: s, deadlines, enqueue } = deps;
 
-  const update = db.prepare(
-    `UPDATE feedback_cases SET status = @status, agency = @agency, routed_by = @routed_by,
-       reject_reason = @reject_reason, next_progress_at = @next_progress_at,
-       handled_at = @handled_at, result_date = @result_date,
-       result_record_due_at = @result_record_due_at, updated_at = @updated_at,
-       version = version + 1
-     WHERE id = @id AND version = @version`,
-  );
-
-  /** Reads the case, checks the version; runs `change` and writes its result. */
-  function mutate(
-    ref: string,
-    expectedVersion: number | undefined,
-    scope: Pick<CaseScope, "covers"> | undefined,
-    change: (row: CaseRow, now: Date) => { next: CaseRow; after: (row: CaseRow) => void },
-  ): CaseRow {
+  /** Reads the case, checks the version; applies the plan and writes its result. */
+  function mutate(plan: TransitionPlan): CaseRow {
     const run = db.transaction(() => {
-      const row = s.byRef.get(ref);
-      // Outside the caller's scope is the same answer as no such case: nothing leaks.
-      if (!row || (scope && !scope.covers(row.agency))) throw new CaseNotFoundError(ref);
-      if (expectedVersion !== undefined && row.version !== expectedVersion) {
-        throw new VersionConflictError(ref, expectedVersion, row.version);
-      }
+      const row = checkRead(plan, s.byRef.get(plan.ref));
       const now = deps.now();
-      const { next, after } = change(row, now);
-      const info = update.run({ ...next, updated_at: now.toISOString(), version: row.version });
-      if (info.changes !== 1) throw new VersionConflictError(ref, row.version, row.version + 1);
-      const saved = s.byRef.get(ref)!;
-      after(saved);
+      const { next, record } = plan.apply(row, now);
+      const info = s.updateCase.run(...updateCaseParams(next, now.toISOString(), row.version));
+      if (info.changes !== 1)
+        throw new VersionConflictError(plan.ref, row.version, row.version + 1);
+      const saved = s.byRef.get(plan.ref)!;
+      writeRecorded(s, enqueue, record(saved));
       return saved;
     });
     return run.immediate();
   }
 
-  /** After the due time, each update restarts the 7-day clock; once handled, there is none. */
-  function nextProgress(row: CaseRow, status: Status, now: Date): string | null {
-    if (!isOpen(status)) return null;
-    if (now.toISOString() > row.due_at) return deadlines.nextProgressAfter(now).toISOString();
-    return row.next_progress_at;
-  }
-
   return {
-    changeStatus(ref, change) {
-      const actor = checkActor(change.actor);
-      const expected = checkVersion(change.expectedVersion);
-      if (!isStatus(change.to)) {
-        throw new FeedbackInputError(
-          "invalid_status",
-          "status",
-          `unknown status ${String(change.to)}`,
-        );
-      }
-      const to = change.to;
-      const note = cleanOptionalText(change.note, "note", MAX_NOTE_CHARS);
-      const reason = cleanOptionalText(change.reason, "reason", MAX_NOTE_CHARS);
-      if (to === "rejected" && reason === null) {
-        throw new FeedbackInputError("reason_required", "reason", "rejecting needs a reason");
-      }
-      if (to === "answered" && note === null) {
-        throw new FeedbackInputError("note_required", "note", "answering needs the answer as note");
-      }
-      if (change.resultDate !== undefined && !isIsoDate(change.resultDate)) {
-        throw new FeedbackInputError(
-          "invalid_field",
-          "resultDate",
-          "resultDate must be YYYY-MM-DD",
-        );
-      }
-      return mutate(ref, expected, change.scope, (row, now) => {
-        if (!canTransition(row.status, to)) {
-          throw new InvalidTransitionError(ref, row.status, to, allowedNext(row.status));
-        }
-        let resultDate = row.result_date;
-        let recordDue = row.result_record_due_at;
-        if (to === "answered") {
-          const today = localDate(now);
-          resultDate = change.resultDate ?? today;
-          if (resultDate > today || resultDate < localDate(new Date(row.received_at))) {
-            throw new FeedbackInputError(
-              "invalid_field",
-              "resultDate",
-              "resultDate must be between the day the case was received and today",
-            );
-          }
-          recordDue = deadlines.resultRecordDue(resultDate).toISOString();
-        }
-        const next: CaseRow = {
-          ...row,
-          status: to,
-          reject_reason: to === "rejected" ? reason : row.reject_reason,
-          handled_at: row.handled_at ?? (isHandled(to) ? now.toISOString() : null),
-          next_progress_at: nextProgress(row, to, now),
-          result_date: resultDate,
-          result_record_due_at: recordDue,
-        };
-        const shown = to === "rejected" ? reason : note;
-        return {
-          next,
-          after: (saved) =>
-            recordCitizenEvent(s, enqueue, {
-              row: saved,
-              idempotencyKey: `${ref}:v${saved.version}`,
-              actor,
-              event: "status",
-              from: row.status,
-              to,
-              note: shown,
-              now,
-            }),
-        };
-      });
-    },
-
-    assign(ref, assignment) {
-      const actor = checkActor(assignment.actor);
-      const expected = checkVersion(assignment.expectedVersion);
-      const agency = requireText(assignment.agency, "agency", MAX_AGENCY_CHARS);
-      const note = cleanOptionalText(assignment.note, "note", MAX_NOTE_CHARS);
-      return mutate(ref, expected, assignment.scope, (row, now) => {
-        if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
-        return {
-          next: { ...row, agency, routed_by: "staff" },
-          after: (saved) =>
-            addHistory(s, {
-              caseId: saved.id,
-              at: now.toISOString(),
-              actor,
-              action: "assign",
-              from: row.status,
-              to: row.status,
-              note: `Chuyển đến: ${agency}${note ? ` — ${note}` : ""}`,
-            }),
-        };
-      });
-    },
-
-    addProgress(ref, progress) {
-      const actor = checkActor(progress.actor);
-      const expected = checkVersion(progress.expectedVersion);
-      const note = requireText(progress.note, "note", MAX_NOTE_CHARS);
-      return mutate(ref, expected, progress.scope, (row, now) => {
-        if (!isOpen(row.status)) throw new CaseNotOpenError(ref, row.status);
-        return {
-          next: { ...row, next_progress_at: nextProgress(row, row.status, now) },
-          after: (saved) =>
-            recordCitizenEvent(s, enqueue, {
-              row: saved,
-              idempotencyKey: `${ref}:v${saved.version}`,
-              actor,
-              event: "progress",
-              from: row.status,
-              to: row.status,
-              note,
-              now,
-            }),
-        };
-      });
-    },
+    changeStatus: (ref, change) => mutate(planStatusChange(ref, change, deadlines)),
+    assign: (ref, assignment) => mutate(planAssignment(ref, assignment)),
+    addProgress: (ref, progress) => mutate(planProgress(ref, progress, deadlines)),
   };
 }

@@ -1,0 +1,578 @@
+/**
+ * The PAKN store on SqlDatabase (src/feedback/sql-store.ts), run on both engines: SQLite files
+ * and a real PostgreSQL server (test/helpers/engines.ts). The same behaviour as the synchronous
+ * queue (test/feedback/queue.test.ts), and what several instances on one database must keep:
+ * unique, gap-free references per year, one case per filed draft, one winner between two
+ * officers, one progress notice per period.
+ */
+import { createHash } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { MIGRATIONS, PG_MIGRATIONS, type SqlDatabase } from "../../src/db/index.ts";
+import {
+  CaseNotFoundError,
+  CaseNotOpenError,
+  FeedbackInputError,
+  InvalidTransitionError,
+  SYSTEM_PROGRESS_NOTE,
+  UnknownProcedureError,
+  VersionConflictError,
+  createDeadlineCalculator,
+  createFeedbackStore,
+  type FeedbackStore,
+} from "../../src/feedback/index.ts";
+import { ENGINES, type TestEngine } from "../helpers/engines.ts";
+import { PROCEDURES, RULES, TEXT, calendar, clock, type Clock } from "./helpers.ts";
+
+const staff = "staff:lan";
+const deadlines = createDeadlineCalculator(RULES, calendar);
+
+const opened: SqlDatabase[] = [];
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.close();
+});
+
+function storeOn(sql: SqlDatabase, c: Clock): FeedbackStore {
+  return createFeedbackStore({ sql, now: c.now, deadlines, procedures: PROCEDURES });
+}
+
+/** A caller's own table beside the feedback tables: conversation drafts, filed at most once. */
+const DRAFTS = `CREATE TABLE drafts (id TEXT PRIMARY KEY, filed_ref TEXT)`;
+
+async function instances(engine: TestEngine, n: number, withDrafts = false) {
+  const base = engine.name === "postgres" ? PG_MIGRATIONS : MIGRATIONS;
+  const target = await engine.target(withDrafts ? { migrations: [...base, DRAFTS] } : {});
+  const dbs: SqlDatabase[] = [];
+  for (let i = 0; i < n; i++) dbs.push(await target.open());
+  opened.push(...dbs);
+  return dbs;
+}
+
+async function setup(engine: TestEngine, at = "2026-03-02T02:00:00Z") {
+  const [sql] = await instances(engine, 1);
+  const c = clock(at); // Monday 09:00 in Hà Nội
+  return { sql: sql!, store: storeOn(sql!, c), clock: c };
+}
+
+const count = async (sql: SqlDatabase, table: string) =>
+  Number((await sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n);
+
+async function rejection<E extends Error>(
+  promise: Promise<unknown>,
+  type: new (...a: never[]) => E,
+): Promise<E> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(type);
+  return err as E;
+}
+
+for (const engine of ENGINES) {
+  describe.skipIf(engine.skip)(`PAKN store on ${engine.name}`, () => {
+    describe("filing", () => {
+      it("sequential references, due date, token kept only as its hash, masked copy", async () => {
+        const { sql, store } = await setup(engine);
+        const a = await store.fileCase({
+          channel: "telegram",
+          userId: "tg-42",
+          text: `${TEXT} Gọi tôi: 0912 345 678.\u0007`,
+        });
+        const b = await store.fileCase({
+          channel: "zalo",
+          userId: "z-7",
+          text: TEXT,
+          kind: "proposal",
+        });
+        expect(a).toMatchObject({
+          ref: "PAKN-2026-000001",
+          status: "received",
+          kind: "complaint",
+          receivedAt: "2026-03-02T02:00:00.000Z",
+          dueDate: "2026-03-23",
+          dueAt: "2026-03-23T16:59:59.999Z",
+        });
+        expect(b).toMatchObject({ ref: "PAKN-2026-000002", kind: "proposal" });
+        expect(a.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+        const row = await sql.get<{ token_hash: string; text: string; text_masked: string }>(
+          "SELECT token_hash, text, text_masked FROM feedback_cases WHERE ref = ?",
+          [a.ref],
+        );
+        expect(row!.token_hash).toBe(createHash("sha256").update(a.token).digest("hex"));
+        expect(row!.text).toContain("0912 345 678");
+        expect(row!.text).not.toContain("\u0007");
+        expect(row!.text_masked).not.toContain("0912");
+        const view = await store.staffView(a.ref);
+        expect(view.history).toEqual([
+          {
+            at: "2026-03-02T02:00:00.000Z",
+            action: "filed",
+            from: null,
+            to: "received",
+            actor: "citizen",
+            note: null,
+          },
+        ]);
+      });
+
+      it("numbers by the Vietnamese year: 00:30 on 1/1/2027 in Hà Nội is 2027", async () => {
+        const { store, clock: c } = await setup(engine, "2026-12-31T16:00:00Z");
+        expect((await store.fileCase({ channel: "web", userId: "u1", text: TEXT })).ref).toBe(
+          "PAKN-2026-000001",
+        );
+        c.set("2026-12-31T17:30:00Z");
+        expect((await store.fileCase({ channel: "web", userId: "u1", text: TEXT })).ref).toBe(
+          "PAKN-2027-000001",
+        );
+      });
+
+      it("refuses bad input with the named error and stores nothing", async () => {
+        const { sql, store } = await setup(engine);
+        expect(
+          (
+            await rejection(
+              store.fileCase({ channel: "web", userId: "u", text: "  tệ " }),
+              FeedbackInputError,
+            )
+          ).code,
+        ).toBe("text_too_short");
+        expect(
+          (
+            await rejection(
+              store.fileCase({ channel: "Web Chat", userId: "u", text: TEXT }),
+              FeedbackInputError,
+            )
+          ).field,
+        ).toBe("channel");
+        await rejection(
+          store.fileCase({ channel: "web", userId: "u", text: TEXT, procedureCode: "9.999999" }),
+          UnknownProcedureError,
+        );
+        expect(await count(sql, "feedback_cases")).toBe(0);
+        const routed = await store.fileCase({
+          channel: "web",
+          userId: "u",
+          text: TEXT,
+          procedureCode: "1.001193",
+          agency: "Công an phường",
+        });
+        expect(routed).toMatchObject({ ref: "PAKN-2026-000001", agency: "UBND cấp xã" });
+        expect(await store.agencies()).toEqual(["UBND cấp xã"]);
+      });
+
+      it("a filing rolled back gives its number back: no gap", async () => {
+        const { sql, store } = await setup(engine);
+        await store.fileCase({ channel: "web", userId: "u", text: TEXT });
+        await expect(
+          sql.transaction(async (tx) => {
+            await store.fileCase({ channel: "web", userId: "u", text: TEXT }, tx);
+            throw new Error("the caller's own write failed");
+          }),
+        ).rejects.toThrow(/caller/);
+        expect(await count(sql, "feedback_cases")).toBe(1);
+        const next = await store.fileCase({ channel: "web", userId: "u", text: TEXT });
+        expect(next.ref).toBe("PAKN-2026-000002");
+      });
+    });
+
+    describe("views", () => {
+      it("the token holder and the filer see the case; anyone else gets not found", async () => {
+        const { store } = await setup(engine);
+        const mine = await store.fileCase({ channel: "web", userId: "u1", text: TEXT });
+        const theirs = await store.fileCase({ channel: "web", userId: "u2", text: TEXT });
+        await store.changeStatus(mine.ref, { to: "accepted", actor: staff, note: "Đã chuyển" });
+        const view = await store.citizenView(mine.ref, mine.token);
+        expect(view.history.map((h) => [h.to, h.by, h.note])).toEqual([
+          ["received", "citizen", null],
+          ["accepted", "staff", "Đã chuyển"],
+        ]);
+        expect(JSON.stringify(view)).not.toContain("lan");
+        await rejection(store.citizenView(mine.ref, theirs.token), CaseNotFoundError);
+        await rejection(store.citizenView("PAKN-2026-999999", mine.token), CaseNotFoundError);
+        await rejection(store.citizenView("../etc", mine.token), CaseNotFoundError);
+        expect((await store.citizenViewForFiler(mine.ref, "web", "u1")).status).toBe("accepted");
+        await rejection(store.citizenViewForFiler(mine.ref, "web", "u2"), CaseNotFoundError);
+        const nowhere = { covers: (agency: string | null) => agency === "Sở Tư pháp" };
+        await rejection(store.staffView(mine.ref, nowhere), CaseNotFoundError);
+      });
+    });
+
+    describe("lifecycle", () => {
+      it("received → accepted → in_progress → answered → closed, in history and outbox", async () => {
+        const { sql, store, clock: c } = await setup(engine);
+        const { ref } = await store.fileCase({ channel: "zalo", userId: "z1", text: TEXT });
+        await store.changeStatus(ref, { to: "accepted", actor: staff, expectedVersion: 1 });
+        c.advanceDays(1);
+        await store.changeStatus(ref, { to: "in_progress", actor: staff, expectedVersion: 2 });
+        c.advanceDays(3);
+        const answered = await store.changeStatus(ref, {
+          to: "answered",
+          actor: staff,
+          note: "Đã chấn chỉnh cán bộ tiếp nhận.",
+          resultDate: "2026-03-05",
+          expectedVersion: 3,
+        });
+        expect(answered).toMatchObject({
+          status: "answered",
+          version: 4,
+          handledAt: "2026-03-06T02:00:00.000Z",
+          resultRecordDueAt: "2026-03-09T16:59:59.999Z",
+          resultRecordedLate: false,
+          nextProgressAt: null,
+        });
+        const closed = await store.changeStatus(ref, { to: "closed", actor: "system" });
+        expect(closed.history.map((h) => `${h.from ?? "-"}>${h.to}:${h.actor}`)).toEqual([
+          "->received:citizen",
+          "received>accepted:staff:lan",
+          "accepted>in_progress:staff:lan",
+          "in_progress>answered:staff:lan",
+          "answered>closed:system",
+        ]);
+        const outbox = await sql.all<{ k: string; channel: string; u: string; payload: string }>(
+          `SELECT idempotency_key AS k, channel, user_id AS u, payload FROM feedback_outbox
+           ORDER BY id`,
+        );
+        expect(outbox.map((o) => o.k)).toEqual([2, 3, 4, 5].map((v) => `${ref}:v${v}`));
+        expect(outbox.every((o) => o.channel === "zalo" && o.u === "z1")).toBe(true);
+        expect(JSON.parse(outbox[2]!.payload)).toMatchObject({
+          event: "status",
+          status: "answered",
+          previousStatus: "in_progress",
+        });
+        const row = await store.byRef(ref);
+        const audit = await store.notifications(row!.id);
+        expect(audit).toHaveLength(4);
+        expect(audit[0]).toMatchObject({
+          kind: "status",
+          channel: "zalo",
+          createdAt: "2026-03-02T02:00:00.000Z",
+          sentAt: null,
+          failedAt: null,
+          attempts: 0,
+          lastError: null,
+        });
+      });
+
+      it("forged transitions, missing reasons, closed cases: named errors, nothing written", async () => {
+        const { sql, store } = await setup(engine);
+        const { ref } = await store.fileCase({ channel: "web", userId: "u", text: TEXT });
+        const skip = await rejection(
+          store.changeStatus(ref, { to: "answered", actor: staff, note: "x" }),
+          InvalidTransitionError,
+        );
+        expect(skip.allowed).toEqual(["accepted", "rejected"]);
+        expect(
+          (
+            await rejection(
+              store.changeStatus(ref, { to: "rejected", actor: staff }),
+              FeedbackInputError,
+            )
+          ).code,
+        ).toBe("reason_required");
+        expect(
+          (
+            await rejection(
+              store.changeStatus(ref, { to: "reopened", actor: staff }),
+              FeedbackInputError,
+            )
+          ).code,
+        ).toBe("invalid_status");
+        await rejection(
+          store.changeStatus(ref, { to: "accepted", actor: "root" }),
+          FeedbackInputError,
+        );
+        await store.changeStatus(ref, { to: "rejected", actor: staff, reason: "Không thuộc." });
+        await rejection(
+          store.assign(ref, { agency: "Sở Tư pháp", actor: staff }),
+          CaseNotOpenError,
+        );
+        await rejection(store.addProgress(ref, { actor: staff, note: "x" }), CaseNotOpenError);
+        await rejection(
+          store.changeStatus("PAKN-2026-000404", { to: "accepted", actor: staff }),
+          CaseNotFoundError,
+        );
+        expect([await count(sql, "feedback_history"), await count(sql, "feedback_outbox")]).toEqual(
+          [2, 1],
+        );
+        expect(await store.staffView(ref)).toMatchObject({ status: "rejected", version: 2 });
+      });
+
+      it("reassign: history records the agency, the citizen sees only where it went", async () => {
+        const { sql, store } = await setup(engine);
+        const { ref, token } = await store.fileCase({
+          channel: "web",
+          userId: "u",
+          text: TEXT,
+          procedureCode: "1.001193",
+        });
+        const v = await store.assign(ref, {
+          agency: "Sở Tư pháp",
+          actor: staff,
+          note: "Đúng thẩm quyền",
+          expectedVersion: 1,
+        });
+        expect(v).toMatchObject({ agency: "Sở Tư pháp", routedBy: "staff", version: 2 });
+        expect(v.history.at(-1)).toMatchObject({
+          action: "assign",
+          note: "Chuyển đến: Sở Tư pháp — Đúng thẩm quyền",
+        });
+        expect((await store.citizenView(ref, token)).history.at(-1)!.note).toBe(
+          "Chuyển đến: Sở Tư pháp",
+        );
+        expect(await count(sql, "feedback_outbox")).toBe(0); // a reassignment is not notified
+      });
+
+      it("history is append-only, even for SQL run by hand", async () => {
+        const { sql, store } = await setup(engine);
+        await store.fileCase({ channel: "web", userId: "u", text: TEXT });
+        await expect(sql.run("UPDATE feedback_history SET actor = 'x'")).rejects.toThrow(
+          /append-only/,
+        );
+        await expect(sql.run("DELETE FROM feedback_history")).rejects.toThrow(/append-only/);
+        expect(await count(sql, "feedback_history")).toBe(1);
+      });
+
+      it("a failure inside the change's transaction leaves no partial write", async () => {
+        const { sql, store } = await setup(engine);
+        const { ref } = await store.fileCase({ channel: "web", userId: "u", text: TEXT });
+        if (engine.name === "postgres") {
+          await sql.run(`CREATE FUNCTION fail_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'disk full (simulated)'; END; $$`);
+          await sql.run(`CREATE TRIGGER fail_outbox BEFORE INSERT ON feedback_outbox
+            FOR EACH ROW EXECUTE FUNCTION fail_outbox()`);
+        } else {
+          await sql.run(`CREATE TRIGGER fail_outbox BEFORE INSERT ON feedback_outbox
+            BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END`);
+        }
+        await expect(store.changeStatus(ref, { to: "accepted", actor: staff })).rejects.toThrow(
+          /simulated/,
+        );
+        const view = await store.staffView(ref);
+        expect(view).toMatchObject({ status: "received", version: 1 });
+        expect(view.history).toHaveLength(1);
+      });
+    });
+
+    describe("7-day progress updates", () => {
+      it("after the due time, every 7 days until handled; staff updates restart the clock", async () => {
+        const { sql, store, clock: c } = await setup(engine);
+        const { ref } = await store.fileCase({ channel: "telegram", userId: "t1", text: TEXT });
+        await store.changeStatus(ref, { to: "accepted", actor: staff });
+        expect(await store.runProgressSweep()).toBe(0);
+        c.set("2026-03-24T03:00:00Z");
+        expect(await store.runProgressSweep()).toBe(0);
+        c.set("2026-03-31T03:00:00Z");
+        expect(await store.runProgressSweep()).toBe(1);
+        expect(await store.runProgressSweep()).toBe(0);
+        expect((await store.staffView(ref)).history.at(-1)).toMatchObject({
+          action: "progress",
+          actor: "system",
+          note: SYSTEM_PROGRESS_NOTE,
+        });
+        c.set("2026-04-02T03:00:00Z");
+        const v = await store.addProgress(ref, { actor: staff, note: "Đang xác minh." });
+        expect(v.nextProgressAt).toBe("2026-04-09T03:00:00.000Z");
+        c.set("2026-04-08T03:00:00Z");
+        expect(await store.runProgressSweep()).toBe(0);
+        c.set("2026-04-09T03:00:00Z");
+        expect(await store.runProgressSweep()).toBe(1);
+        await store.changeStatus(ref, { to: "answered", actor: staff, note: "Kết quả" });
+        c.set("2026-05-09T03:00:00Z");
+        expect(await store.runProgressSweep()).toBe(0);
+        const kinds = await sql.all<{ kind: string }>(
+          "SELECT kind FROM feedback_outbox ORDER BY id",
+        );
+        expect(kinds.map((k) => k.kind)).toEqual([
+          "status",
+          "progress",
+          "progress",
+          "progress",
+          "status",
+        ]);
+      });
+    });
+
+    describe("ratings", () => {
+      it("👍/👎 per answer; rating again replaces; 👎 waits for review, masked", async () => {
+        const { sql, store, clock: c } = await setup(engine);
+        const base = { channel: "telegram", userId: "t1", answerId: "msg-100" };
+        const up = await store.ratings.rateAnswer({
+          ...base,
+          rating: "up",
+          question: "làm căn cước ở đâu",
+        });
+        expect(up).toMatchObject({ rating: "up", commentMasked: null });
+        c.advanceDays(1);
+        const down = await store.ratings.rateAnswer({
+          ...base,
+          rating: "down",
+          comment: "Sai địa chỉ, gọi lại tôi 0912345678",
+          procedureCode: "1.001193",
+        });
+        expect(down.id).toBe(up.id);
+        expect(down).toMatchObject({
+          rating: "down",
+          commentMasked: "Sai địa chỉ, gọi lại tôi [phone]",
+          questionMasked: "làm căn cước ở đâu",
+          procedureCode: "1.001193",
+          ratedAt: "2026-03-03T02:00:00.000Z",
+        });
+        const row = await sql.get("SELECT * FROM answer_ratings WHERE id = ?", [down.id]);
+        expect(JSON.stringify(row)).not.toContain("0912345678");
+        await store.ratings.rateAnswer({ ...base, answerId: "msg-101", rating: "up" });
+        expect((await store.ratings.pendingReview()).map((r) => r.answerId)).toEqual(["msg-100"]);
+        expect(await store.ratings.markReviewed(down.id)).toBe(true);
+        expect(await store.ratings.markReviewed(down.id)).toBe(false);
+        expect(await store.ratings.pendingReview()).toEqual([]);
+        await expect(store.ratings.rateAnswer({ ...base, rating: "meh" as "up" })).rejects.toThrow(
+          FeedbackInputError,
+        );
+      });
+    });
+
+    describe("two instances on one database", () => {
+      it("filing at once: references unique and gap-free, in filing order", async () => {
+        const [a, b] = await instances(engine, 2);
+        const c = clock("2026-03-02T02:00:00Z");
+        const stores = [storeOn(a!, c), storeOn(b!, c)];
+        const n = 40;
+        const filed = await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            stores[i % 2]!.fileCase({ channel: "web", userId: `u${i}`, text: TEXT }),
+          ),
+        );
+        const refs = filed.map((f) => f.ref).sort();
+        expect(new Set(refs).size).toBe(n);
+        expect(refs).toEqual(
+          Array.from({ length: n }, (_, i) => `PAKN-2026-${String(i + 1).padStart(6, "0")}`),
+        );
+        // Numbers follow the order the cases went in (the counter is taken first, held to commit).
+        const rows = await a!.all<{ ref: string }>("SELECT ref FROM feedback_cases ORDER BY id");
+        expect(rows.map((r) => r.ref)).toEqual(refs);
+        expect(await a!.get("SELECT last FROM feedback_sequences WHERE year = 2026")).toEqual({
+          last: n,
+        });
+      });
+
+      it("the same draft sent on both at once (double tap, retried webhook): one case", async () => {
+        const [a, b] = await instances(engine, 2, true);
+        const c = clock("2026-03-02T02:00:00Z");
+        await a!.run("INSERT INTO drafts (id) VALUES ('d1'), ('d2')");
+        /** The caller's pattern: claim the draft, file inside the same transaction, mark it. */
+        const send = (sql: SqlDatabase, draft: string) =>
+          sql.transaction(async (tx) => {
+            const claim = await tx.run(
+              "UPDATE drafts SET filed_ref = 'filing' WHERE id = ? AND filed_ref IS NULL",
+              [draft],
+            );
+            if (claim.changes === 0) {
+              const done = await tx.get<{ filed_ref: string }>(
+                "SELECT filed_ref FROM drafts WHERE id = ?",
+                [draft],
+              );
+              return { ref: done!.filed_ref, again: true };
+            }
+            const filed = await storeOn(sql, c).fileCase(
+              { channel: "telegram", userId: "t1", text: TEXT },
+              tx,
+            );
+            await tx.run("UPDATE drafts SET filed_ref = ? WHERE id = ?", [filed.ref, draft]);
+            return { ref: filed.ref, again: false };
+          });
+        const results = await Promise.all([
+          send(a!, "d1"),
+          send(b!, "d1"),
+          send(b!, "d1"),
+          send(a!, "d2"),
+          send(b!, "d2"),
+        ]);
+        expect(await count(a!, "feedback_cases")).toBe(2);
+        const d1 = results.slice(0, 3);
+        expect(d1.filter((r) => !r.again)).toHaveLength(1);
+        expect(new Set(d1.map((r) => r.ref)).size).toBe(1);
+        expect(d1[0]!.ref).toMatch(/^PAKN-2026-00000[12]$/);
+        expect(results.slice(3).filter((r) => !r.again)).toHaveLength(1);
+      });
+
+      it("two officers change one case at once: one wins, the other gets a version conflict", async () => {
+        const [a, b] = await instances(engine, 2);
+        const c = clock("2026-03-02T02:00:00Z");
+        const [sa, sb] = [storeOn(a!, c), storeOn(b!, c)];
+        const { ref } = await sa.fileCase({ channel: "web", userId: "u", text: TEXT });
+        const read = (await sb.staffView(ref)).version;
+        const outcomes = await Promise.allSettled([
+          sa.changeStatus(ref, { to: "accepted", actor: "staff:an", expectedVersion: read }),
+          sb.changeStatus(ref, {
+            to: "rejected",
+            actor: staff,
+            reason: "Không thuộc.",
+            expectedVersion: read,
+          }),
+        ]);
+        const won = outcomes.filter((o) => o.status === "fulfilled");
+        const lost = outcomes.filter((o) => o.status === "rejected");
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+        const view = await sa.staffView(ref);
+        expect(view.version).toBe(2);
+        expect(view.history).toHaveLength(2);
+        expect(await count(a!, "feedback_outbox")).toBe(1);
+      });
+
+      it.runIf(engine.name === "postgres")(
+        "without a version named, changes from two instances queue on the case: both go in",
+        async () => {
+          const [a, b, holder] = await instances(engine, 3);
+          const c = clock("2026-03-02T02:00:00Z");
+          const [sa, sb] = [storeOn(a!, c), storeOn(b!, c)];
+          const { ref } = await sa.fileCase({ channel: "web", userId: "u", text: TEXT });
+          await sa.changeStatus(ref, { to: "accepted", actor: staff });
+          // A third connection holds the case while both changes start, so that both are under
+          // way at once (each waiting on the row) when it lets go: the race happens every run.
+          let both!: Promise<unknown[]>;
+          await holder!.transaction(async (tx) => {
+            await tx.run("UPDATE feedback_cases SET updated_at = updated_at WHERE ref = ?", [ref]);
+            both = Promise.all([
+              sa.addProgress(ref, { actor: staff, note: "Một" }).catch((e: unknown) => e),
+              sb.addProgress(ref, { actor: "staff:an", note: "Hai" }).catch((e: unknown) => e),
+            ]);
+            for (let waiting = 0; waiting < 2;) {
+              await new Promise((resolve) => setImmediate(resolve));
+              const row = await holder!.get<{ n: number }>(
+                `SELECT count(*) AS n FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              );
+              waiting = Number(row!.n);
+            }
+          });
+          const views = (await both) as { version: number }[];
+          expect(views.every((v) => !(v instanceof Error))).toBe(true);
+          expect(views.map((v) => v.version).sort()).toEqual([3, 4]);
+          expect(
+            (await sa.staffView(ref)).history
+              .map((h) => h.note)
+              .slice(-2)
+              .sort(),
+          ).toEqual(["Hai", "Một"]);
+        },
+      );
+
+      it("both instances' sweeps at once: one progress notice per case and period", async () => {
+        const [a, b] = await instances(engine, 2);
+        const c = clock("2026-03-02T02:00:00Z");
+        const [sa, sb] = [storeOn(a!, c), storeOn(b!, c)];
+        const refs: string[] = [];
+        for (let i = 0; i < 10; i++) {
+          refs.push((await sa.fileCase({ channel: "web", userId: `u${i}`, text: TEXT })).ref);
+        }
+        c.set("2026-03-31T03:00:00Z");
+        const [na, nb] = await Promise.all([sa.runProgressSweep(), sb.runProgressSweep()]);
+        expect(na + nb).toBe(10);
+        expect(await count(a!, "feedback_outbox")).toBe(10);
+        expect(await count(a!, "feedback_history")).toBe(20);
+        expect(await Promise.all([sa.runProgressSweep(), sb.runProgressSweep()])).toEqual([0, 0]);
+      });
+    });
+  });
+}
