@@ -108,6 +108,9 @@ const CLAIM = `INSERT INTO reminder_deliveries
   ON CONFLICT (chat_id, kind, item, period) DO NOTHING
   RETURNING *`;
 
+const unknownAgency = (code: string) =>
+  `Mã cơ quan ${code} không có trong danh bạ (data/agencies.json) / unknown agency ${code}`;
+
 /** `?, ?, …` for an IN list. */
 const list = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
@@ -125,7 +128,7 @@ export function createReminderStore(sql: SqlDatabase, agencies: readonly Agency[
 
   return {
     async requestLink(chatId, agency, title, by, at) {
-      if (!codes.has(agency)) throw new ReminderInputError("agency", `unknown agency ${agency}`);
+      if (!codes.has(agency)) throw new ReminderInputError("agency", unknownAgency(agency));
       await sql.run(
         `INSERT INTO reminder_groups (chat_id, agency, status, title, requested_by, requested_at)
          VALUES (?, ?, 'pending', ?, ?, ?)
@@ -168,13 +171,16 @@ export function createReminderStore(sql: SqlDatabase, agencies: readonly Agency[
     },
     async addCustom(input, by, at) {
       const title = input.title.normalize("NFC").trim();
-      if (!title || title.length > 300) throw new ReminderInputError("title", "title: 1–300 chars");
-      if (!isIsoDate(input.due)) throw new ReminderInputError("due", "due must be YYYY-MM-DD");
+      if (!title || title.length > 300)
+        throw new ReminderInputError("title", "Tiêu đề cần 1–300 ký tự / title: 1–300 characters");
+      if (!isIsoDate(input.due))
+        throw new ReminderInputError("due", "Hạn phải có dạng YYYY-MM-DD / due must be YYYY-MM-DD");
       if (!codes.has(input.agency)) {
-        throw new ReminderInputError("agency", `unknown agency ${input.agency}`);
+        throw new ReminderInputError("agency", unknownAgency(input.agency));
       }
       const ref = input.ref.normalize("NFC").trim();
-      if (!ref || ref.length > 300) throw new ReminderInputError("ref", "ref: 1–300 chars");
+      if (!ref || ref.length > 300)
+        throw new ReminderInputError("ref", "Văn bản cần 1–300 ký tự / ref: 1–300 characters");
       const row = await sql.get<{ id: number }>(
         `INSERT INTO reminder_custom (title, due, agency, ref, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,

@@ -41,9 +41,9 @@ for (const engine of ENGINES) {
 
     it("group links: request, approve, fail, approve again, re-request, unlink", () =>
       withStore(async (store) => {
-        await expect(store.requestLink("-42", "NOPE", null, "tg:1", T0)).rejects.toBeInstanceOf(
-          ReminderInputError,
-        );
+        const refused = store.requestLink("-42", "NOPE", null, "tg:1", T0);
+        await expect(refused).rejects.toBeInstanceOf(ReminderInputError);
+        await expect(refused).rejects.toThrow(/^Mã cơ quan NOPE .* \/ unknown agency NOPE$/);
         await store.requestLink("-42", "X-UBND", "UBND xã A", "tg:1", T0);
         await store.requestLink("-1001", "STP", null, "tg:2", T0);
         await store.requestLink("-100500", "STP", null, "tg:3", T0);
