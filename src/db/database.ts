@@ -4,6 +4,7 @@ import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.ts";
 import { MotcuaError } from "../errors.ts";
+import { foldAccents } from "../text/index.ts";
 
 export type Database = BetterSqlite3.Database;
 
@@ -45,6 +46,11 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     if (!inMemory) db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
+    // Accent- and case-insensitive search ("đ" → "d" too), on every connection (PostgreSQL has
+    // the same function in its schema): the fold of the catalogue.
+    db.function("motcua_fold", { deterministic: true }, (text: unknown) =>
+      typeof text === "string" ? foldAccents(text) : null,
+    );
     migrate(db, options.migrations ?? MIGRATIONS);
     db.pragma(`busy_timeout = ${busyTimeout}`);
   } catch (err) {

@@ -4,7 +4,7 @@
  * what page 1 does. A staff member's scope (src/feedback/scope.ts) arrives as `agencyIn`.
  */
 import type { Statement } from "better-sqlite3";
-import type { Database } from "../db/index.ts";
+import type { Database, SqlExecutor, SqlValue } from "../db/index.ts";
 import { foldAccents } from "../text/index.ts";
 import { FeedbackInputError } from "./errors.ts";
 import { MAX_AGENCY_CHARS } from "./input.ts";
@@ -128,95 +128,161 @@ export interface CaseLister {
   matching(filter: Omit<ListFilter, "cursor" | "limit">): number;
 }
 
+const OPEN = OPEN_STATUSES.map((x) => `'${x}'`).join(", ");
+
+/** The page's query (one row more than the limit, to know if there is a next page). */
+export function listQuery(
+  filter: ListFilter,
+  at: Date,
+): { sql: string; params: SqlValue[] } | null {
+  const limit = filter.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new FeedbackInputError("invalid_field", "limit", `limit must be 1–${MAX_LIST_LIMIT}`);
+  }
+  const cond = conditions(filter, at);
+  if (!cond) return null;
+  const { where, params } = cond;
+  if (filter.cursor !== undefined) {
+    where.push("(due_at, id) > (?, ?)");
+    params.push(...decodeCursor(filter.cursor));
+  }
+  const sql =
+    `SELECT * FROM feedback_cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
+    `ORDER BY due_at, id LIMIT ?`;
+  return { sql, params: [...params, limit + 1] };
+}
+
+/** The page from the rows the query gave. */
+export function pageOf(filter: ListFilter, rows: CaseRow[], at: Date): CaseList {
+  const limit = filter.limit ?? 50;
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => staffSummary(r, at)),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
+}
+
+const one = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+
+/** Counts per status and desk filter; null when the scope allows nothing. */
+export function countsQuery(
+  agencyIn: readonly string[] | undefined,
+  dueSoonBy: string,
+  at: Date,
+): { sql: string; params: SqlValue[] } | null {
+  if (agencyIn !== undefined && agencyIn.length === 0) return null;
+  const iso = at.toISOString();
+  const scope =
+    agencyIn === undefined ? "" : `WHERE agency IN (${agencyIn.map(() => "?").join(", ")})`;
+  return {
+    sql: `SELECT status, COUNT(*) AS n,
+         ${one(`status IN (${OPEN}) AND due_at < ?`)} AS overdue,
+         ${one(`status IN (${OPEN}) AND due_at >= ? AND due_at <= ?`)} AS "dueSoon",
+         ${one("agency IS NULL")} AS unassigned,
+         ${one(`status IN (${OPEN}) AND next_progress_at IS NOT NULL AND next_progress_at <= ?`)}
+           AS "progressDue"
+       FROM feedback_cases ${scope} GROUP BY status`,
+    params: [iso, iso, dueSoonBy, iso, ...(agencyIn ?? [])],
+  };
+}
+
+export function countsOf(rows: readonly Record<string, number | string | null>[]): CaseCounts {
+  const byStatus = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
+  const counts: CaseCounts = {
+    all: 0,
+    byStatus,
+    open: 0,
+    overdue: 0,
+    dueSoon: 0,
+    unassigned: 0,
+    progressDue: 0,
+  };
+  for (const r of rows) {
+    const status = r.status as Status;
+    const n = Number(r.n);
+    byStatus[status] = n;
+    counts.all += n;
+    if (OPEN_STATUSES.includes(status)) counts.open += n;
+    counts.overdue += Number(r.overdue ?? 0);
+    counts.dueSoon += Number(r.dueSoon ?? 0);
+    counts.unassigned += Number(r.unassigned ?? 0);
+    counts.progressDue += Number(r.progressDue ?? 0);
+  }
+  return counts;
+}
+
+/** How many cases match (all pages); null when the filter can match nothing. */
+export function matchingQuery(
+  filter: Omit<ListFilter, "cursor" | "limit">,
+  at: Date,
+): { sql: string; params: SqlValue[] } | null {
+  const cond = conditions(filter, at);
+  if (!cond) return null;
+  return {
+    sql:
+      `SELECT COUNT(*) AS n FROM feedback_cases` +
+      (cond.where.length ? ` WHERE ${cond.where.join(" AND ")}` : ""),
+    params: cond.params,
+  };
+}
+
+export interface AsyncCaseLister {
+  (filter: ListFilter): Promise<CaseList>;
+  counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): Promise<CaseCounts>;
+  matching(filter: Omit<ListFilter, "cursor" | "limit">): Promise<number>;
+}
+
+/** The lister on SqlDatabase (src/feedback/sql-store.ts): the same queries. */
+export function createAsyncCaseLister(db: SqlExecutor, now: () => Date): AsyncCaseLister {
+  const list = async (filter: ListFilter): Promise<CaseList> => {
+    const at = now();
+    const q = listQuery(filter, at);
+    return q ? pageOf(filter, await db.all<CaseRow>(q.sql, q.params), at) : pageOf(filter, [], at);
+  };
+  return Object.assign(list, {
+    async counts(agencyIn: readonly string[] | undefined, dueSoonBy: string) {
+      const q = countsQuery(agencyIn, dueSoonBy, now());
+      return countsOf(
+        q ? await db.all<Record<string, number | string | null>>(q.sql, q.params) : [],
+      );
+    },
+    async matching(filter: Omit<ListFilter, "cursor" | "limit">) {
+      const q = matchingQuery(filter, now());
+      return q ? Number((await db.get<{ n: number }>(q.sql, q.params))!.n) : 0;
+    },
+  });
+}
+
+/** The lister on the synchronous connection (legacy `db`, until the callers move). */
 export function createCaseLister(db: Database, now: () => Date): CaseLister {
-  const cache = new Map<string, Statement<(string | number)[], CaseRow>>();
+  const cache = new Map<string, Statement<SqlValue[], CaseRow>>();
   const prepare = (sql: string) => {
     let stmt = cache.get(sql);
     if (!stmt) {
-      stmt = db.prepare<(string | number)[], CaseRow>(sql);
+      stmt = db.prepare<SqlValue[], CaseRow>(sql);
       cache.set(sql, stmt);
     }
     return stmt;
   };
-  // Accent- and case-insensitive search ("đ" → "d" too): the same fold as the catalogue's.
-  db.function("motcua_fold", { deterministic: true }, (text: unknown) =>
-    typeof text === "string" ? foldAccents(text) : null,
-  );
-  const open = OPEN_STATUSES.map((x) => `'${x}'`).join(", ");
 
   const list = (filter: ListFilter): CaseList => {
-    const limit = filter.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-      throw new FeedbackInputError("invalid_field", "limit", `limit must be 1–${MAX_LIST_LIMIT}`);
-    }
     const at = now();
-    const cond = conditions(filter, at);
-    if (!cond) return { items: [], nextCursor: null };
-    const { where, params } = cond;
-    if (filter.cursor !== undefined) {
-      where.push("(due_at, id) > (?, ?)");
-      params.push(...decodeCursor(filter.cursor));
-    }
-    const sql =
-      `SELECT * FROM feedback_cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
-      `ORDER BY due_at, id LIMIT ?`;
-    const rows = prepare(sql).all(...params, limit + 1);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) => staffSummary(r, at)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
-    };
+    const q = listQuery(filter, at);
+    return pageOf(filter, q ? prepare(q.sql).all(...q.params) : [], at);
   };
 
   return Object.assign(list, {
     counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): CaseCounts {
-      const byStatus = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
-      const counts: CaseCounts = {
-        all: 0,
-        byStatus,
-        open: 0,
-        overdue: 0,
-        dueSoon: 0,
-        unassigned: 0,
-        progressDue: 0,
-      };
-      if (agencyIn !== undefined && agencyIn.length === 0) return counts;
-      const iso = now().toISOString();
-      const scope =
-        agencyIn === undefined ? "" : `WHERE agency IN (${agencyIn.map(() => "?").join(", ")})`;
-      const rows = db
-        .prepare<(string | number)[], Record<string, number | string>>(
-          `SELECT status, COUNT(*) AS n,
-             SUM(status IN (${open}) AND due_at < ?) AS overdue,
-             SUM(status IN (${open}) AND due_at >= ? AND due_at <= ?) AS dueSoon,
-             SUM(agency IS NULL) AS unassigned,
-             SUM(status IN (${open}) AND next_progress_at IS NOT NULL AND next_progress_at <= ?)
-               AS progressDue
-           FROM feedback_cases ${scope} GROUP BY status`,
-        )
-        .all(iso, iso, dueSoonBy, iso, ...(agencyIn ?? []));
-      for (const r of rows) {
-        const status = r.status as Status;
-        const n = Number(r.n);
-        byStatus[status] = n;
-        counts.all += n;
-        if (OPEN_STATUSES.includes(status)) counts.open += n;
-        counts.overdue += Number(r.overdue ?? 0);
-        counts.dueSoon += Number(r.dueSoon ?? 0);
-        counts.unassigned += Number(r.unassigned ?? 0);
-        counts.progressDue += Number(r.progressDue ?? 0);
-      }
-      return counts;
+      const q = countsQuery(agencyIn, dueSoonBy, now());
+      if (!q) return countsOf([]);
+      return countsOf(
+        db.prepare<SqlValue[], Record<string, number | string | null>>(q.sql).all(...q.params),
+      );
     },
     matching(filter: Omit<ListFilter, "cursor" | "limit">): number {
-      const cond = conditions(filter, now());
-      if (!cond) return 0;
-      const sql =
-        `SELECT COUNT(*) AS n FROM feedback_cases` +
-        (cond.where.length ? ` WHERE ${cond.where.join(" AND ")}` : "");
-      return (
-        db.prepare<(string | number)[], { n: number }>(sql).get(...cond.params) as { n: number }
-      ).n;
+      const q = matchingQuery(filter, now());
+      if (!q) return 0;
+      return (db.prepare<SqlValue[], { n: number }>(q.sql).get(...q.params) as { n: number }).n;
     },
   });
 }

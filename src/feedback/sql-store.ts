@@ -22,6 +22,7 @@ import { NOTIFICATION_AUDIT_SQL, type NotificationAudit } from "./audit.ts";
 import { CaseNotFoundError, VersionConflictError } from "./errors.ts";
 import { prepareFiling, type FiledCase } from "./file-case.ts";
 import { validateFileCase, type FileCaseInput } from "./input.ts";
+import { createAsyncCaseLister, type AsyncCaseLister } from "./list.ts";
 import { INSERT_NOTIFICATION_SQL, notificationParams } from "./outbox.ts";
 import type { ProcedureDirectory } from "./procedures.ts";
 import { PROGRESS_SQL, progressOwed } from "./progress.ts";
@@ -92,6 +93,8 @@ export interface FeedbackStore {
   notifications(caseId: number): Promise<NotificationAudit[]>;
   /** Every agency value on a case (for scopes and the desk's agency list). */
   agencies(): Promise<string[]>;
+  /** The staff list (filters, keyset pages), its counts and how many match. */
+  list: AsyncCaseLister;
   ratings: AsyncRatings;
 }
 
@@ -213,6 +216,7 @@ export function createFeedbackStore(deps: FeedbackStoreDeps): FeedbackStore {
     notifications: (caseId) => sql.all<NotificationAudit>(NOTIFICATION_AUDIT_SQL, [caseId]),
     agencies: async () =>
       (await sql.all<{ agency: string }>(DISTINCT_AGENCIES_SQL)).map((r) => r.agency),
+    list: createAsyncCaseLister(sql, now),
     ratings,
   };
 }

@@ -392,6 +392,74 @@ for (const engine of ENGINES) {
       });
     });
 
+    describe("staff list", () => {
+      it("filters, accent-blind search, keyset pages, counts and matching", async () => {
+        const { store, clock: c } = await setup(engine);
+        const file = (text: string, extra: { procedureCode?: string; agency?: string } = {}) =>
+          store.fileCase({ channel: "web", userId: "u", text, ...extra });
+        const a = await file("Đường làng bị ngập, xin sửa ống thoát nước 100% hỏng.", {
+          agency: "Sở Xây dựng",
+        });
+        c.advanceDays(1);
+        const b = await file(TEXT, { procedureCode: "1.001193" });
+        c.advanceDays(1);
+        const d = await file(`${TEXT} Lần hai.`);
+        await store.changeStatus(b.ref, { to: "accepted", actor: staff });
+        expect((await store.list({})).items.map((x) => x.ref)).toEqual([a.ref, b.ref, d.ref]);
+        expect((await store.list({ statuses: ["accepted"] })).items.map((x) => x.ref)).toEqual([
+          b.ref,
+        ]);
+        expect((await store.list({ unassigned: true })).items.map((x) => x.ref)).toEqual([d.ref]);
+        expect((await store.list({ agency: "Sở Xây dựng" })).items.map((x) => x.ref)).toEqual([
+          a.ref,
+        ]);
+        expect((await store.list({ agencyIn: [] })).items).toEqual([]);
+        // Accents and case ignored on both sides ("đ" → "d"); LIKE wildcards typed are literal.
+        for (const q of ["DUONG LANG", "đường làng", "ong thoat", "100%"]) {
+          expect((await store.list({ search: q })).items.map((x) => x.ref)).toEqual([a.ref]);
+        }
+        expect((await store.list({ search: "1%0" })).items).toEqual([]);
+        expect((await store.list({ search: d.ref.toLowerCase() })).items.map((x) => x.ref)).toEqual(
+          [d.ref],
+        );
+        const first = await store.list({ limit: 2 });
+        expect(first.items.map((x) => x.ref)).toEqual([a.ref, b.ref]);
+        const second = await store.list({ limit: 2, cursor: first.nextCursor! });
+        expect(second).toEqual({
+          items: [expect.objectContaining({ ref: d.ref })],
+          nextCursor: null,
+        });
+        await expect(store.list({ cursor: "bm9wZQ" })).rejects.toThrow(FeedbackInputError);
+        await expect(store.list({ limit: 0 })).rejects.toThrow(/limit/);
+        c.set("2026-03-24T03:00:00Z"); // a and b are overdue (due 23/3), d not yet (24/3)
+        expect((await store.list({ overdue: true })).items.map((x) => x.ref)).toEqual([
+          a.ref,
+          b.ref,
+        ]);
+        expect(await store.list.matching({ overdue: true })).toBe(2);
+        expect(await store.list.matching({})).toBe(3);
+        const counts = await store.list.counts(undefined, "2026-03-25T16:59:59.999Z");
+        expect(counts).toEqual({
+          all: 3,
+          byStatus: {
+            received: 2,
+            accepted: 1,
+            in_progress: 0,
+            answered: 0,
+            closed: 0,
+            rejected: 0,
+          },
+          open: 3,
+          overdue: 2,
+          dueSoon: 1,
+          unassigned: 1,
+          progressDue: 0,
+        });
+        expect((await store.list.counts(["Sở Xây dựng"], "2026-03-25T00:00:00Z")).all).toBe(1);
+        expect((await store.list.counts([], "2026-03-25T00:00:00Z")).all).toBe(0);
+      });
+    });
+
     describe("ratings", () => {
       it("👍/👎 per answer; rating again replaces; 👎 waits for review, masked", async () => {
         const { sql, store, clock: c } = await setup(engine);
