@@ -22,6 +22,9 @@ export interface SqliteSqlOptions {
   gate?: WriteGateOptions;
 }
 
+/** A statement that only reads: in WAL mode it never waits for the write lock. */
+const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql) && !/\bRETURNING\b/i.test(sql);
+
 export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
   const db: Database = openDatabase(options.file, {
     busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
@@ -55,10 +58,20 @@ export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
     run: (sql: string, params?: readonly SqlValue[]) => Promise.resolve(write(sql, params)),
   };
 
-  /** A statement outside a transaction: reads at once, writes through the gate. */
+  /** A statement outside a transaction: reads at once, writes (also `… RETURNING`) through the gate. */
   const outside: SqlExecutor = {
-    all: (sql, params) => queued(() => direct.all(sql, params)),
-    get: (sql, params) => queued(() => direct.get(sql, params)),
+    all: <T extends object>(sql: string, params?: readonly SqlValue[]) =>
+      queued(() =>
+        isRead(sql)
+          ? direct.all<T>(sql, params)
+          : gate.run(() => prepared(sql).all(...((params ?? []) as unknown[])) as T[]),
+      ),
+    get: <T extends object>(sql: string, params?: readonly SqlValue[]) =>
+      queued(() =>
+        isRead(sql)
+          ? direct.get<T>(sql, params)
+          : gate.run(() => prepared(sql).get(...((params ?? []) as unknown[])) as T | undefined),
+      ),
     run: (sql, params) => queued(() => gate.run(() => write(sql, params))),
   };
 

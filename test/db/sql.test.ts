@@ -134,6 +134,23 @@ describe("SQLite: another connection holding the write lock", () => {
   });
 });
 
+describe("SQLite: a write read back with RETURNING under a held lock", () => {
+  it("waits like any write instead of failing with SQLITE_BUSY", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "motcua-sql-")), "db.sqlite");
+    const db = createSqliteSql({ file, migrations: SCHEMA });
+    const other = new BetterSqlite3(file);
+    other.exec("BEGIN IMMEDIATE");
+    const write = db.get<{ id: number }>(
+      "INSERT INTO items (id, name) VALUES (7, 'returned') RETURNING id",
+    );
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    other.exec("COMMIT");
+    expect(await write).toEqual({ id: 7 });
+    other.close();
+    await db.close();
+  });
+});
+
 describe.skipIf(!POSTGRES_ADMIN_URL)("openPostgres", () => {
   it("an unreachable server is named by host and port, never by its password", async () => {
     const url = "postgres://motcua:s3cret-pass@127.0.0.1:1/motcua";
