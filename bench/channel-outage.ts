@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startChannels } from "../src/channels/start.ts";
 import type { DialogueCore } from "../src/channels/types.ts";
-import { openDatabase } from "../src/db/index.ts";
+import { createSqliteSql } from "../src/db/index.ts";
 import { createLogger } from "../src/logger.ts";
 import { createChannelRoutes } from "../src/web/channel-routes.ts";
 import { createServer } from "../src/web/server.ts";
@@ -71,7 +71,7 @@ export async function runChannelOutageBench(
   const tg = await startFakeTelegram();
   const zalo = await startFakeZalo();
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-outage-"));
-  const db = openDatabase(path.join(dir, "motcua.sqlite"));
+  const sql = createSqliteSql({ file: path.join(dir, "motcua.sqlite") });
   const channels = startChannels({
     config: {
       telegram: {
@@ -90,7 +90,7 @@ export async function runChannelOutageBench(
       },
     },
     core,
-    db,
+    sql,
     logger: silent,
   });
   await channels.ready;
@@ -193,7 +193,7 @@ export async function runChannelOutageBench(
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await tg.close();
   await zalo.close();
-  db.close();
+  await sql.close();
   rmSync(dir, { recursive: true, force: true });
   return result;
 }

@@ -25,7 +25,7 @@ import { createReplyOutbox } from "../src/channels/reply-outbox.ts";
 import { createTelegramChannel } from "../src/channels/telegram.ts";
 import type { DialogueCore } from "../src/channels/types.ts";
 import { createZaloChannel } from "../src/channels/zalo.ts";
-import { openDatabase, type Database } from "../src/db/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../src/db/index.ts";
 import { createLogger } from "../src/logger.ts";
 import { createChannelRoutes } from "../src/web/channel-routes.ts";
 import { createServer } from "../src/web/server.ts";
@@ -86,9 +86,9 @@ const instantCore: DialogueCore = {
 
 const silent = createLogger({ level: "silent" });
 
-/** A reply outbox on `db` (none when `use` is false). */
-const outboxFor = (db: Database, use: boolean) =>
-  use ? createReplyOutbox({ db, now: () => new Date(), logger: silent }) : undefined;
+/** A reply outbox on `sql` (none when `use` is false). */
+const outboxFor = (sql: SqlDatabase, use: boolean) =>
+  use ? createReplyOutbox({ sql, now: () => new Date(), logger: silent }) : undefined;
 /** Run first and not measured: JIT, connection pools, SQLite pages. */
 const WARM_UP = { users: 50, rounds: 4 };
 
@@ -147,15 +147,15 @@ function closedLoop(
 async function benchTelegram(users: number, rounds: number, maxMs: number, useOutbox: boolean) {
   const tg = await startFakeTelegram();
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-telegram-"));
-  const db = openDatabase(path.join(dir, "motcua.sqlite"));
-  const outbox = outboxFor(db, useOutbox);
+  const sql = createSqliteSql({ file: path.join(dir, "motcua.sqlite") });
+  const outbox = outboxFor(sql, useOutbox);
   const channel = createTelegramChannel({
     token: FAKE_BOT_TOKEN,
     apiRoot: tg.apiRoot,
     botInfo: FAKE_BOT_INFO,
     core: instantCore,
     logger: silent,
-    db,
+    sql,
     ...(outbox ? { outbox } : {}),
     pollingTimeoutSeconds: 1,
     concurrency: 1000,
@@ -178,7 +178,7 @@ async function benchTelegram(users: number, rounds: number, maxMs: number, useOu
   const result = await runLoop(users, rounds, 10_000);
   await channel.stop();
   await tg.close();
-  db.close();
+  await sql.close();
   rmSync(dir, { recursive: true, force: true });
   return result;
 }
@@ -212,8 +212,8 @@ async function benchZalo(users: number, rounds: number, maxMs: number, useOutbox
 
   const { base } = (await next("fake")) as unknown as { base: string };
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-channels-"));
-  const db = openDatabase(path.join(dir, "motcua.sqlite"));
-  const outbox = outboxFor(db, useOutbox);
+  const sql = createSqliteSql({ file: path.join(dir, "motcua.sqlite") });
+  const outbox = outboxFor(sql, useOutbox);
   const channel = createZaloChannel({
     appId: FAKE_ZALO_APP_ID,
     oaSecretKey: FAKE_ZALO_OA_SECRET,
@@ -223,7 +223,7 @@ async function benchZalo(users: number, rounds: number, maxMs: number, useOutbox
     apiBase: base,
     oauthBase: base,
     core: instantCore,
-    db,
+    sql,
     ...(outbox ? { outbox } : {}),
     logger: silent,
   });
@@ -247,7 +247,7 @@ async function benchZalo(users: number, rounds: number, maxMs: number, useOutbox
   await channel.stop();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  db.close();
+  await sql.close();
   rmSync(dir, { recursive: true, force: true });
   if (failures > 0) throw new Error(`${failures} webhook posts failed`);
   return result;

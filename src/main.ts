@@ -210,8 +210,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         const chatChannels = (await import("./channels/index.ts")).startChannels({
           config,
           core: chat.dialogue,
-          db,
-          writes,
+          sql,
           logger,
           senders: kept.registry,
           telegramGroupHandlers: [

@@ -5,13 +5,14 @@
  * (`start()`, a timer the composition root starts) retries it with backoff, never before the
  * platform's retry_after. So an outage of minutes loses no answer:
  *
- *   const outbox = createReplyOutbox({ db, now, logger });
+ *   const outbox = createReplyOutbox({ sql, now, logger });
  *   outbox.register("telegram", telegram.replyChannel);
  *   await outbox.send("telegram", chatId, replies); // never throws for a failed delivery
  *   outbox.start(); … await outbox.stop();
  *
  * Nothing twice: a row is sent under a lease (src/db/outbox-table.ts), one user's replies in
- * order, and the pieces of a split message already out are recorded on the row, so a retry goes
+ * order — also with several instances on one PostgreSQL database: a row is claimed by one of
+ * them, and a user's next reply waits until the one before it is done — and the pieces of a split message already out are recorded on the row, so a retry goes
  * on from the first piece that failed. Only a process dying between the platform taking a piece
  * and the row being updated resends that piece (once its lease has run out).
  *
@@ -20,12 +21,12 @@
  * replies still not out after the retry budget (24 h; for Zalo at most its interaction window).
  * Once sent or given up a row's message is cleared; done rows are deleted after `keepDays`.
  */
-import type { Database } from "../db/index.ts";
+import { isBusyError, type SqlDatabase } from "../db/index.ts";
 import { maskPersonalData, scrubSecrets, type Logger } from "../logger.ts";
 import { createReplyStore, type ReplyChannelName, type ReplyRow } from "./reply-store.ts";
 import { maskUserId } from "./turn.ts";
 import type { OutgoingMessage } from "./types.ts";
-import { createUndeliveredLog, type UndeliveredReason } from "./undelivered.ts";
+import { recordUndelivered, type UndeliveredReason } from "./undelivered.ts";
 
 export type { ReplyChannelName } from "./reply-store.ts";
 
@@ -73,7 +74,7 @@ export interface ReplyOutbox {
   /** Gives up expired rows, then sends what is due, round after round while it goes out. */
   drainOnce(): Promise<ReplyDrainResult>;
   /** Replies neither sent nor given up. */
-  pending(): number;
+  pending(): Promise<number>;
   /** Deletes rows done more than `keepDays` ago; returns how many. */
   prune(): Promise<number>;
   /** Drains every `drainEveryMs` and prunes every hour, until stop(). */
@@ -82,20 +83,11 @@ export interface ReplyOutbox {
   stop(): Promise<void>;
 }
 
-/**
- * Where writes wait for SQLite's lock without blocking the event loop (src/db's write gate); its
- * `busy` makes the timer skip a tick. Without one, writes run at once.
- */
-export interface ReplyWrites {
-  run<T>(op: () => T): Promise<T>;
-  readonly busy?: boolean;
-}
-
 export interface ReplyOutboxDeps {
-  db: Database;
+  /** SQLite waits for another connection's write lock there, without blocking the loop. */
+  sql: SqlDatabase;
   now: () => Date;
   logger: Logger;
-  writes?: ReplyWrites;
   /** A reply not out after this is recorded undelivered. Default 24 h. */
   retryBudgetMs?: number;
   /** Delay before attempt n + 1 after n failures. Default 2 s × 2^(n−1), at most 1 min. */
@@ -121,17 +113,14 @@ const PRUNE_EVERY_MS = 3600_000;
 type Outcome = "sent" | "retried" | "undelivered";
 
 export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
-  const { db, now, logger } = deps;
+  const { sql, now, logger } = deps;
   const budgetMs = deps.retryBudgetMs ?? REPLY_RETRY_BUDGET_MS;
   const backoff = deps.backoffMs ?? defaultBackoff;
   const leaseMs = deps.leaseMs ?? 60_000;
   const keepMs = (deps.keepDays ?? REPLY_KEEP_DAYS) * 86_400_000;
   const concurrency = Math.max(1, deps.concurrency ?? 8);
-  const store = createReplyStore(db);
-  const undelivered = createUndeliveredLog(db, now);
+  const store = createReplyStore(sql);
   const channels = new Map<ReplyChannelName, ReplyChannel>();
-  const gate = deps.writes;
-  const write = <T>(op: () => T): Promise<T> => (gate ? gate.run(op) : Promise.resolve().then(op));
 
   const maxAge = (channel: ReplyChannelName) =>
     Math.min(budgetMs, channels.get(channel)?.maxAgeMs ?? Number.POSITIVE_INFINITY);
@@ -150,39 +139,50 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
     }
   }
 
-  /** Records what did not go out for staff and closes the row, in one transaction. */
-  const giveUp = db.transaction(
-    (row: ReplyRow, reason: UndeliveredReason, code: string, error: string, sent: number) => {
-      const message = parse(row);
-      const channel = channels.get(row.channel);
-      const pieces = message && channel ? channel.pieces(message) : [];
-      const text = pieces.length > 0 ? pieces.slice(sent).join("\n\n") : (message?.text ?? "");
-      undelivered.record({
-        channel: row.channel,
-        userId: row.user_id,
-        reason,
-        errorCode: code,
-        text,
-      });
-      const at = now();
-      store.markFailure(row.id, { error, nextAttemptAt: at, failedAt: at });
+  /**
+   * Closes the row and records what did not go out for staff, in one transaction; nothing when
+   * the row was already done (another instance gave it up first).
+   */
+  async function giveUp(
+    row: ReplyRow,
+    reason: UndeliveredReason,
+    code: string,
+    error: string,
+    sent: number,
+  ): Promise<void> {
+    const message = parse(row);
+    const channel = channels.get(row.channel);
+    const pieces = message && channel ? channel.pieces(message) : [];
+    const text = pieces.length > 0 ? pieces.slice(sent).join("\n\n") : (message?.text ?? "");
+    const at = now();
+    const closed = await sql.transaction(async (tx) => {
+      if (!(await store.close(tx, row.id, error, at))) return false;
+      const entry = { channel: row.channel, userId: row.user_id, reason, errorCode: code, text };
+      await recordUndelivered(tx, entry, at);
+      return true;
+    });
+    if (closed) {
       logger.warn(
         { channel: row.channel, user: maskUserId(row.channel, row.user_id), reason, code },
         "reply undelivered: recorded for staff",
       );
-    },
-  );
+    }
+  }
 
   async function attempt(row: ReplyRow): Promise<Outcome> {
     const channel = channels.get(row.channel);
     const message = parse(row);
     if (!channel || !message) {
-      await write(() => giveUp(row, "rejected", "unreadable", "unreadable message", 0));
+      await giveUp(row, "rejected", "unreadable", "unreadable message", 0);
       return "undelivered";
     }
     if (now().toISOString() >= row.expires_at) {
-      await write(() =>
-        giveUp(row, expiryReason(row.channel), "expired", "retry budget spent", row.pieces_sent),
+      await giveUp(
+        row,
+        expiryReason(row.channel),
+        "expired",
+        "retry budget spent",
+        row.pieces_sent,
       );
       return "undelivered";
     }
@@ -190,23 +190,21 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
     try {
       await channel.deliver(row.user_id, message, sent, async (count) => {
         sent = count;
-        await write(() => store.piecesSent(row.id, count, later(leaseMs)));
+        await store.piecesSent(row.id, count, later(leaseMs));
       });
     } catch (err) {
       const failure = channel.classify(err);
       if (!failure.retry) {
-        await write(() => giveUp(row, failure.reason, failure.code, describe(err), sent));
+        await giveUp(row, failure.reason, failure.code, describe(err), sent);
         return "undelivered";
       }
       const at = now().getTime();
       const wait = failure.retryAfterMs ?? 0;
-      await write(() =>
-        store.retryLater(row.id, {
-          error: `${failure.code}: ${describe(err)}`.slice(0, 300),
-          next: new Date(at + Math.max(backoff(row.attempts + 1), wait)),
-          notBefore: wait > 0 ? new Date(at + wait) : null,
-        }),
-      );
+      await store.retryLater(row.id, {
+        error: `${failure.code}: ${describe(err)}`.slice(0, 300),
+        next: new Date(at + Math.max(backoff(row.attempts + 1), wait)),
+        notBefore: wait > 0 ? new Date(at + wait) : null,
+      });
       logger.info(
         {
           channel: row.channel,
@@ -219,29 +217,33 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
       );
       return "retried";
     }
-    await write(() => {
-      store.markSent(row.id, now());
-      // It answers again after failing: what waits on this channel need not sit out its backoff.
-      if (row.attempts > 0) store.wake(row.channel, now());
-    });
+    await store.markSent(row.id, now());
+    // It answers again after failing: what waits on this channel need not sit out its backoff.
+    if (row.attempts > 0) await store.wake(row.channel, now());
     return "sent";
   }
 
   /** Sends the user's waiting replies in order, stopping at one that must wait. */
   async function flush(channel: ReplyChannelName, userId: string): Promise<void> {
     for (;;) {
-      const row = await write(() => store.claimHead(channel, userId, now(), leaseMs));
+      const row = await store.claimHead(channel, userId, now(), leaseMs);
       if (!row || (await attempt(row)) === "retried") return;
     }
   }
 
-  const expireDue = db.transaction((): number => {
-    const rows = store.expired(now(), BATCH);
+  async function expireDue(): Promise<number> {
+    const rows = await store.expired(now(), BATCH);
     for (const row of rows) {
-      giveUp(row, expiryReason(row.channel), "expired", "retry budget spent", row.pieces_sent);
+      await giveUp(
+        row,
+        expiryReason(row.channel),
+        "expired",
+        "retry budget spent",
+        row.pieces_sent,
+      );
     }
     return rows.length;
-  });
+  }
 
   /** Runs `work` over `items`, `concurrency` at a time. */
   async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
@@ -254,14 +256,14 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
 
   async function drainOnce(): Promise<ReplyDrainResult> {
     const result: ReplyDrainResult = { sent: 0, retried: 0, undelivered: 0 };
-    result.undelivered = await write(() => expireDue());
+    result.undelivered = await expireDue();
     const names = [...channels.keys()];
     // Channels that answered in this drain. Until one does, a single reply probes it: during an
     // outage a drain costs one try per channel, not one per waiting reply.
     const answering = new Set<ReplyChannelName>();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // At most one row per user: a user's next reply waits for the one before it.
-      const rows = await write(() => store.claim(names, now(), BATCH, leaseMs));
+      const rows = await store.claim(names, now(), BATCH, leaseMs);
       if (rows.length === 0) break;
       let progress = false;
       const run = async (row: ReplyRow) => {
@@ -275,7 +277,7 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
           let list = rows.filter((r) => r.channel === name);
           if (list.length > 0 && !answering.has(name)) {
             if ((await run(list[0]!)) === "retried") {
-              await write(() => list.slice(1).forEach((r) => store.release(r.id)));
+              for (const r of list.slice(1)) await store.release(r.id);
               return;
             }
             answering.add(name);
@@ -294,16 +296,19 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
   let lastPrune = Number.NEGATIVE_INFINITY;
 
   function tick() {
-    // Another connection holds the lock: the next tick drains.
-    if (draining || gate?.busy) return;
+    if (draining) return;
     draining = (async () => {
       if (now().getTime() - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = now().getTime();
-        await write(() => store.prune(new Date(lastPrune - keepMs)));
+        await store.prune(new Date(lastPrune - keepMs));
       }
       await drainOnce();
     })()
-      .catch((err: unknown) => logger.error({ err }, "reply outbox drain failed"))
+      .catch((err: unknown) => {
+        // Another connection held SQLite's lock past its budget: the next tick drains.
+        if (isBusyError(err)) logger.warn({ err }, "reply outbox drain skipped: database busy");
+        else logger.error({ err }, "reply outbox drain failed");
+      })
       .finally(() => (draining = null));
   }
 
@@ -317,8 +322,12 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
       if (!replyChannel) throw new RangeError(`no reply channel registered for ${channel}`);
       const at = now();
       try {
-        await write(() =>
-          store.enqueue(channel, userId, messages, at, new Date(at.getTime() + maxAge(channel))),
+        await store.enqueue(
+          channel,
+          userId,
+          messages,
+          at,
+          new Date(at.getTime() + maxAge(channel)),
         );
       } catch (err) {
         // The database cannot take it: one try without the outbox rather than none.
@@ -344,7 +353,7 @@ export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
     },
     drainOnce,
     pending: () => store.pending(),
-    prune: () => write(() => store.prune(new Date(now().getTime() - keepMs))),
+    prune: () => store.prune(new Date(now().getTime() - keepMs)),
     start() {
       if (timer) return;
       timer = setInterval(tick, deps.drainEveryMs ?? 2000);

@@ -4,7 +4,12 @@
  * the head of one user's queue, pieces of a split message already out, the platform's
  * retry_after, and waking a channel's rows when it answers again.
  */
-import { createOutboxTable, type Database, type OutboxTable } from "../db/index.ts";
+import {
+  createSqlOutboxTable,
+  type SqlDatabase,
+  type SqlExecutor,
+  type SqlOutboxTable,
+} from "../db/index.ts";
 import type { OutgoingMessage } from "./types.ts";
 
 export type ReplyChannelName = "telegram" | "zalo";
@@ -27,7 +32,7 @@ export interface ReplyRow {
   failed_at: string | null;
 }
 
-export interface ReplyStore extends OutboxTable<ReplyRow> {
+export interface ReplyStore extends SqlOutboxTable<ReplyRow> {
   /** Writes the replies, in order, due at once; one transaction. */
   enqueue(
     channel: ReplyChannelName,
@@ -35,102 +40,121 @@ export interface ReplyStore extends OutboxTable<ReplyRow> {
     messages: readonly OutgoingMessage[],
     at: Date,
     expiresAt: Date,
-  ): void;
+  ): Promise<void>;
   /**
    * The user's first unfinished reply, locked until `at + leaseMs`, when no one holds it and the
    * platform's retry_after has passed (its backoff is not waited for: the user is writing now);
-   * null otherwise, and then the later replies wait too.
+   * null otherwise, and then the later replies wait too. Of two instances asking at once, one
+   * gets it.
    */
-  claimHead(channel: ReplyChannelName, userId: string, at: Date, leaseMs: number): ReplyRow | null;
+  claimHead(
+    channel: ReplyChannelName,
+    userId: string,
+    at: Date,
+    leaseMs: number,
+  ): Promise<ReplyRow | null>;
   /** `count` pieces are out; the lease is renewed to `lockedUntil`. */
-  piecesSent(id: number, count: number, lockedUntil: Date): void;
+  piecesSent(id: number, count: number, lockedUntil: Date): Promise<void>;
   /** A failed attempt to be retried at `next`, not before `notBefore` (retry_after). */
-  retryLater(id: number, r: { error: string; next: Date; notBefore: Date | null }): void;
+  retryLater(id: number, r: { error: string; next: Date; notBefore: Date | null }): Promise<void>;
   /** The channel answers again: its waiting rows become due now (retry_after still holds). */
-  wake(channel: ReplyChannelName, at: Date): number;
+  wake(channel: ReplyChannelName, at: Date, x?: SqlExecutor): Promise<number>;
   /** Unfinished, unlocked rows whose time ran out, oldest first. */
-  expired(at: Date, limit: number): ReplyRow[];
+  expired(at: Date, limit: number): Promise<ReplyRow[]>;
+  /**
+   * Closes an unfinished row for good (given up), on `x`; false when it was already done (sent,
+   * or given up by another instance), and then nothing is to be recorded for it.
+   */
+  close(x: SqlExecutor, id: number, error: string, at: Date): Promise<boolean>;
 }
 
-export function createReplyStore(db: Database): ReplyStore {
-  const table = createOutboxTable<ReplyRow>(db, {
+const UNFINISHED = "sent_at IS NULL AND failed_at IS NULL";
+
+export function createReplyStore(sql: SqlDatabase): ReplyStore {
+  const table = createSqlOutboxTable<ReplyRow>(sql, {
     table: "channel_outbox",
     inOrderOf: ["channel", "user_id"],
     clearWhenDone: ["message"],
   });
-  const insert = db.prepare<[string, string, string, string, string, string]>(
-    `INSERT INTO channel_outbox (channel, user_id, message, created_at, expires_at, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const head = db.prepare<[string, string], ReplyRow>(
-    `SELECT * FROM channel_outbox
-     WHERE channel = ? AND user_id = ? AND sent_at IS NULL AND failed_at IS NULL
-     ORDER BY id LIMIT 1`,
-  );
-  const lock = db.prepare<[string, number]>(
-    `UPDATE channel_outbox SET locked_until = ? WHERE id = ?`,
-  );
-  const pieces = db.prepare<[number, string, number]>(
-    `UPDATE channel_outbox SET pieces_sent = ?, locked_until = ? WHERE id = ?`,
-  );
-  const retry = db.prepare(
-    `UPDATE channel_outbox SET attempts = attempts + 1, last_error = @error,
-       next_attempt_at = @next, not_before = @notBefore, locked_until = NULL
-     WHERE id = @id AND sent_at IS NULL`,
-  );
-  const wake = db.prepare<{ channel: string; at: string }>(
-    `UPDATE channel_outbox SET next_attempt_at = max(@at, coalesce(not_before, @at))
-     WHERE channel = @channel AND sent_at IS NULL AND failed_at IS NULL
-       AND next_attempt_at > max(@at, coalesce(not_before, @at))`,
-  );
-  const expired = db.prepare<[string, string, number], ReplyRow>(
-    `SELECT * FROM channel_outbox
-     WHERE sent_at IS NULL AND failed_at IS NULL AND expires_at <= ?
-       AND (locked_until IS NULL OR locked_until <= ?)
-     ORDER BY id LIMIT ?`,
-  );
-
-  const enqueue = db.transaction(
-    (
-      channel: string,
-      userId: string,
-      messages: readonly OutgoingMessage[],
-      at: Date,
-      exp: Date,
-    ) => {
-      const iso = at.toISOString();
-      for (const m of messages) {
-        insert.run(channel, userId, JSON.stringify(m), iso, exp.toISOString(), iso);
-      }
-    },
-  );
-  const claimHead = db.transaction(
-    (channel: string, userId: string, at: Date, leaseMs: number): ReplyRow | null => {
-      const row = head.get(channel, userId);
-      const iso = at.toISOString();
-      if (!row || (row.locked_until !== null && row.locked_until > iso)) return null;
-      if (row.not_before !== null && row.not_before > iso) return null;
-      const until = new Date(at.getTime() + leaseMs).toISOString();
-      lock.run(until, row.id);
-      return { ...row, locked_until: until };
-    },
-  );
+  // PostgreSQL: the head row is locked while it is looked at, so two instances serving one user
+  // at once take turns (READ COMMITTED re-reads locked_until once the first commits).
+  const forUpdate = sql.dialect === "postgres" ? " FOR UPDATE" : "";
 
   return {
     ...table,
-    enqueue: (channel, userId, messages, at, expiresAt) =>
-      enqueue.immediate(channel, userId, messages, at, expiresAt),
-    claimHead: (channel, userId, at, leaseMs) => claimHead.immediate(channel, userId, at, leaseMs),
-    piecesSent: (id, count, lockedUntil) => void pieces.run(count, lockedUntil.toISOString(), id),
-    retryLater(id, r) {
-      retry.run({
-        id,
-        error: r.error,
-        next: r.next.toISOString(),
-        notBefore: r.notBefore?.toISOString() ?? null,
+    async enqueue(channel, userId, messages, at, exp) {
+      const iso = at.toISOString();
+      await sql.transaction(async (tx) => {
+        for (const m of messages) {
+          await tx.run(
+            `INSERT INTO channel_outbox
+               (channel, user_id, message, created_at, expires_at, next_attempt_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+            [channel, userId, JSON.stringify(m), iso, exp.toISOString(), iso],
+          );
+        }
       });
     },
-    wake: (channel, at) => wake.run({ channel, at: at.toISOString() }).changes,
-    expired: (at, limit) => expired.all(at.toISOString(), at.toISOString(), limit),
+    claimHead(channel, userId, at, leaseMs) {
+      const iso = at.toISOString();
+      return sql.transaction(async (tx) => {
+        const row = await tx.get<ReplyRow>(
+          `SELECT * FROM channel_outbox WHERE channel = ? AND user_id = ? AND ${UNFINISHED}
+           ORDER BY id LIMIT 1${forUpdate}`,
+          [channel, userId],
+        );
+        if (!row || (row.locked_until !== null && row.locked_until > iso)) return null;
+        if (row.not_before !== null && row.not_before > iso) return null;
+        const until = new Date(at.getTime() + leaseMs).toISOString();
+        await tx.run(`UPDATE channel_outbox SET locked_until = ? WHERE id = ?`, [until, row.id]);
+        return { ...row, locked_until: until };
+      });
+    },
+    async piecesSent(id, count, lockedUntil) {
+      await sql.run(`UPDATE channel_outbox SET pieces_sent = ?, locked_until = ? WHERE id = ?`, [
+        count,
+        lockedUntil.toISOString(),
+        id,
+      ]);
+    },
+    async retryLater(id, r) {
+      await sql.run(
+        `UPDATE channel_outbox SET attempts = attempts + 1, last_error = ?,
+           next_attempt_at = ?, not_before = ?, locked_until = NULL
+         WHERE id = ? AND sent_at IS NULL`,
+        [r.error, r.next.toISOString(), r.notBefore?.toISOString() ?? null, id],
+      );
+    },
+    async wake(channel, at, x = sql) {
+      // The later of `at` and the row's retry_after (no max()/GREATEST() both engines know).
+      const due = `CASE WHEN not_before IS NOT NULL AND not_before > ? THEN not_before ELSE ? END`;
+      const iso = at.toISOString();
+      const result = await x.run(
+        `UPDATE channel_outbox SET next_attempt_at = ${due}
+         WHERE channel = ? AND ${UNFINISHED} AND next_attempt_at > ${due}`,
+        [iso, iso, channel, iso, iso],
+      );
+      return result.changes;
+    },
+    expired(at, limit) {
+      const iso = at.toISOString();
+      return sql.all<ReplyRow>(
+        `SELECT * FROM channel_outbox
+         WHERE ${UNFINISHED} AND expires_at <= ?
+           AND (locked_until IS NULL OR locked_until <= ?)
+         ORDER BY id LIMIT ?`,
+        [iso, iso, limit],
+      );
+    },
+    async close(x, id, error, at) {
+      const iso = at.toISOString();
+      const result = await x.run(
+        `UPDATE channel_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+           failed_at = ?, locked_until = NULL, message = NULL
+         WHERE id = ? AND ${UNFINISHED}`,
+        [error, iso, iso, id],
+      );
+      return result.changes === 1;
+    },
   };
 }

@@ -2,7 +2,7 @@
  * Starts the chat channels whose settings are present (config.telegram, config.zalo) over one
  * dialogue core. With none configured nothing starts and the web chat is served alone.
  *
- *   const channels = startChannels({ config, core, db, logger });
+ *   const channels = startChannels({ config, core, sql, logger });
  *   // webhook routes (src/web/channel-routes.ts) when channels.needsWebhooks
  *   channels.replies.start(); // the reply outbox's retry timer
  *   …
@@ -13,9 +13,9 @@
  * (reply-outbox.ts): retried after an outage, replies left from before a restart included.
  */
 import type { Config } from "../config.ts";
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
-import { createReplyOutbox, type ReplyOutbox, type ReplyWrites } from "./reply-outbox.ts";
+import { createReplyOutbox, type ReplyOutbox } from "./reply-outbox.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram.ts";
 import { describeTelegramError } from "./telegram/client.ts";
 import type { TelegramGroupHandler } from "./telegram/groups.ts";
@@ -26,11 +26,10 @@ import { createZaloChannel, type ZaloChannel } from "./zalo.ts";
 export interface StartChannelsDeps {
   config: Pick<Config, "telegram" | "zalo">;
   core: DialogueCore;
-  db: Database;
+  /** The channels' tables (SQLite waits for another connection's lock without blocking). */
+  sql: SqlDatabase;
   logger: Logger;
   now?: () => Date;
-  /** The server's write gate (src/db): the reply outbox's writes wait there for the lock. */
-  writes?: ReplyWrites;
   /** When given, each started channel's notification sender is registered there. */
   senders?: { registerSender(channel: ChannelName, send: ChannelSender): void };
   /** Telegram group chats: reminders to officials, the hotline staff group. */
@@ -54,15 +53,14 @@ export interface Channels {
 }
 
 export function startChannels(deps: StartChannelsDeps): Channels {
-  const { config, core, db, logger } = deps;
+  const { config, core, sql, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const senders: Partial<Record<ChannelName, ChannelSender>> = {};
   const starting: Promise<void>[] = [];
   const replies = createReplyOutbox({
-    db,
+    sql,
     now,
     logger: logger.child({ part: "reply-outbox" }),
-    ...(deps.writes ? { writes: deps.writes } : {}),
   });
 
   const telegram = config.telegram
@@ -71,7 +69,7 @@ export function startChannels(deps: StartChannelsDeps): Channels {
         apiRoot: config.telegram.apiRoot,
         webhook: config.telegram.webhook,
         core,
-        db,
+        sql,
         now,
         outbox: replies,
         logger: logger.child({ channel: "telegram" }),
@@ -96,7 +94,7 @@ export function startChannels(deps: StartChannelsDeps): Channels {
     ? createZaloChannel({
         ...config.zalo,
         core,
-        db,
+        sql,
         now,
         outbox: replies,
         logger: logger.child({ channel: "zalo" }),
@@ -120,7 +118,7 @@ export function startChannels(deps: StartChannelsDeps): Channels {
     zalo,
     needsWebhooks: zalo !== null || telegram?.mode === "webhook",
     senders,
-    undelivered: createUndeliveredLog(db, now),
+    undelivered: createUndeliveredLog(sql, now),
     replies,
     ready: Promise.all(starting).then(() => undefined),
     stop() {

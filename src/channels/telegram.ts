@@ -13,7 +13,7 @@
  */
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase } from "../db/index.ts";
 import {
   createTelegramClient,
   describeTelegramError,
@@ -23,6 +23,7 @@ import { groupChats, type TelegramGroupHandler } from "./telegram/groups.ts";
 import { createInFlight } from "./telegram/in-flight.ts";
 import { privateChats, type PrivateChatOptions } from "./telegram/private.ts";
 import { createTelegramSender } from "./telegram/send.ts";
+import { createProcessedUpdates } from "./processed-updates.ts";
 import { createBotInfoLoader } from "./telegram/startup.ts";
 import { createWebhookIntake } from "./telegram/webhook.ts";
 import type { ReplyChannel, ReplyOutbox } from "./reply-outbox.ts";
@@ -35,8 +36,12 @@ export { normalizeCommand } from "./telegram/private.ts";
 export interface TelegramChannelOptions extends TelegramClientOptions, PrivateChatOptions {
   /** Webhook mode: the public https URL Telegram posts to, and the secret it sends back. */
   webhook?: { url: string; secret: string } | undefined;
-  /** For recording messages to users who blocked the bot (notifications). */
-  db?: Database;
+  /**
+   * For recording messages to users who blocked the bot (notifications), and, in webhook mode,
+   * the update ids already taken (shared by every instance on the database). Without it updates
+   * are deduplicated in this process only.
+   */
+  sql?: SqlDatabase;
   /** Where replies go (registered there as "telegram" by the caller); none: sent straight. */
   outbox?: Pick<ReplyOutbox, "send">;
   now?: () => Date;
@@ -64,8 +69,11 @@ export interface TelegramChannel {
   sendTo: ChannelSender;
   /** Webhook mode: constant-time check of the X-Telegram-Bot-Api-Secret-Token header. */
   checkWebhookSecret(header: string | undefined): boolean;
-  /** Webhook mode: hands one update to the bot without waiting; false when it is not an update. */
-  acceptUpdate(update: unknown): boolean;
+  /**
+   * Webhook mode: hands one update to the bot without waiting for its turn; false when it is not
+   * an update. Rejects when the database cannot record it (nothing was taken).
+   */
+  acceptUpdate(update: unknown): Promise<boolean>;
   /** Resolves when no update is being processed. */
   idle(): Promise<void>;
   undelivered: UndeliveredLog | null;
@@ -87,9 +95,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const { logger } = options;
   const client = createTelegramClient(options);
   const { bot } = client;
-  const undelivered = options.db
-    ? createUndeliveredLog(options.db, options.now ?? (() => new Date()))
-    : null;
+  const now = options.now ?? (() => new Date());
+  const undelivered = options.sql ? createUndeliveredLog(options.sql, now) : null;
   const sender = createTelegramSender({
     api: bot.api,
     replyApi: client.replyApi,
@@ -109,6 +116,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     secret: options.webhook?.secret,
     inFlight,
     logger,
+    now,
+    ...(options.sql ? { processed: createProcessedUpdates(options.sql, "telegram") } : {}),
   });
   const botInfo = createBotInfoLoader(bot, options.startAttempts);
   let runner: RunnerHandle | null = null;

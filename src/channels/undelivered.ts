@@ -1,10 +1,10 @@
 /**
  * Messages a channel refused for good — outside Zalo's interaction window, a Telegram user who
  * blocked the bot — or that could not go out within the reply outbox's retry budget (the
- * platform unreachable for a day), kept in SQLite for staff to follow up another way (phone, the
+ * platform unreachable for a day), kept in the database for staff to follow up another way (phone, the
  * 1022 hotline). Never retried automatically.
  */
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase, SqlExecutor } from "../db/index.ts";
 import type { ChannelName } from "./types.ts";
 
 export type UndeliveredReason = "outside_window" | "blocked" | "rejected" | "expired";
@@ -21,18 +21,21 @@ export interface UndeliveredMessage {
   resolvedBy: string | null;
 }
 
+export interface UndeliveredEntry {
+  channel: ChannelName;
+  userId: string;
+  reason: UndeliveredReason;
+  errorCode: string | number | null;
+  text: string;
+}
+
 export interface UndeliveredLog {
-  record(entry: {
-    channel: ChannelName;
-    userId: string;
-    reason: UndeliveredReason;
-    errorCode: string | number | null;
-    text: string;
-  }): number;
+  /** Records an entry; resolves to its id. */
+  record(entry: UndeliveredEntry): Promise<number>;
   /** Open (unresolved) entries, oldest first; all channels unless one is named. */
-  listOpen(options?: { channel?: ChannelName; limit?: number }): UndeliveredMessage[];
+  listOpen(options?: { channel?: ChannelName; limit?: number }): Promise<UndeliveredMessage[]>;
   /** Marks an entry handled by staff; false if it does not exist or was already resolved. */
-  resolve(id: number, staff: string): boolean;
+  resolve(id: number, staff: string): Promise<boolean>;
 }
 
 interface Row {
@@ -47,36 +50,42 @@ interface Row {
   resolved_by: string | null;
 }
 
-export function createUndeliveredLog(db: Database, now: () => Date): UndeliveredLog {
-  const insert = db.prepare<[string, string, string, string | null, string, string]>(
+/** Records `entry` on `x` (the database, or a transaction of the caller's); resolves to its id. */
+export async function recordUndelivered(
+  x: SqlExecutor,
+  entry: UndeliveredEntry,
+  at: Date,
+): Promise<number> {
+  const row = await x.get<{ id: number }>(
     `INSERT INTO channel_undelivered (channel, user_id, reason, error_code, text, created_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+    [
+      entry.channel,
+      entry.userId,
+      entry.reason,
+      entry.errorCode === null ? null : String(entry.errorCode),
+      entry.text,
+      at.toISOString(),
+    ],
   );
-  const open = db.prepare<[string | null, string | null, number], Row>(
-    `SELECT * FROM channel_undelivered
-     WHERE resolved_at IS NULL AND (? IS NULL OR channel = ?)
-     ORDER BY created_at, id LIMIT ?`,
-  );
-  const markResolved = db.prepare<[string, string, number]>(
-    `UPDATE channel_undelivered SET resolved_at = ?, resolved_by = ?
-     WHERE id = ? AND resolved_at IS NULL`,
-  );
+  return row!.id;
+}
+
+const OPEN = `SELECT * FROM channel_undelivered WHERE resolved_at IS NULL`;
+
+export function createUndeliveredLog(sql: SqlDatabase, now: () => Date): UndeliveredLog {
   return {
-    record(entry) {
-      const result = insert.run(
-        entry.channel,
-        entry.userId,
-        entry.reason,
-        entry.errorCode === null ? null : String(entry.errorCode),
-        entry.text,
-        now().toISOString(),
-      );
-      return Number(result.lastInsertRowid);
-    },
-    listOpen(options = {}) {
-      const channel = options.channel ?? null;
+    // A transaction: on SQLite the INSERT … RETURNING then waits for the write lock like a write.
+    record: (entry) => sql.transaction((tx) => recordUndelivered(tx, entry, now())),
+    async listOpen(options = {}) {
       const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
-      return open.all(channel, channel, limit).map((r) => ({
+      const rows = options.channel
+        ? await sql.all<Row>(`${OPEN} AND channel = ? ORDER BY created_at, id LIMIT ?`, [
+            options.channel,
+            limit,
+          ])
+        : await sql.all<Row>(`${OPEN} ORDER BY created_at, id LIMIT ?`, [limit]);
+      return rows.map((r) => ({
         id: r.id,
         channel: r.channel,
         userId: r.user_id,
@@ -88,8 +97,13 @@ export function createUndeliveredLog(db: Database, now: () => Date): Undelivered
         resolvedBy: r.resolved_by,
       }));
     },
-    resolve(id, staff) {
-      return markResolved.run(now().toISOString(), staff, id).changes === 1;
+    async resolve(id, staff) {
+      const result = await sql.run(
+        `UPDATE channel_undelivered SET resolved_at = ?, resolved_by = ?
+         WHERE id = ? AND resolved_at IS NULL`,
+        [now().toISOString(), staff, id],
+      );
+      return result.changes === 1;
     },
   };
 }

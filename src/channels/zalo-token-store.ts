@@ -1,24 +1,28 @@
 /**
- * The Zalo OA token pair, kept in SQLite (table `zalo_tokens`, one row).
+ * The Zalo OA token pair, kept in the database (table `zalo_tokens`, one row).
  *
  * Zalo refresh tokens are single use: each refresh returns a new pair and kills the old refresh
- * token, so the new pair is written (one UPDATE, atomic) before the new access token is used, and
- * concurrent refreshes in this process share one call. Another process sharing the database that
- * loses the race sees Zalo refuse the dead refresh token, re-reads the row and takes the winner's
- * pair.
+ * token, so the new pair is written (one UPDATE, atomic) before the new access token is used.
+ * A refresh runs under the lock "zalo-token" (`SqlDatabase.exclusive`: a PostgreSQL advisory lock
+ * held across every instance sharing the database) and re-reads the row inside it: of two
+ * instances needing a refresh at once, one calls Zalo, the other finds the row changed and takes
+ * the new pair. Concurrent refreshes in one process share one call. Should Zalo still refuse a
+ * dead refresh token (a process outside the lock refreshed), the row is re-read and the winner's
+ * pair taken.
  *
- * The configured tokens (ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN) only seed the row: once a refresh
- * has happened, the row is newer than the settings. Putting a *different* refresh token in the
- * settings (after an OA admin granted access again) replaces the row.
+ * The configured tokens (ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN) only seed the row (on first use,
+ * under the same lock): once a refresh has happened, the row is newer than the settings. Putting
+ * a *different* refresh token in the settings (after an OA admin granted access again) replaces
+ * the row.
  */
 import { createHash } from "node:crypto";
 import type { AxiosInstance } from "axios";
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase, SqlExecutor } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { requestTokenRefresh, ZaloApiError } from "./zalo-api.ts";
 
 export interface ZaloTokenStoreOptions {
-  db: Database;
+  sql: SqlDatabase;
   /** Client for ZALO_OAUTH_BASE. */
   oauth: AxiosInstance;
   appId: string;
@@ -43,13 +47,15 @@ export interface ZaloTokenStore {
   /** A usable access token, refreshed first when missing or close to expiry. */
   accessToken(): Promise<string>;
   /**
-   * Refreshes now. With `rejected` (an access token Zalo just refused), does nothing if the row
-   * already holds another one (someone refreshed meanwhile). Concurrent calls share one refresh.
+   * Refreshes now, unless the row changed since it was last read here (another instance or call
+   * refreshed meanwhile: its token is returned). With `rejected` (an access token Zalo just
+   * refused), does nothing if the row already holds another one. Concurrent calls share one
+   * refresh.
    */
   refresh(rejected?: string): Promise<string>;
   /** Whether the access token expires within the margin (for a periodic check). */
-  needsRefresh(): boolean;
-  state(): ZaloTokenState;
+  needsRefresh(): Promise<boolean>;
+  state(): Promise<ZaloTokenState>;
 }
 
 interface Row {
@@ -63,45 +69,51 @@ interface Row {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** The lock every instance takes to refresh (or seed) the pair. */
+export const ZALO_TOKEN_LOCK = "zalo-token";
+
 export function createZaloTokenStore(options: ZaloTokenStoreOptions): ZaloTokenStore {
-  const { db, logger } = options;
+  const { sql, logger } = options;
   const now = options.now ?? (() => new Date());
   const margin = options.refreshMarginMs ?? 3600_000;
 
-  const read = db.prepare<[], Row>(`SELECT * FROM zalo_tokens WHERE id = 1`);
-  const upsertSeed = db.prepare<[string, string, string, string]>(
-    `INSERT INTO zalo_tokens
-       (id, access_token, refresh_token, access_expires_at, seed_hash, version, updated_at)
-     VALUES (1, ?, ?, NULL, ?, 1, ?)
-     ON CONFLICT (id) DO UPDATE SET access_token = excluded.access_token,
-       refresh_token = excluded.refresh_token, access_expires_at = NULL,
-       seed_hash = excluded.seed_hash, version = zalo_tokens.version + 1,
-       updated_at = excluded.updated_at`,
-  );
-  const store = db.prepare<[string, string, string | null, string]>(
-    `UPDATE zalo_tokens SET access_token = ?, refresh_token = ?, access_expires_at = ?,
-       version = version + 1, updated_at = ? WHERE id = 1`,
-  );
-
-  // Seed (or re-seed after new settings) in one IMMEDIATE transaction.
+  const read = (x: SqlExecutor) => x.get<Row>(`SELECT * FROM zalo_tokens WHERE id = 1`);
   const seedHash = sha256(options.refreshToken);
-  db.transaction(() => {
-    const row = read.get();
-    if (!row || row.seed_hash !== seedHash) {
-      upsertSeed.run(
-        options.accessToken ?? "",
-        options.refreshToken,
-        seedHash,
-        now().toISOString(),
+
+  /** Seeds the row, or re-seeds it after new settings; under the lock, so never over a refresh. */
+  const seed = () =>
+    sql.exclusive(ZALO_TOKEN_LOCK, async (x) => {
+      const row = await read(x);
+      if (row && row.seed_hash === seedHash) return;
+      await x.run(
+        `INSERT INTO zalo_tokens
+           (id, access_token, refresh_token, access_expires_at, seed_hash, version, updated_at)
+         VALUES (1, ?, ?, NULL, ?, 1, ?)
+         ON CONFLICT (id) DO UPDATE SET access_token = excluded.access_token,
+           refresh_token = excluded.refresh_token, access_expires_at = NULL,
+           seed_hash = excluded.seed_hash, version = zalo_tokens.version + 1,
+           updated_at = excluded.updated_at
+         WHERE zalo_tokens.seed_hash <> excluded.seed_hash`,
+        [options.accessToken ?? "", options.refreshToken, seedHash, now().toISOString()],
       );
       if (row) logger.info("zalo tokens replaced by the configured ones (new refresh token)");
-    }
-  }).immediate();
+    });
+  let seeded: Promise<void> | null = null;
+  const ready = () => {
+    seeded ??= seed().catch((err: unknown) => {
+      seeded = null; // tried again on the next use
+      throw err;
+    });
+    return seeded;
+  };
 
   let inflight: Promise<string> | null = null;
+  /** The version this process last saw: a row with another one was refreshed by someone else. */
+  let seen: number | null = null;
 
-  function row(): Row {
-    const r = read.get();
+  async function row(x: SqlExecutor = sql): Promise<Row> {
+    await ready();
+    const r = await read(x);
     if (!r) throw new Error("zalo_tokens row is missing");
     return r;
   }
@@ -112,8 +124,7 @@ export function createZaloTokenStore(options: ZaloTokenStoreOptions): ZaloTokenS
     return Date.parse(r.access_expires_at) - now().getTime() < margin;
   }
 
-  async function doRefresh(): Promise<string> {
-    const before = row();
+  async function callZalo(x: SqlExecutor, before: Row): Promise<string> {
     try {
       const pair = await requestTokenRefresh(options.oauth, {
         appId: options.appId,
@@ -125,13 +136,19 @@ export function createZaloTokenStore(options: ZaloTokenStoreOptions): ZaloTokenS
           ? null
           : new Date(now().getTime() + pair.expiresInSeconds * 1000).toISOString();
       // Zalo has already killed the old refresh token: store the new pair before anything else.
-      store.run(pair.accessToken, pair.refreshToken, expiresAt, now().toISOString());
+      await x.run(
+        `UPDATE zalo_tokens SET access_token = ?, refresh_token = ?, access_expires_at = ?,
+           version = version + 1, updated_at = ? WHERE id = 1`,
+        [pair.accessToken, pair.refreshToken, expiresAt, now().toISOString()],
+      );
+      seen = before.version + 1;
       logger.info({ expiresAt, version: before.version + 1 }, "zalo access token refreshed");
       return pair.accessToken;
     } catch (err) {
-      const after = read.get();
+      const after = await read(x).catch(() => undefined);
       if (after && after.version !== before.version && after.access_token !== "") {
         logger.info("zalo tokens were refreshed by another process; using theirs");
+        seen = after.version;
         return after.access_token;
       }
       const code = err instanceof ZaloApiError ? err.apiCode : "error";
@@ -144,13 +161,28 @@ export function createZaloTokenStore(options: ZaloTokenStoreOptions): ZaloTokenS
     }
   }
 
+  async function doRefresh(rejected: string | undefined, known: number | null): Promise<string> {
+    await ready();
+    return sql.exclusive(ZALO_TOKEN_LOCK, async (x) => {
+      const current = await row(x);
+      if (current.access_token !== "") {
+        // Refreshed while this instance waited for the lock (or before it asked): use that one.
+        if (known !== null && current.version !== known) {
+          seen = current.version;
+          logger.info({ version: current.version }, "zalo tokens refreshed by another instance");
+          return current.access_token;
+        }
+        if (rejected !== undefined && current.access_token !== rejected) {
+          seen = current.version;
+          return current.access_token;
+        }
+      }
+      return callZalo(x, current);
+    });
+  }
+
   function refresh(rejected?: string): Promise<string> {
-    if (inflight) return inflight;
-    if (rejected !== undefined) {
-      const current = row().access_token;
-      if (current !== "" && current !== rejected) return Promise.resolve(current);
-    }
-    inflight = doRefresh().finally(() => {
+    inflight ??= doRefresh(rejected, seen).finally(() => {
       inflight = null;
     });
     return inflight;
@@ -159,13 +191,20 @@ export function createZaloTokenStore(options: ZaloTokenStoreOptions): ZaloTokenS
   return {
     async accessToken() {
       if (inflight) return inflight;
-      const r = row();
-      return expiring(r) ? refresh() : r.access_token;
+      const r = await row();
+      if (!expiring(r)) {
+        seen = r.version;
+        return r.access_token;
+      }
+      if (inflight) return inflight;
+      // Needs a refresh: another instance doing it now changes the version from this one.
+      seen = r.version;
+      return refresh();
     },
     refresh,
-    needsRefresh: () => expiring(row()),
-    state() {
-      const r = row();
+    needsRefresh: async () => expiring(await row()),
+    async state() {
+      const r = await row();
       return {
         expiresAt: r.access_expires_at === null ? null : new Date(r.access_expires_at),
         version: r.version,

@@ -5,9 +5,11 @@
  *   - `X-ZEvent-Signature` must be sha256(app_id + raw body + timestamp + OA secret key) in hex,
  *     with or without a "mac=" prefix, compared in constant time (401 otherwise);
  *   - the event's `timestamp` must be within `maxEventAgeMs` of the injected clock (401 stale);
- *   - a `message.msg_id` already accepted is a replay: answered 200, not processed again;
+ *   - a `message.msg_id` already accepted — by this instance or another one on the same database
+ *     (processed-updates.ts) — is a replay: answered 200, not processed again;
  *   - `user_send_text` is processed after the 200 answer, one user's messages in order (per-user
- *     queue), users in parallel; other event types are answered 200 and ignored.
+ *     queue, events taken in the order they arrived), users in parallel; other event types are
+ *     answered 200 and ignored.
  * Nothing is stored for a rejected event.
  *
  * Sending: the v3 CS message API with the access token from the token store (refreshed before
@@ -18,11 +20,12 @@
  * window is recorded in `channel_undelivered` for staff and not retried.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Database } from "../db/index.ts";
+import type { SqlDatabase } from "../db/index.ts";
 import { PermanentDeliveryError } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import { createKeyedQueue } from "../util/index.ts";
 import type { ReplyChannel, ReplyFailure, ReplyOutbox } from "./reply-outbox.ts";
+import { createProcessedUpdates } from "./processed-updates.ts";
 import { createSentPieces } from "./sent-pieces.ts";
 import { maskUserId, runTurn } from "./turn.ts";
 import type {
@@ -62,7 +65,7 @@ export interface ZaloChannelOptions {
   apiBase?: string | undefined;
   oauthBase?: string | undefined;
   core: DialogueCore;
-  db: Database;
+  sql: SqlDatabase;
   logger: Logger;
   now?: () => Date;
   /** Where replies go (registered there as "zalo" by the caller); none: sent straight. */
@@ -86,8 +89,11 @@ export type ZaloWebhookOutcome =
   | { status: 401; code: "bad_signature" | "stale_event" };
 
 export interface ZaloChannel {
-  /** Checks and accepts one webhook delivery; never throws. Processing happens afterwards. */
-  handleWebhook(rawBody: Buffer, signatureHeader: string | undefined): ZaloWebhookOutcome;
+  /**
+   * Checks and accepts one webhook delivery. Processing happens afterwards. Rejects only when
+   * the database cannot record it (then nothing was accepted: Zalo may send it again).
+   */
+  handleWebhook(rawBody: Buffer, signatureHeader: string | undefined): Promise<ZaloWebhookOutcome>;
   /** Sends a notification; throws PermanentDeliveryError when retrying cannot help. */
   sendTo: ChannelSender;
   tokens: ZaloTokenStore;
@@ -141,7 +147,7 @@ const PRUNE_EVERY_MS = 60_000;
 const TOKEN_CHECK_EVERY_MS = 10 * 60_000;
 
 export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
-  const { core, db, logger, appId, oaSecretKey } = options;
+  const { core, sql, logger, appId, oaSecretKey } = options;
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const maxAge = options.maxEventAgeMs ?? 5 * 60_000;
@@ -149,7 +155,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
   const attempts = Math.max(1, options.sendAttempts ?? 3);
   const api = createZaloHttp(options.apiBase ?? ZALO_DEFAULT_API_BASE);
   const tokens = createZaloTokenStore({
-    db,
+    sql,
     oauth: createZaloHttp(options.oauthBase ?? ZALO_DEFAULT_OAUTH_BASE),
     appId,
     appSecret: options.appSecret,
@@ -159,20 +165,17 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     logger,
     ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
   });
-  const undelivered = createUndeliveredLog(db, now);
+  const undelivered = createUndeliveredLog(sql, now);
   const sentPieces = createSentPieces();
   const queue = createKeyedQueue({
     maxPendingPerKey: options.maxPendingPerUser ?? 20,
     onError: (err, key) => logTurnError(err, key),
   });
 
-  const remember = db.prepare<[string, string]>(
-    `INSERT INTO zalo_processed_messages (msg_id, received_at) VALUES (?, ?)
-     ON CONFLICT (msg_id) DO NOTHING`,
-  );
-  const prune = db.prepare<[string]>(`DELETE FROM zalo_processed_messages WHERE received_at < ?`);
-  const forget = db.prepare<[string]>(`DELETE FROM zalo_processed_messages WHERE msg_id = ?`);
+  const processed = createProcessedUpdates(sql, "zalo");
   let lastPrune = 0;
+  /** Settles once the last event accepted has been queued: events are queued in arrival order. */
+  let arrival: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
   function logTurnError(err: unknown, userId: string) {
@@ -198,7 +201,10 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     return { status, code } as ZaloWebhookOutcome;
   }
 
-  function handleWebhook(rawBody: Buffer, signatureHeader: string | undefined): ZaloWebhookOutcome {
+  async function handleWebhook(
+    rawBody: Buffer,
+    signatureHeader: string | undefined,
+  ): Promise<ZaloWebhookOutcome> {
     const bytes = rawBody.length;
     let event: unknown;
     try {
@@ -242,12 +248,36 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     const received = now();
     if (received.getTime() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = received.getTime();
-      prune.run(new Date(received.getTime() - 2 * (maxAge + maxSkew)).toISOString());
+      const before = new Date(received.getTime() - 2 * (maxAge + maxSkew));
+      processed.prune(before).catch((err: unknown) => {
+        logger.warn({ err }, "zalo replay ids not pruned; the next minute tries again");
+      });
     }
-    if (remember.run(msgId, received.toISOString()).changes === 0) {
-      logger.info({ user: maskUserId("zalo", sender) }, "zalo replay ignored");
-      return { status: 200, code: "duplicate" };
+    // Taken in the database now; queued after the events that arrived before this one.
+    const taking = processed.take(msgId, received);
+    const earlier = arrival;
+    let queuedInTurn!: () => void;
+    arrival = new Promise((resolve) => (queuedInTurn = resolve));
+    try {
+      const first = await taking;
+      await earlier;
+      if (!first) {
+        logger.info({ user: maskUserId("zalo", sender) }, "zalo replay ignored");
+        return { status: 200, code: "duplicate" };
+      }
+      return await enqueue(sender, msgId, kind, message, text);
+    } finally {
+      queuedInTurn();
     }
+  }
+
+  async function enqueue(
+    sender: string,
+    msgId: string,
+    kind: AttachmentKind | undefined,
+    message: Record<string, unknown>,
+    text: unknown,
+  ): Promise<ZaloWebhookOutcome> {
     const queued = queue.push(sender, () =>
       kind
         ? turnWith(sender, {
@@ -259,7 +289,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     );
     if (!queued) {
       // Not processed, so not remembered: a resend of this event is handled, not called a replay.
-      forget.run(msgId);
+      await processed.forget(msgId);
       logger.warn({ user: maskUserId("zalo", sender) }, "zalo user has too many pending messages");
       return { status: 200, code: "busy" };
     }
@@ -338,7 +368,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       const failure = classifyZaloFailure(err);
       if (failure.retry || !(err instanceof ZaloApiError)) throw err;
       sentPieces.done(key);
-      undelivered.record({
+      await undelivered.record({
         channel: "zalo",
         userId,
         reason: failure.reason,
@@ -379,10 +409,12 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     start() {
       if (timer) return;
       timer = setInterval(() => {
-        if (!tokens.needsRefresh()) return;
-        tokens.refresh().catch(() => {
-          // logged by the token store; the next check or send tries again
-        });
+        tokens
+          .needsRefresh()
+          .then((needed) => (needed ? tokens.refresh() : undefined))
+          .catch(() => {
+            // logged by the token store (or the database was busy); the next check tries again
+          });
       }, TOKEN_CHECK_EVERY_MS);
       timer.unref();
     },

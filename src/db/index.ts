@@ -19,8 +19,13 @@ export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
 export { createQuestionLog, QUESTION_LOG_BUDGET_MS, recordInBackground } from "./questions.ts";
 export type { QuestionLog, QuestionRecord, StoredQuestion } from "./questions.ts";
-export { createOutboxTable } from "./outbox-table.ts";
-export type { OutboxFailure, OutboxTable, OutboxTableSpec } from "./outbox-table.ts";
+export { createOutboxTable, createSqlOutboxTable } from "./outbox-table.ts";
+export type {
+  OutboxFailure,
+  OutboxTable,
+  OutboxTableSpec,
+  SqlOutboxTable,
+} from "./outbox-table.ts";
 export { numberPlaceholders } from "./sql.ts";
 export type { SqlDatabase, SqlDialect, SqlExecutor, SqlRunResult, SqlValue } from "./sql.ts";
 export { createSqliteSql, type SqliteSqlOptions } from "./sqlite-sql.ts";

@@ -1,4 +1,12 @@
 /**
+ * NOTE for the PAKN dispatcher's move to SqlDatabase (issue 15): this file holds two versions of
+ * the same lease/claim SQL. `createOutboxTable(db, spec)` is synchronous, on the legacy
+ * better-sqlite3 `Database` (src/feedback/dispatcher.ts uses it today; keep it working until the
+ * dispatcher moves). `createSqlOutboxTable(sql, spec)` is the asynchronous one on `SqlDatabase`,
+ * running on SQLite and PostgreSQL (claims with FOR UPDATE SKIP LOCKED on PostgreSQL, so
+ * instances never hold the same row): the reply outbox (src/channels/reply-store.ts) uses it, and
+ * the PAKN dispatcher should switch to it when it moves — then delete the synchronous one.
+ *
  * Rows of an outbox table handed out under a lease: the part the PAKN notification outbox
  * (src/feedback/dispatcher.ts) and the chat reply outbox (src/channels/reply-outbox.ts) share.
  *
@@ -10,6 +18,7 @@
  * and a dispatcher that died lets go of its rows when their lease runs out.
  */
 import type { Database } from "./database.ts";
+import type { SqlDatabase, SqlExecutor } from "./sql.ts";
 
 export interface OutboxTableSpec {
   /** A table name (letters, digits, `_`). */
@@ -118,5 +127,95 @@ export function createOutboxTable<Row extends { id: number }>(
     release: (id) => void release.run(id),
     pending: () => countPending.get()!.n,
     prune: (before) => prune.run(before.toISOString()).changes,
+  };
+}
+
+/** OutboxTable on SqlDatabase: the same rows and rules, every method asynchronous. */
+export interface SqlOutboxTable<Row> {
+  /** As OutboxTable.claim; on PostgreSQL rows another instance is claiming are skipped. */
+  claim(channels: readonly string[], at: Date, limit: number, leaseMs: number): Promise<Row[]>;
+  markSent(id: number, at: Date): Promise<boolean>;
+  markFailure(id: number, failure: OutboxFailure): Promise<void>;
+  release(id: number): Promise<void>;
+  pending(): Promise<number>;
+  prune(before: Date): Promise<number>;
+  /** The writes, on `tx` (inside a transaction of the caller's). */
+  within(tx: SqlExecutor): Pick<SqlOutboxTable<Row>, "markSent" | "markFailure" | "release">;
+}
+
+export function createSqlOutboxTable<Row extends { id: number }>(
+  sql: SqlDatabase,
+  spec: OutboxTableSpec,
+): SqlOutboxTable<Row> {
+  const t = identifier(spec.table);
+  const sameGroup = spec.inOrderOf.map((c) => `e.${identifier(c)} = o.${c}`).join(" AND ");
+  const clear = (spec.clearWhenDone ?? []).map((c) => `, ${identifier(c)} = NULL`).join("");
+  const due = (channels: readonly string[]) =>
+    `SELECT o.id FROM ${t} o
+     WHERE o.channel IN (${channels.map(() => "?").join(", ")})
+       AND o.sent_at IS NULL AND o.failed_at IS NULL
+       AND o.next_attempt_at <= ? AND (o.locked_until IS NULL OR o.locked_until <= ?)
+       AND NOT EXISTS (SELECT 1 FROM ${t} e
+                       WHERE ${sameGroup} AND e.id < o.id
+                         AND e.sent_at IS NULL AND e.failed_at IS NULL)
+     ORDER BY o.id LIMIT ?`;
+  // PostgreSQL: rows another instance's claim holds are skipped, not waited for; that claim sets
+  // locked_until, so they are not due any more once it commits.
+  const skipLocked = sql.dialect === "postgres" ? " FOR UPDATE OF o SKIP LOCKED" : "";
+  const markSent = `UPDATE ${t} SET sent_at = ?, locked_until = NULL, attempts = attempts + 1${clear}
+     WHERE id = ? AND sent_at IS NULL`;
+  const failure = (final: boolean) =>
+    `UPDATE ${t} SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+       failed_at = ?, locked_until = NULL${final ? clear : ""}
+     WHERE id = ? AND sent_at IS NULL`;
+  const [retried, failed] = [failure(false), failure(true)];
+
+  const writes = (x: SqlExecutor) => ({
+    markSent: async (id: number, at: Date) =>
+      (await x.run(markSent, [at.toISOString(), id])).changes === 1,
+    async markFailure(id: number, f: OutboxFailure) {
+      await x.run(f.failedAt === null ? retried : failed, [
+        f.error,
+        f.nextAttemptAt.toISOString(),
+        f.failedAt?.toISOString() ?? null,
+        id,
+      ]);
+    },
+    async release(id: number) {
+      await x.run(`UPDATE ${t} SET locked_until = NULL WHERE id = ?`, [id]);
+    },
+  });
+
+  return {
+    async claim(channels, at, limit, leaseMs) {
+      if (channels.length === 0) return [];
+      const iso = at.toISOString();
+      // Reads first: the write lock (SQLite) is taken only when there is something to claim.
+      if ((await sql.all(due(channels), [...channels, iso, iso, 1])).length === 0) return [];
+      const until = new Date(at.getTime() + leaseMs).toISOString();
+      const rows = await sql.transaction((tx) =>
+        tx.all<Row>(
+          `UPDATE ${t} SET locked_until = ?
+           WHERE id IN (${due(channels)}${skipLocked}) RETURNING *`,
+          [until, ...channels, iso, iso, limit],
+        ),
+      );
+      return rows.sort((a, b) => a.id - b.id);
+    },
+    ...writes(sql),
+    async pending() {
+      const row = await sql.get<{ n: number }>(
+        `SELECT count(*) AS n FROM ${t} WHERE sent_at IS NULL AND failed_at IS NULL`,
+      );
+      return row?.n ?? 0;
+    },
+    async prune(before) {
+      return (
+        await sql.run(`DELETE FROM ${t} WHERE coalesce(sent_at, failed_at) < ?`, [
+          before.toISOString(),
+        ])
+      ).changes;
+    },
+    within: writes,
   };
 }

@@ -38,8 +38,8 @@ export function createChannelRoutes(deps: ChannelRouteDeps): RouteGroup {
   const telegram = deps.telegram?.mode === "webhook" ? deps.telegram : null;
   const routes: RouteGroup = {};
   if (zalo) {
-    routes.zalo = (c) => {
-      const outcome = zalo.handleWebhook(c.var.raw, c.req.header("x-zevent-signature"));
+    routes.zalo = async (c) => {
+      const outcome = await zalo.handleWebhook(c.var.raw, c.req.header("x-zevent-signature"));
       if (outcome.status !== 200) {
         throw new HttpError(outcome.status, outcome.code, MESSAGES[outcome.code]);
       }
@@ -56,14 +56,14 @@ export function createChannelRoutes(deps: ChannelRouteDeps): RouteGroup {
         }
         await next();
       },
-      update(c) {
+      async update(c) {
         let update: unknown;
         try {
           update = JSON.parse(c.var.raw.toString("utf8"));
         } catch {
           throw new HttpError(400, "invalid_json");
         }
-        if (!telegram.acceptUpdate(update)) {
+        if (!(await telegram.acceptUpdate(update))) {
           throw new HttpError(400, "invalid_update", MESSAGES.invalid_update);
         }
         return json({ ok: true });

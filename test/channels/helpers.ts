@@ -3,7 +3,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DialogueCore, IncomingMessage, OutgoingMessage } from "../../src/channels/types.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import {
+  createSqliteSql,
+  openDatabase,
+  type Database,
+  type SqlDatabase,
+} from "../../src/db/index.ts";
 
 export const PORTAL_URL =
   "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193";
@@ -94,6 +99,11 @@ export function scriptedCore(): ScriptedCore {
 export function tempDb(): Database {
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-channels-"));
   return openDatabase(path.join(dir, "motcua.sqlite"));
+}
+
+/** The SqlDatabase the channels use, on the file of `db` (a second connection, as in main.ts). */
+export function sqlOn(db: Database): SqlDatabase {
+  return createSqliteSql({ file: db.name });
 }
 
 export function count(db: Database, table: string): number {

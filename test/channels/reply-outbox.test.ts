@@ -16,7 +16,7 @@ import { startChannels, type Channels } from "../../src/channels/start.ts";
 import { createTelegramChannel, type TelegramChannel } from "../../src/channels/telegram.ts";
 import { createZaloChannel, type ZaloChannel } from "../../src/channels/zalo.ts";
 import { toZaloMessages } from "../../src/channels/zalo-api.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import { openDatabase, type Database, type SqlDatabase } from "../../src/db/index.ts";
 import {
   FAKE_BOT_INFO,
   FAKE_BOT_TOKEN,
@@ -34,7 +34,7 @@ import {
   type FakeZalo,
 } from "../helpers/fake-zalo.ts";
 import { memoryLogger } from "../web/helpers.ts";
-import { LONG_TEXT, scriptedCore, tempDb, type ScriptedCore } from "./helpers.ts";
+import { LONG_TEXT, scriptedCore, sqlOn, tempDb, type ScriptedCore } from "./helpers.ts";
 
 const SECRET = "s3cret_Telegram-webhook_0123456789";
 const WEBHOOK = { url: "https://motcua.example.vn/webhooks/telegram", secret: SECRET };
@@ -42,6 +42,7 @@ const WEBHOOK = { url: "https://motcua.example.vn/webhooks/telegram", secret: SE
 let tg: FakeTelegram;
 let zalo: FakeZalo;
 let db: Database;
+let sql: SqlDatabase;
 let core: ScriptedCore;
 let clock: Date;
 let logs: ReturnType<typeof memoryLogger>;
@@ -53,6 +54,7 @@ beforeEach(async () => {
   tg = await startFakeTelegram();
   zalo = await startFakeZalo();
   db = tempDb();
+  sql = sqlOn(db);
   core = scriptedCore();
   clock = new Date("2026-03-02T08:00:00Z");
   logs = memoryLogger();
@@ -62,6 +64,7 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.stop();
   await tg.close();
   await zalo.close();
+  await sql.close();
   if (db.open) db.close();
 });
 
@@ -71,14 +74,14 @@ function setup(extra: Partial<ReplyOutboxDeps> = {}): {
   telegram: TelegramChannel;
   zaloChannel: ZaloChannel;
 } {
-  const outbox = createReplyOutbox({ db, now, logger: logs.logger, ...extra });
+  const outbox = createReplyOutbox({ sql, now, logger: logs.logger, ...extra });
   const telegram = createTelegramChannel({
     token: FAKE_BOT_TOKEN,
     apiRoot: tg.apiRoot,
     botInfo: FAKE_BOT_INFO,
     webhook: WEBHOOK,
     core,
-    db,
+    sql,
     now,
     outbox,
     logger: logs.logger,
@@ -92,7 +95,7 @@ function setup(extra: Partial<ReplyOutboxDeps> = {}): {
     apiBase: zalo.base,
     oauthBase: zalo.base,
     core,
-    db,
+    sql,
     now,
     outbox,
     logger: logs.logger,
@@ -132,10 +135,11 @@ describe("reply outbox: Telegram down, then up", () => {
   it("delivers every reply exactly once, in order per user, after the dispatcher runs", async () => {
     const { outbox, telegram } = setup();
     await tg.down(); // connections refused
-    for (const user of [1, 2, 3, 4]) telegram.acceptUpdate(tg.textUpdate(user, `câu ${user}`));
-    telegram.acceptUpdate(tg.textUpdate(5, "hai tin")); // two replies, in order
+    for (const user of [1, 2, 3, 4])
+      await telegram.acceptUpdate(tg.textUpdate(user, `câu ${user}`));
+    await telegram.acceptUpdate(tg.textUpdate(5, "hai tin")); // two replies, in order
     await telegram.idle();
-    expect(outbox.pending()).toBe(6); // the webhook took them; nothing went out, nothing lost
+    expect(await outbox.pending()).toBe(6); // the webhook took them; nothing went out, nothing lost
 
     await tg.up();
     tg.failNext("sendMessage", { status: 502 }, 2); // back, but failing for two more calls
@@ -163,7 +167,7 @@ describe("reply outbox: Telegram down, then up", () => {
         .map(textOf)
         .filter((t) => t.startsWith("Tin")),
     ).toEqual(["Tin một", "Tin hai"]);
-    expect(outbox.pending()).toBe(0);
+    expect(await outbox.pending()).toBe(0);
 
     advance(120_000);
     expect(await outbox.drainOnce()).toEqual({ sent: 0, retried: 0, undelivered: 0 });
@@ -175,14 +179,14 @@ describe("reply outbox: Telegram down, then up", () => {
   it("honours 429 retry_after: nothing is tried before 30 s of the clock, later replies wait", async () => {
     const { outbox, telegram } = setup();
     tg.failNext("sendMessage", { status: 429, retryAfter: 30, description: "Too Many Requests" });
-    telegram.acceptUpdate(tg.textUpdate(9, "một"));
+    await telegram.acceptUpdate(tg.textUpdate(9, "một"));
     await telegram.idle(); // the turn did not sleep 30 s in auto-retry: one try, then the outbox
     expect(sends(9)).toHaveLength(1);
     expect(rows()[0]).toMatchObject({ attempts: 1, not_before: "2026-03-02T08:00:30.000Z" });
 
     advance(29_000);
     expect(await outbox.drainOnce()).toEqual({ sent: 0, retried: 0, undelivered: 0 });
-    telegram.acceptUpdate(tg.textUpdate(9, "hai")); // the user writes again: still held back
+    await telegram.acceptUpdate(tg.textUpdate(9, "hai")); // the user writes again: still held back
     await telegram.idle();
     expect(sends(9)).toHaveLength(1);
 
@@ -199,7 +203,7 @@ describe("reply outbox: Telegram down, then up", () => {
       armed = true;
       tg.failNext("sendMessage", { status: 502 }); // the next call: piece 2
     });
-    telegram.acceptUpdate(tg.textUpdate(7, "dài"));
+    await telegram.acceptUpdate(tg.textUpdate(7, "dài"));
     await telegram.idle();
     const pieces = splitMessage(LONG_TEXT, TELEGRAM_TEXT_LIMIT);
     expect(pieces).toHaveLength(3);
@@ -223,9 +227,9 @@ describe("reply outbox: Telegram down, then up", () => {
       status: 403,
       description: "Forbidden: bot was blocked by the user",
     });
-    telegram.acceptUpdate(tg.textUpdate(8, "xin chào"));
+    await telegram.acceptUpdate(tg.textUpdate(8, "xin chào"));
     await telegram.idle();
-    expect(telegram.undelivered!.listOpen()).toMatchObject([
+    expect(await telegram.undelivered!.listOpen()).toMatchObject([
       {
         channel: "telegram",
         userId: "8",
@@ -248,14 +252,14 @@ describe("reply outbox: Zalo", () => {
   it("down, then up: delivered once, a long message's pieces not resent", async () => {
     const { outbox, zaloChannel } = setup();
     await zalo.down();
-    zaloChannel.handleWebhook(...zaloEvent(USER, "xin chào"));
+    await zaloChannel.handleWebhook(...zaloEvent(USER, "xin chào"));
     await zaloChannel.idle();
     await zalo.up();
     zalo.onSent(() => {
       // After the waiting reply and the long one's first piece: its second piece fails.
       if (zalo.sent().length === 2) zalo.scriptCs({ httpStatus: 502 });
     });
-    zaloChannel.handleWebhook(...zaloEvent(USER, "dài"));
+    await zaloChannel.handleWebhook(...zaloEvent(USER, "dài"));
     await zaloChannel.idle(); // sends the waiting reply, then the long one's piece 1; piece 2 fails
     const long = toZaloMessages({ text: LONG_TEXT }).map((m) => m.text);
     expect(zalo.sent().map((s) => s.message.text)).toEqual(["Bạn hỏi: xin chào", long[0]]);
@@ -263,15 +267,15 @@ describe("reply outbox: Zalo", () => {
     advance(2000);
     expect(await outbox.drainOnce()).toMatchObject({ sent: 1 });
     expect(zalo.sent().map((s) => s.message.text)).toEqual(["Bạn hỏi: xin chào", ...long]);
-    expect(outbox.pending()).toBe(0);
+    expect(await outbox.pending()).toBe(0);
   });
 
   it("refused for being outside the interaction window: recorded undelivered, not retried", async () => {
     const { outbox, zaloChannel } = setup();
     zalo.scriptCs({ error: -230, message: "User has not interacted with the OA in 7 days" });
-    zaloChannel.handleWebhook(...zaloEvent(USER, "xin chào"));
+    await zaloChannel.handleWebhook(...zaloEvent(USER, "xin chào"));
     await zaloChannel.idle();
-    expect(zaloChannel.undelivered.listOpen()).toMatchObject([
+    expect(await zaloChannel.undelivered.listOpen()).toMatchObject([
       { channel: "zalo", userId: USER, reason: "outside_window", errorCode: "-230" },
     ]);
     advance(60_000);
@@ -284,35 +288,35 @@ describe("reply outbox: Zalo", () => {
     const { outbox, zaloChannel, telegram } = setup({ retryBudgetMs: 30 * 86_400_000 });
     await zalo.down();
     await tg.down();
-    zaloChannel.handleWebhook(...zaloEvent(USER, "xin chào"));
-    telegram.acceptUpdate(tg.textUpdate(3, "xin chào"));
+    await zaloChannel.handleWebhook(...zaloEvent(USER, "xin chào"));
+    await telegram.acceptUpdate(tg.textUpdate(3, "xin chào"));
     await Promise.all([zaloChannel.idle(), telegram.idle()]);
 
     advance(7 * 86_400_000 - 1);
     expect(await outbox.drainOnce()).toMatchObject({ undelivered: 0 });
     advance(1);
     expect(await outbox.drainOnce()).toMatchObject({ undelivered: 1 });
-    expect(zaloChannel.undelivered.listOpen()).toMatchObject([
+    expect(await zaloChannel.undelivered.listOpen()).toMatchObject([
       { channel: "zalo", userId: USER, reason: "outside_window", errorCode: "expired" },
     ]);
-    expect(outbox.pending()).toBe(1); // the Telegram one has 30 days
+    expect(await outbox.pending()).toBe(1); // the Telegram one has 30 days
   });
 
   it("after the 24 h retry budget a reply is recorded undelivered", async () => {
     const { outbox, telegram } = setup();
     await tg.down();
-    telegram.acceptUpdate(tg.textUpdate(4, "xin chào"));
+    await telegram.acceptUpdate(tg.textUpdate(4, "xin chào"));
     await telegram.idle();
     advance(24 * 3600_000);
     expect(await outbox.drainOnce()).toMatchObject({ sent: 0, undelivered: 1 });
-    expect(telegram.undelivered!.listOpen()).toMatchObject([
+    expect(await telegram.undelivered!.listOpen()).toMatchObject([
       { channel: "telegram", userId: "4", reason: "expired", text: "Bạn hỏi: xin chào" },
     ]);
   });
 });
 
 describe("reply outbox: restart and housekeeping", () => {
-  function service(database: Database): Channels {
+  function service(database: SqlDatabase): Channels {
     const channels = startChannels({
       config: {
         telegram: { token: FAKE_BOT_TOKEN, apiRoot: tg.apiRoot, webhook: WEBHOOK },
@@ -327,7 +331,7 @@ describe("reply outbox: restart and housekeeping", () => {
         },
       },
       core,
-      db: database,
+      sql: database,
       now,
       logger: logs.logger,
     });
@@ -336,33 +340,35 @@ describe("reply outbox: restart and housekeeping", () => {
 
   it("a new process on the same database file delivers what the old one could not", async () => {
     const file = db.name;
-    const first = service(db);
+    const first = service(sql);
     await first.ready;
     await Promise.all([tg.down(), zalo.down()]);
-    first.telegram!.acceptUpdate(tg.textUpdate(21, "một"));
-    first.telegram!.acceptUpdate(tg.textUpdate(21, "hai"));
-    first.zalo!.handleWebhook(...zaloEvent("1234567", "ba"));
+    await first.telegram!.acceptUpdate(tg.textUpdate(21, "một"));
+    await first.telegram!.acceptUpdate(tg.textUpdate(21, "hai"));
+    await first.zalo!.handleWebhook(...zaloEvent("1234567", "ba"));
     await Promise.all([first.telegram!.idle(), first.zalo!.idle()]);
     await first.stop();
+    await sql.close();
     db.close();
 
     await Promise.all([tg.up(), zalo.up()]);
     db = openDatabase(file);
+    sql = sqlOn(db);
     expect(path.basename(db.name)).toBe("motcua.sqlite");
-    const second = service(db);
+    const second = service(sql);
     open.push(second);
     await second.ready;
-    expect(second.replies.pending()).toBe(3);
+    expect(await second.replies.pending()).toBe(3);
     advance(4000); // user 21's first reply was tried twice (once more when "hai" came): 2 s, 4 s
     expect(await second.replies.drainOnce()).toMatchObject({ sent: 3 });
     expect(sends(21).map(textOf)).toEqual(["Bạn hỏi: một", "Bạn hỏi: hai"]);
     expect(zalo.sent().map((s) => s.message.text)).toEqual(["Bạn hỏi: ba"]);
-    expect(second.replies.pending()).toBe(0);
+    expect(await second.replies.pending()).toBe(0);
   });
 
   it("prunes done rows after 7 days; a database it cannot write to still gets the reply out", async () => {
     const { outbox, telegram } = setup();
-    telegram.acceptUpdate(tg.textUpdate(6, "một"));
+    await telegram.acceptUpdate(tg.textUpdate(6, "một"));
     await telegram.idle();
     advance(7 * 86_400_000 - 1000);
     expect(await outbox.prune()).toBe(0);
@@ -370,7 +376,7 @@ describe("reply outbox: restart and housekeeping", () => {
     expect(await outbox.prune()).toBe(1);
     expect(rows()).toHaveLength(0);
 
-    db.close(); // the outbox cannot be written: one direct try rather than no answer
+    await sql.close(); // the outbox cannot be written: one direct try rather than no answer
     await outbox.send("telegram", "6", [{ text: "trực tiếp" }]);
     expect(sends(6).map(textOf)).toEqual(["Bạn hỏi: một", "trực tiếp"]);
     expect(logs.text()).toContain("reply outbox not written");

@@ -3,7 +3,7 @@ import { startChannels, type Channels } from "../../src/channels/start.ts";
 import { createTelegramChannel } from "../../src/channels/telegram.ts";
 import type { ChannelName, ChannelSender } from "../../src/channels/types.ts";
 import { loadConfig } from "../../src/config.ts";
-import type { Database } from "../../src/db/index.ts";
+import type { Database, SqlDatabase } from "../../src/db/index.ts";
 import { FAKE_BOT_TOKEN, startFakeTelegram } from "../helpers/fake-telegram.ts";
 import {
   FAKE_ZALO_APP_ID,
@@ -12,15 +12,20 @@ import {
   startFakeZalo,
 } from "../helpers/fake-zalo.ts";
 import { memoryLogger } from "../web/helpers.ts";
-import { scriptedCore, tempDb } from "./helpers.ts";
+import { scriptedCore, sqlOn, tempDb } from "./helpers.ts";
 
 const noFile = { envFile: null, cwd: "/srv/motcua" };
 let channels: Channels | null = null;
 let db: Database | null = null;
+let sql: SqlDatabase | null = null;
+
+const globalSql = (opened: SqlDatabase) => (sql = opened);
 
 afterEach(async () => {
   await channels?.stop();
   channels = null;
+  await sql?.close();
+  sql = null;
   db?.close();
   db = null;
 });
@@ -111,7 +116,8 @@ describe("startChannels", () => {
   it("with no settings starts nothing: no routes, no senders", async () => {
     const logs = memoryLogger();
     db = tempDb();
-    channels = startChannels({ config: {}, core: scriptedCore(), db, logger: logs.logger });
+    const sql = globalSql(sqlOn(db));
+    channels = startChannels({ config: {}, core: scriptedCore(), sql, logger: logs.logger });
     await channels.ready;
     expect(channels.telegram).toBeNull();
     expect(channels.zalo).toBeNull();
@@ -125,6 +131,7 @@ describe("startChannels", () => {
     const zalo = await startFakeZalo();
     const logs = memoryLogger();
     db = tempDb();
+    const sql = globalSql(sqlOn(db));
     const registered: ChannelName[] = [];
     const config = loadConfig(
       {
@@ -143,7 +150,7 @@ describe("startChannels", () => {
     channels = startChannels({
       config,
       core: scriptedCore(),
-      db,
+      sql,
       logger: logs.logger,
       senders: { registerSender: (c: ChannelName, _s: ChannelSender) => registered.push(c) },
     });
@@ -167,10 +174,11 @@ describe("startChannels", () => {
     const wrongToken = "987654321:AAHwrongwrongwrongwrongwrongwrong_xyz";
     const logs = memoryLogger();
     db = tempDb();
+    const sql = globalSql(sqlOn(db));
     channels = startChannels({
       config: { telegram: { token: wrongToken, apiRoot: tg.apiRoot } },
       core: scriptedCore(),
-      db,
+      sql,
       logger: logs.logger,
     });
     await channels.ready;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramChannel, type TelegramChannel } from "../../src/channels/telegram.ts";
-import type { Database } from "../../src/db/index.ts";
+import type { Database, SqlDatabase } from "../../src/db/index.ts";
 import {
   FAKE_BOT_INFO,
   FAKE_BOT_TOKEN,
@@ -8,23 +8,26 @@ import {
   type FakeTelegram,
 } from "../helpers/fake-telegram.ts";
 import { memoryLogger } from "../web/helpers.ts";
-import { scriptedCore, tempDb, type ScriptedCore } from "./helpers.ts";
+import { scriptedCore, sqlOn, tempDb, type ScriptedCore } from "./helpers.ts";
 
 let tg: FakeTelegram;
 let core: ScriptedCore;
 let db: Database;
+let sql: SqlDatabase;
 let channel: TelegramChannel | null = null;
 
 beforeEach(async () => {
   tg = await startFakeTelegram();
   core = scriptedCore();
   db = tempDb();
+  sql = sqlOn(db);
 });
 
 afterEach(async () => {
   await channel?.stop();
   channel = null;
   await tg.close();
+  await sql.close();
   db.close();
 });
 
@@ -48,7 +51,7 @@ describe("Telegram group chats", () => {
       botInfo: FAKE_BOT_INFO,
       core,
       logger: memoryLogger().logger,
-      db,
+      sql,
       pollingTimeoutSeconds: 1,
       groupHandlers: [
         async (ctx) => {
@@ -78,7 +81,7 @@ describe("Telegram group chats", () => {
       botInfo: FAKE_BOT_INFO,
       core,
       logger: memoryLogger().logger,
-      db,
+      sql,
       pollingTimeoutSeconds: 1,
     });
     await channel.start();

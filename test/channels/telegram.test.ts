@@ -7,7 +7,7 @@ import {
 } from "../../src/channels/telegram.ts";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "../../src/channels/split.ts";
 import { APOLOGY_TEXT } from "../../src/channels/turn.ts";
-import type { Database } from "../../src/db/index.ts";
+import type { Database, SqlDatabase } from "../../src/db/index.ts";
 import { PermanentDeliveryError } from "../../src/feedback/index.ts";
 import {
   FAKE_BOT_INFO,
@@ -24,6 +24,7 @@ import {
   LONG_TEXT,
   PORTAL_URL,
   scriptedCore,
+  sqlOn,
   tempDb,
   words,
   type ScriptedCore,
@@ -34,18 +35,21 @@ let core: ScriptedCore;
 let logs: ReturnType<typeof memoryLogger>;
 let channel: TelegramChannel | null = null;
 let db: Database;
+let sql: SqlDatabase;
 
 beforeEach(async () => {
   tg = await startFakeTelegram();
   core = scriptedCore();
   logs = memoryLogger();
   db = tempDb();
+  sql = sqlOn(db);
 });
 
 afterEach(async () => {
   await channel?.stop();
   channel = null;
   await tg.close();
+  await sql.close();
   db.close();
 });
 
@@ -56,7 +60,7 @@ function polling(extra: Partial<TelegramChannelOptions> = {}): TelegramChannel {
     botInfo: FAKE_BOT_INFO,
     core,
     logger: logs.logger,
-    db,
+    sql,
     pollingTimeoutSeconds: 1,
     ...extra,
   });
@@ -264,7 +268,7 @@ describe("Telegram notifications (sendTo)", () => {
     await expect(ch.sendTo("77", { text: "Cập nhật tiến độ" })).rejects.toBeInstanceOf(
       PermanentDeliveryError,
     );
-    expect(ch.undelivered!.listOpen()).toMatchObject([
+    expect(await ch.undelivered!.listOpen()).toMatchObject([
       { channel: "telegram", userId: "77", reason: "blocked", errorCode: "403" },
     ]);
     await expect(ch.sendTo("web-abc", { text: "x" })).rejects.toBeInstanceOf(

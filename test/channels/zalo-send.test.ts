@@ -8,7 +8,7 @@ import {
   ZaloApiError,
   ZaloOutsideWindowError,
 } from "../../src/channels/zalo-api.ts";
-import type { Database } from "../../src/db/index.ts";
+import type { Database, SqlDatabase } from "../../src/db/index.ts";
 import { PermanentDeliveryError } from "../../src/feedback/index.ts";
 import {
   FAKE_ZALO_APP_ID,
@@ -20,10 +20,11 @@ import {
   type FakeZalo,
 } from "../helpers/fake-zalo.ts";
 import { memoryLogger } from "../web/helpers.ts";
-import { scriptedCore, tempDb } from "./helpers.ts";
+import { scriptedCore, sqlOn, tempDb } from "./helpers.ts";
 
 let zalo: FakeZalo;
 let db: Database;
+let sql: SqlDatabase;
 let clock: Date;
 let logs: ReturnType<typeof memoryLogger>;
 
@@ -32,12 +33,14 @@ const USER = "2468458835296117922";
 beforeEach(async () => {
   zalo = await startFakeZalo();
   db = tempDb();
+  sql = sqlOn(db);
   clock = new Date("2026-03-02T08:00:00Z");
   logs = memoryLogger();
 });
 
 afterEach(async () => {
   await zalo.close();
+  await sql.close();
   db.close();
 });
 
@@ -50,7 +53,7 @@ function channel(extra: Partial<ZaloChannelOptions> = {}) {
     apiBase: zalo.base,
     oauthBase: zalo.base,
     core: scriptedCore(),
-    db,
+    sql,
     logger: logs.logger,
     now: () => clock,
     sleep: async () => undefined,
@@ -112,9 +115,9 @@ describe("Zalo access token", () => {
     expect(zalo.sent().map((s) => s.message.text)).toEqual(["a", "b"]);
 
     clock = new Date(clock.getTime() + 23 * 3600_000); // 2 h left: fine
-    expect(ch.tokens.needsRefresh()).toBe(false);
+    expect(await ch.tokens.needsRefresh()).toBe(false);
     clock = new Date(clock.getTime() + 90 * 60_000); // 30 min left: within the 1 h margin
-    expect(ch.tokens.needsRefresh()).toBe(true);
+    expect(await ch.tokens.needsRefresh()).toBe(true);
     await ch.sendTo(USER, { text: "c" });
     expect(zalo.refreshCalls()).toHaveLength(2);
     expect(tokenRow().refresh_token).toBe("RT-2");
@@ -139,7 +142,7 @@ describe("Zalo access token", () => {
     const err = await ch.sendTo(USER, { text: "a" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZaloApiError);
     expect(err).not.toBeInstanceOf(PermanentDeliveryError);
-    expect(ch.undelivered.listOpen()).toEqual([]);
+    expect(await ch.undelivered.listOpen()).toEqual([]);
     expect(tokenRow().refresh_token).toBe("RT-0");
     const log = logs.text();
     expect(log).toContain("zalo token refresh failed");
@@ -173,7 +176,7 @@ describe("Zalo sending", () => {
     expect(err).toBeInstanceOf(ZaloOutsideWindowError);
     expect(err).toBeInstanceOf(PermanentDeliveryError);
     expect(zalo.requests.filter((r) => r.path === "/v3.0/oa/message/cs")).toHaveLength(1);
-    const [entry] = ch.undelivered.listOpen({ channel: "zalo" });
+    const [entry] = await ch.undelivered.listOpen({ channel: "zalo" });
     expect(entry).toMatchObject({
       channel: "zalo",
       userId: USER,
@@ -182,20 +185,20 @@ describe("Zalo sending", () => {
       text: "Phản ánh của bạn đã có kết quả.",
       resolvedAt: null,
     });
-    expect(ch.undelivered.resolve(entry!.id, "lan")).toBe(true);
-    expect(ch.undelivered.resolve(entry!.id, "lan")).toBe(false);
-    expect(ch.undelivered.listOpen()).toEqual([]);
+    expect(await ch.undelivered.resolve(entry!.id, "lan")).toBe(true);
+    expect(await ch.undelivered.resolve(entry!.id, "lan")).toBe(false);
+    expect(await ch.undelivered.listOpen()).toEqual([]);
   });
 
   it("a reply refused as outside the window is recorded too", async () => {
     const ch = channel({ accessToken: "AT-0" });
     zalo.scriptCs({ error: -232 });
     const raw = JSON.stringify(textEvent({ userId: USER, text: "chào", msgId: "w1", at: clock }));
-    expect(ch.handleWebhook(Buffer.from(raw), signZaloEvent(raw, String(clock.getTime())))).toEqual(
-      { status: 200, code: "accepted" },
-    );
+    expect(
+      await ch.handleWebhook(Buffer.from(raw), signZaloEvent(raw, String(clock.getTime()))),
+    ).toEqual({ status: 200, code: "accepted" });
     await ch.idle();
-    expect(ch.undelivered.listOpen()).toMatchObject([
+    expect(await ch.undelivered.listOpen()).toMatchObject([
       { reason: "outside_window", errorCode: "-232", text: "Bạn hỏi: chào" },
     ]);
     expect(logs.text()).toContain("zalo reply outside the interaction window");
@@ -211,11 +214,13 @@ describe("Zalo sending", () => {
     const err = await ch.sendTo(USER, { text: "b" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZaloApiError);
     expect((err as ZaloApiError).retryable).toBe(true);
-    expect(ch.undelivered.listOpen()).toEqual([]);
+    expect(await ch.undelivered.listOpen()).toEqual([]);
 
     zalo.scriptCs({ error: -201, message: "user_id is invalid!" });
     await expect(ch.sendTo(USER, { text: "c" })).rejects.toBeInstanceOf(PermanentDeliveryError);
-    expect(ch.undelivered.listOpen()).toMatchObject([{ reason: "rejected", errorCode: "-201" }]);
+    expect(await ch.undelivered.listOpen()).toMatchObject([
+      { reason: "rejected", errorCode: "-201" },
+    ]);
   });
 });
 

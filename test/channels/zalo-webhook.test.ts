@@ -2,7 +2,7 @@ import type http from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createZaloChannel, type ZaloChannel } from "../../src/channels/zalo.ts";
 import { ZALO_ACTION_PREFIX } from "../../src/channels/zalo-api.ts";
-import type { Database } from "../../src/db/index.ts";
+import type { Database, SqlDatabase } from "../../src/db/index.ts";
 import { createChannelRoutes } from "../../src/web/channel-routes.ts";
 import { createServer } from "../../src/web/server.ts";
 import {
@@ -22,6 +22,7 @@ import {
   DETAIL,
   LONG_TEXT,
   scriptedCore,
+  sqlOn,
   tempDb,
   words,
   type ScriptedCore,
@@ -31,6 +32,7 @@ let zalo: FakeZalo;
 let core: ScriptedCore;
 let logs: ReturnType<typeof memoryLogger>;
 let db: Database;
+let sql: SqlDatabase;
 let channel: ZaloChannel;
 let server: http.Server;
 let base: string;
@@ -45,6 +47,7 @@ beforeEach(async () => {
   core = scriptedCore();
   logs = memoryLogger();
   db = tempDb();
+  sql = sqlOn(db);
   clock = new Date("2026-03-02T08:00:00Z");
   channel = createZaloChannel({
     appId: FAKE_ZALO_APP_ID,
@@ -55,7 +58,7 @@ beforeEach(async () => {
     apiBase: zalo.base,
     oauthBase: zalo.base,
     core,
-    db,
+    sql,
     logger: logs.logger,
     now: () => clock,
     sleep: async () => undefined,
@@ -74,6 +77,7 @@ afterEach(async () => {
   await channel.stop();
   await close(server);
   await zalo.close();
+  await sql.close();
   db.close();
 });
 

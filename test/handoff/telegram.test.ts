@@ -73,7 +73,7 @@ function setUp(file: string) {
     botInfo: FAKE_BOT_INFO,
     core,
     logger: log.logger,
-    db,
+    sql,
     pollingTimeoutSeconds: 1,
     groupHandlers: [desk.handler],
   });

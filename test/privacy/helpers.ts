@@ -56,7 +56,8 @@ export async function buildFixture(): Promise<Fixture> {
   const handoffSql = createSqliteSql({ file });
   const handoff = createHandoffStore(handoffSql);
   const questions = createQuestionLog(db);
-  const undelivered = createUndeliveredLog(db, clock.now);
+  const channelsSql = createSqliteSql({ file });
+  const undelivered = createUndeliveredLog(channelsSql, clock.now);
 
   const file1 = (userId: string, text = KEPT_TEXT, contact: string | null = KEPT_CONTACT) =>
     queue.fileCase({ channel: "web", userId, text, contact, procedureCode: "1.001193" }).ref;
@@ -125,13 +126,14 @@ export async function buildFixture(): Promise<Fixture> {
   await handoff.addMessage(openTicket.id, "citizen", null, "Tôi là Bình", clock.now());
   await handoffSql.close();
   conversations.save("telegram", "1002", { handedOff: true }, clock.now());
-  undelivered.record({
+  await undelivered.record({
     channel: "zalo",
     userId: "2001",
     reason: "outside_window",
     errorCode: -230,
     text: "Phản ánh của ông An đã được trả lời",
   });
+  await channelsSql.close();
   await drain();
 
   // February 2025.

@@ -84,7 +84,7 @@ beforeEach(async () => {
     botInfo: FAKE_BOT_INFO,
     core: scriptedCore(),
     logger: memoryLogger().logger,
-    db,
+    sql,
     pollingTimeoutSeconds: 1,
     groupHandlers: [createReminderGroupHandler({ store, agencies, queue, now: c.now })],
   });

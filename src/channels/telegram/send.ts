@@ -142,7 +142,7 @@ export function createTelegramSender({
         throw err instanceof GrammyError
           ? new Error(`telegram ${err.method} failed: ${err.error_code}`)
           : err;
-      undelivered?.record({
+      await undelivered?.record({
         channel: "telegram",
         userId: id,
         reason: "blocked",
