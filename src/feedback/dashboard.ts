@@ -14,8 +14,14 @@
  * period) counts as one missed. Compliance = made / (made + missed), over history in the period.
  */
 import { localDate, type Calendar } from "../calendar/index.ts";
-import type { Database } from "../db/index.ts";
-import { periodReport, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
+import type { Database, SqlExecutor, SqlValue } from "../db/index.ts";
+import {
+  periodReport,
+  periodReportOn,
+  reportWithin,
+  type QuarterlyReport,
+  type ReportPeriod,
+} from "./report.ts";
 import type { CaseScope } from "./scope.ts";
 import { OPEN_STATUSES } from "./status.ts";
 
@@ -65,46 +71,103 @@ export function median(values: readonly number[]): number | null {
 
 const open = OPEN_STATUSES.map((s) => `'${s}'`).join(", ");
 
+const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+
+/** The dashboard's queries, for both engines; their parameters are listed beside each. */
+const DASHBOARD_SQL = {
+  /** from, end */
+  handled: `SELECT COALESCE(agency, '') AS agency, received_at, handled_at, due_at FROM feedback_cases
+     WHERE handled_at >= ? AND handled_at < ?`,
+  /** now */
+  overdue: `SELECT COALESCE(agency, '') AS agency, COUNT(*) AS n FROM feedback_cases
+     WHERE status IN (${open}) AND due_at < ? GROUP BY COALESCE(agency, '')`,
+  /** from, end */
+  progress: `SELECT COALESCE(c.agency, '') AS agency,
+       ${sum(`h.actor LIKE 'staff:%' AND h.at > c.due_at AND h.from_status IN (${open})
+           AND h.to_status IN (${open})`)} AS made,
+       ${sum("h.actor = 'system' AND h.action = 'progress'")} AS missed
+     FROM feedback_history h JOIN feedback_cases c ON c.id = h.case_id
+     WHERE h.at >= ? AND h.at < ? AND h.action IN ('progress', 'status')
+     GROUP BY COALESCE(c.agency, '')`,
+  /** from, end */
+  ratings: `SELECT ${sum("rating = 1")} AS up, ${sum("rating = -1")} AS down FROM answer_ratings
+     WHERE rated_at >= ? AND rated_at < ?`,
+} as const;
+
+interface DashboardRows {
+  handled: { agency: string; received_at: string; handled_at: string; due_at: string }[];
+  overdue: { agency: string; n: number }[];
+  progress: { agency: string; made: number | null; missed: number | null }[];
+  ratings: { up: number | null; down: number | null } | undefined;
+}
+
+type DashboardScope = Pick<CaseScope, "all" | "covers" | "spec">;
+
+/** Runs the dashboard's queries through `all` (either engine). */
+async function fetchRows(
+  all: <T extends object>(sql: string, params: SqlValue[]) => Promise<T[]> | T[],
+  report: QuarterlyReport,
+  now: Date,
+  scope: DashboardScope,
+): Promise<DashboardRows> {
+  const period = [report.from, report.asOf];
+  return {
+    handled: await all<DashboardRows["handled"][number]>(DASHBOARD_SQL.handled, period),
+    overdue: await all<DashboardRows["overdue"][number]>(DASHBOARD_SQL.overdue, [
+      now.toISOString(),
+    ]),
+    progress: await all<DashboardRows["progress"][number]>(DASHBOARD_SQL.progress, period),
+    ratings: scope.all
+      ? (await all<NonNullable<DashboardRows["ratings"]>>(DASHBOARD_SQL.ratings, period))[0]
+      : undefined,
+  };
+}
+
+/** The dashboard on the synchronous connection (legacy `db`, until the callers move). */
 export function dashboard(
   db: Database,
   calendar: Pick<Calendar, "countWorkingDays">,
   period: ReportPeriod,
   now: Date,
-  scope: Pick<CaseScope, "all" | "covers" | "spec">,
+  scope: DashboardScope,
 ): Dashboard {
   const report = reportWithin(periodReport(db, period, now), scope.covers);
-  const params = { from: report.from, end: report.asOf, now: now.toISOString() };
-  const inScope = (agency: string) => scope.covers(agency === "" ? null : agency);
+  const params = [report.from, report.asOf];
+  const all = <T>(sql: string, p: SqlValue[]) => db.prepare<SqlValue[], T>(sql).all(...p);
+  const rows: DashboardRows = {
+    handled: all(DASHBOARD_SQL.handled, params),
+    overdue: all(DASHBOARD_SQL.overdue, [now.toISOString()]),
+    progress: all(DASHBOARD_SQL.progress, params),
+    ratings: scope.all
+      ? all<NonNullable<DashboardRows["ratings"]>>(DASHBOARD_SQL.ratings, params)[0]
+      : undefined,
+  };
+  return assemble(calendar, report, rows, scope);
+}
 
-  const handled = db
-    .prepare<
-      typeof params,
-      { agency: string; received_at: string; handled_at: string; due_at: string }
-    >(
-      `SELECT COALESCE(agency, '') AS agency, received_at, handled_at, due_at FROM feedback_cases
-       WHERE handled_at >= @from AND handled_at < @end`,
-    )
-    .all(params)
-    .filter((r) => inScope(r.agency));
-  const overdue = db
-    .prepare<typeof params, { agency: string; n: number }>(
-      `SELECT COALESCE(agency, '') AS agency, COUNT(*) AS n FROM feedback_cases
-       WHERE status IN (${open}) AND due_at < @now GROUP BY 1`,
-    )
-    .all(params)
-    .filter((r) => inScope(r.agency));
-  const progress = db
-    .prepare<typeof params, { agency: string; made: number; missed: number }>(
-      `SELECT COALESCE(c.agency, '') AS agency,
-         SUM(h.actor LIKE 'staff:%' AND h.at > c.due_at AND h.from_status IN (${open})
-             AND h.to_status IN (${open})) AS made,
-         SUM(h.actor = 'system' AND h.action = 'progress') AS missed
-       FROM feedback_history h JOIN feedback_cases c ON c.id = h.case_id
-       WHERE h.at >= @from AND h.at < @end AND h.action IN ('progress', 'status')
-       GROUP BY 1`,
-    )
-    .all(params)
-    .filter((r) => inScope(r.agency));
+/** The dashboard on SqlDatabase (src/feedback/sql-store.ts). */
+export async function dashboardOn(
+  db: SqlExecutor,
+  calendar: Pick<Calendar, "countWorkingDays">,
+  period: ReportPeriod,
+  now: Date,
+  scope: DashboardScope,
+): Promise<Dashboard> {
+  const report = reportWithin(await periodReportOn(db, period, now), scope.covers);
+  const rows = await fetchRows((sql, p) => db.all(sql, p), report, now, scope);
+  return assemble(calendar, report, rows, scope);
+}
+
+function assemble(
+  calendar: Pick<Calendar, "countWorkingDays">,
+  report: QuarterlyReport,
+  rows: DashboardRows,
+  scope: DashboardScope,
+): Dashboard {
+  const inScope = (agency: string) => scope.covers(agency === "" ? null : agency);
+  const handled = rows.handled.filter((r) => inScope(r.agency));
+  const overdue = rows.overdue.filter((r) => inScope(r.agency));
+  const progress = rows.progress.filter((r) => inScope(r.agency));
 
   type Acc = {
     toHandle: number[];
@@ -140,14 +203,14 @@ export function dashboard(
     }
   }
   for (const r of overdue) {
-    of(r.agency).overdueNow += r.n;
-    all.overdueNow += r.n;
+    of(r.agency).overdueNow += Number(r.n);
+    all.overdueNow += Number(r.n);
   }
   for (const r of progress) {
-    of(r.agency).made += r.made ?? 0;
-    of(r.agency).missed += r.missed ?? 0;
-    all.made += r.made ?? 0;
-    all.missed += r.missed ?? 0;
+    of(r.agency).made += Number(r.made ?? 0);
+    of(r.agency).missed += Number(r.missed ?? 0);
+    all.made += Number(r.made ?? 0);
+    all.missed += Number(r.missed ?? 0);
   }
 
   const measures = (
@@ -185,14 +248,8 @@ export function dashboard(
 
   let ratings: Dashboard["ratings"] = null;
   if (scope.all) {
-    const r = db
-      .prepare<typeof params, { up: number | null; down: number | null }>(
-        `SELECT SUM(rating = 1) AS up, SUM(rating = -1) AS down FROM answer_ratings
-         WHERE rated_at >= @from AND rated_at < @end`,
-      )
-      .get(params)!;
-    const up = r.up ?? 0;
-    const down = r.down ?? 0;
+    const up = Number(rows.ratings?.up ?? 0);
+    const down = Number(rows.ratings?.down ?? 0);
     ratings = { up, down, upShare: percent(up, up + down) };
   }
 

@@ -8,7 +8,7 @@
  * read these functions, so their figures agree.
  */
 import { addDays, isIsoDate, startOfLocalDay, type IsoDate } from "../calendar/index.ts";
-import type { Database } from "../db/index.ts";
+import type { Database, SqlExecutor, SqlValue } from "../db/index.ts";
 import { FeedbackInputError } from "./errors.ts";
 
 export interface Quarter {
@@ -116,32 +116,66 @@ export function reportWithin(
   return { ...report, rows, total: totalOf(rows) };
 }
 
-export function periodReport(db: Database, q: ReportPeriod, now: Date): QuarterlyReport {
-  const from = q.from.toISOString();
+const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+
+/**
+ * The report's query, for both engines: from, end, in that order, as often as they appear
+ * (PostgreSQL has no named parameters). Rows are sorted in TypeScript, the same on both.
+ */
+const REPORT_SQL = `SELECT COALESCE(agency, '') AS agency,
+     ${sum("received_at >= ? AND received_at < ?")} AS received,
+     ${sum("handled_at >= ? AND handled_at < ? AND handled_at <= due_at")} AS "handledOnTime",
+     ${sum("handled_at >= ? AND handled_at < ? AND handled_at > due_at")} AS "handledLate",
+     ${sum("handled_at >= ? AND handled_at < ? AND status = 'rejected'")} AS rejected,
+     ${sum("(handled_at IS NULL OR handled_at >= ?) AND due_at >= ?")} AS "pendingOnTime",
+     ${sum("(handled_at IS NULL OR handled_at >= ?) AND due_at < ?")} AS "pendingOverdue"
+   FROM feedback_cases
+   WHERE received_at < ? AND (handled_at IS NULL OR handled_at >= ?)
+   GROUP BY COALESCE(agency, '')`;
+
+/** The period's bounds: from its start to its end, or now if earlier. */
+export function reportBounds(q: ReportPeriod, now: Date): { from: string; asOf: string } {
   const end = new Date(Math.min(q.to.getTime(), Math.max(now.getTime(), q.from.getTime())));
-  const asOf = end.toISOString();
-  const rows = db
-    .prepare<{ from: string; end: string }, ReportRow>(
-      `SELECT COALESCE(agency, '') AS agency,
-         SUM(received_at >= @from AND received_at < @end) AS received,
-         SUM(handled_at >= @from AND handled_at < @end AND handled_at <= due_at) AS handledOnTime,
-         SUM(handled_at >= @from AND handled_at < @end AND handled_at > due_at) AS handledLate,
-         SUM(handled_at >= @from AND handled_at < @end AND status = 'rejected') AS rejected,
-         SUM((handled_at IS NULL OR handled_at >= @end) AND due_at >= @end) AS pendingOnTime,
-         SUM((handled_at IS NULL OR handled_at >= @end) AND due_at < @end) AS pendingOverdue
-       FROM feedback_cases
-       WHERE received_at < @end AND (handled_at IS NULL OR handled_at >= @from)
-       GROUP BY 1 ORDER BY received DESC, 1`,
-    )
-    .all({ from, end: asOf })
+  return { from: q.from.toISOString(), asOf: end.toISOString() };
+}
+
+function reportQuery(q: ReportPeriod, now: Date): { sql: string; params: SqlValue[] } {
+  const { from, asOf: end } = reportBounds(q, now);
+  const params = [from, end, from, end, from, end, from, end, end, end, end, end, end, from];
+  return { sql: REPORT_SQL, params };
+}
+
+type RawReportRow = { [K in keyof ReportRow]: K extends "agency" ? string : number | null };
+
+function reportOf(q: ReportPeriod, now: Date, raw: readonly RawReportRow[]): QuarterlyReport {
+  const { from, asOf } = reportBounds(q, now);
+  const rows = raw
     .map((r) => ({
       agency: r.agency,
-      received: r.received ?? 0,
-      handledOnTime: r.handledOnTime ?? 0,
-      handledLate: r.handledLate ?? 0,
-      rejected: r.rejected ?? 0,
-      pendingOnTime: r.pendingOnTime ?? 0,
-      pendingOverdue: r.pendingOverdue ?? 0,
-    }));
+      received: Number(r.received ?? 0),
+      handledOnTime: Number(r.handledOnTime ?? 0),
+      handledLate: Number(r.handledLate ?? 0),
+      rejected: Number(r.rejected ?? 0),
+      pendingOnTime: Number(r.pendingOnTime ?? 0),
+      pendingOverdue: Number(r.pendingOverdue ?? 0),
+    }))
+    .sort((a, b) =>
+      a.received !== b.received ? b.received - a.received : a.agency < b.agency ? -1 : 1,
+    );
   return { quarter: q.label, from, to: q.to.toISOString(), asOf, rows, total: totalOf(rows) };
+}
+
+export function periodReport(db: Database, q: ReportPeriod, now: Date): QuarterlyReport {
+  const { sql, params } = reportQuery(q, now);
+  return reportOf(q, now, db.prepare<SqlValue[], RawReportRow>(sql).all(...params));
+}
+
+/** The report on SqlDatabase (src/feedback/sql-store.ts). */
+export async function periodReportOn(
+  db: SqlExecutor,
+  q: ReportPeriod,
+  now: Date,
+): Promise<QuarterlyReport> {
+  const { sql, params } = reportQuery(q, now);
+  return reportOf(q, now, await db.all<RawReportRow>(sql, params));
 }

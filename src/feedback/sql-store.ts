@@ -17,8 +17,10 @@
  * - the progress sweep moves each case's schedule from the value it read: one notice whichever
  *   instance's sweep gets there first.
  */
+import type { Calendar } from "../calendar/index.ts";
 import type { SqlDatabase, SqlExecutor } from "../db/index.ts";
 import { NOTIFICATION_AUDIT_SQL, type NotificationAudit } from "./audit.ts";
+import { dashboardOn, type Dashboard } from "./dashboard.ts";
 import { CaseNotFoundError, VersionConflictError } from "./errors.ts";
 import { prepareFiling, type FiledCase } from "./file-case.ts";
 import { validateFileCase, type FileCaseInput } from "./input.ts";
@@ -29,6 +31,7 @@ import { PROGRESS_SQL, progressOwed } from "./progress.ts";
 import { RATINGS_SQL, ratingParams, type RatingInput, type StoredRating } from "./ratings.ts";
 import type { Recorded } from "./record-event.ts";
 import { isRef, tokenMatches } from "./reference.ts";
+import { periodReportOn, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
 import { routeCase } from "./routing.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import { DISTINCT_AGENCIES_SQL, type CaseScope } from "./scope.ts";
@@ -57,6 +60,8 @@ export interface FeedbackStoreDeps {
   now: () => Date;
   deadlines: DeadlineCalculator;
   procedures: ProcedureDirectory;
+  /** Working days for the dashboard's medians. */
+  calendar: Pick<Calendar, "countWorkingDays">;
   /** Cases per progress sweep. Default 500. */
   sweepBatch?: number;
 }
@@ -95,6 +100,10 @@ export interface FeedbackStore {
   agencies(): Promise<string[]>;
   /** The staff list (filters, keyset pages), its counts and how many match. */
   list: AsyncCaseLister;
+  /** The report's figures over a period (a quarter: `parseQuarter`), within a scope. */
+  report(period: ReportPeriod, scope?: Pick<CaseScope, "covers">): Promise<QuarterlyReport>;
+  /** The dashboard's figures (the report's, and more) over a period, within a scope. */
+  dashboard(period: ReportPeriod, scope: CaseScope): Promise<Dashboard>;
   ratings: AsyncRatings;
 }
 
@@ -217,6 +226,11 @@ export function createFeedbackStore(deps: FeedbackStoreDeps): FeedbackStore {
     agencies: async () =>
       (await sql.all<{ agency: string }>(DISTINCT_AGENCIES_SQL)).map((r) => r.agency),
     list: createAsyncCaseLister(sql, now),
+    async report(period, scope) {
+      const report = await periodReportOn(sql, period, now());
+      return scope ? reportWithin(report, scope.covers) : report;
+    },
+    dashboard: (period, scope) => dashboardOn(sql, deps.calendar, period, now(), scope),
     ratings,
   };
 }

@@ -17,11 +17,13 @@ import {
   UnknownProcedureError,
   VersionConflictError,
   createDeadlineCalculator,
+  createScopeResolver,
+  parseQuarter,
   createFeedbackStore,
   type FeedbackStore,
 } from "../../src/feedback/index.ts";
 import { ENGINES, type TestEngine } from "../helpers/engines.ts";
-import { PROCEDURES, RULES, TEXT, calendar, clock, type Clock } from "./helpers.ts";
+import { PROCEDURES, RULES, TEXT, calendar, clock, makeQueue, type Clock } from "./helpers.ts";
 
 const staff = "staff:lan";
 const deadlines = createDeadlineCalculator(RULES, calendar);
@@ -32,7 +34,7 @@ afterEach(async () => {
 });
 
 function storeOn(sql: SqlDatabase, c: Clock): FeedbackStore {
-  return createFeedbackStore({ sql, now: c.now, deadlines, procedures: PROCEDURES });
+  return createFeedbackStore({ sql, now: c.now, deadlines, procedures: PROCEDURES, calendar });
 }
 
 /** A caller's own table beside the feedback tables: conversation drafts, filed at most once. */
@@ -51,6 +53,60 @@ async function setup(engine: TestEngine, at = "2026-03-02T02:00:00Z") {
   const [sql] = await instances(engine, 1);
   const c = clock(at); // Monday 09:00 in Hà Nội
   return { sql: sql!, store: storeOn(sql!, c), clock: c };
+}
+
+type Filer = {
+  fileCase(i: { channel: string; userId: string; text: string; agency?: string }): unknown;
+  changeStatus(
+    ref: string,
+    change: Record<string, unknown> & { to: string; actor: string },
+  ): unknown;
+  addProgress(ref: string, p: { actor: string; note: string }): unknown;
+  rateAnswer(i: {
+    channel: string;
+    userId: string;
+    answerId: string;
+    rating: "up" | "down";
+  }): unknown;
+};
+
+/** Q4 2025 – Q1 2026 for two agencies: on time, late, rejected, pending, overdue, progress, ratings. */
+async function seedQuarter(q: Filer, c: Clock): Promise<void> {
+  const file = async (agency: string | null) =>
+    (
+      (await q.fileCase({
+        channel: "web",
+        userId: "u",
+        text: TEXT,
+        ...(agency ? { agency } : {}),
+      })) as {
+        ref: string;
+      }
+    ).ref;
+  c.set("2025-12-20T03:00:00Z");
+  const carried = await file("Sở Tư pháp");
+  c.set("2026-01-05T03:00:00Z");
+  const onTime = await file("Sở Tư pháp");
+  const late = await file("UBND phường Ba Đình");
+  const rejected = await file("UBND phường Ba Đình");
+  const open = await file("UBND phường Ba Đình");
+  c.set("2026-03-20T03:00:00Z");
+  await file(null);
+  await file("Sở Tư pháp");
+  c.set("2026-01-10T03:00:00Z");
+  await q.changeStatus(onTime, { to: "accepted", actor: staff });
+  await q.changeStatus(onTime, { to: "answered", actor: staff, note: "ok" });
+  await q.changeStatus(rejected, { to: "rejected", actor: staff, reason: "Không thuộc" });
+  c.set("2026-02-10T03:00:00Z");
+  await q.changeStatus(late, { to: "accepted", actor: staff });
+  await q.addProgress(late, { actor: staff, note: "Đang xử lý" });
+  await q.changeStatus(late, { to: "answered", actor: staff, note: "ok" });
+  await q.changeStatus(carried, { to: "accepted", actor: staff });
+  await q.changeStatus(carried, { to: "answered", actor: staff, note: "ok" });
+  await q.addProgress(open, { actor: staff, note: "Đang xác minh" });
+  await q.rateAnswer({ channel: "web", userId: "u", answerId: "a1", rating: "up" });
+  await q.rateAnswer({ channel: "web", userId: "u", answerId: "a2", rating: "down" });
+  c.set("2026-06-01T00:00:00Z");
 }
 
 const count = async (sql: SqlDatabase, table: string) =>
@@ -457,6 +513,42 @@ for (const engine of ENGINES) {
         });
         expect((await store.list.counts(["Sở Xây dựng"], "2026-03-25T00:00:00Z")).all).toBe(1);
         expect((await store.list.counts([], "2026-03-25T00:00:00Z")).all).toBe(0);
+      });
+    });
+
+    describe("report and dashboard", () => {
+      it("the same figures as the synchronous queue's, for every scope", async () => {
+        const legacy = makeQueue();
+        try {
+          await seedQuarter(legacy.queue, legacy.clock);
+          const { store, clock: c } = await setup(engine);
+          await seedQuarter(
+            {
+              ...store,
+              rateAnswer: (i: Parameters<typeof store.ratings.rateAnswer>[0]) =>
+                store.ratings.rateAnswer(i),
+            } as unknown as Filer,
+            c,
+          );
+          const scopes = createScopeResolver(legacy.db, []);
+          const quarter = parseQuarter("2026Q1");
+          const report = await store.report(quarter);
+          expect(report).toEqual(legacy.queue.report(quarter));
+          expect(report.total).toMatchObject({ received: 6, handledOnTime: 2, handledLate: 2 });
+          for (const spec of ["*", "Sở Tư pháp", "UBND phường Ba Đình", "Nơi khác"]) {
+            const scope = scopes.resolve(spec);
+            expect(await store.report(quarter, scope)).toEqual(legacy.queue.report(quarter, scope));
+            expect(await store.dashboard(quarter, scope)).toEqual(
+              legacy.queue.dashboard(quarter, scope),
+            );
+          }
+          const d = await store.dashboard(quarter, scopes.resolve("*"));
+          expect(d.ratings).toEqual({ up: 1, down: 1, upShare: 50 });
+          expect(d.total.handled).toBe(4);
+          expect(d.total.progressUpdates).toBeGreaterThan(0);
+        } finally {
+          legacy.db.close();
+        }
       });
     });
 
