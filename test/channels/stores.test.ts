@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createProcessedUpdates } from "../../src/channels/processed-updates.ts";
+import { createReplyOutbox } from "../../src/channels/reply-outbox.ts";
 import { createReplyStore } from "../../src/channels/reply-store.ts";
 import { createTelegramChannel } from "../../src/channels/telegram.ts";
 import { createUndeliveredLog } from "../../src/channels/undelivered.ts";
@@ -270,6 +271,41 @@ for (const engine of ENGINES) {
       expect(await storeA.expired(new Date(expires.getTime() + 1), 100)).toHaveLength(38);
       expect(await storeB.prune(new Date(AT.getTime() + 1))).toBe(2);
       expect(await storeA.pending()).toBe(38);
+    });
+
+    it("two instances draining one outbox at once send every reply once, each user's in order", async () => {
+      const [a, b] = await instances(2);
+      const outbox = (sql: SqlDatabase) => {
+        const replies = createReplyOutbox({ sql, now: () => AT, logger: memoryLogger().logger });
+        const channel = createTelegramChannel({
+          token: FAKE_BOT_TOKEN,
+          apiRoot: tg.apiRoot,
+          botInfo: FAKE_BOT_INFO,
+          core: scriptedCore(),
+          sql,
+          outbox: replies,
+          logger: memoryLogger().logger,
+        });
+        replies.register("telegram", channel.replyChannel);
+        return replies;
+      };
+      const [one, two] = [outbox(a!), outbox(b!)];
+      const store = createReplyStore(a!);
+      const users = Array.from({ length: 12 }, (_, i) => 100 + i);
+      for (const user of users) {
+        const texts = ["một", "hai", "ba"].map((t) => ({ text: `${t} ${user}` }));
+        await store.enqueue("telegram", String(user), texts, AT, new Date(AT.getTime() + 3600_000));
+      }
+      const results = await Promise.all([one.drainOnce(), two.drainOnce()]);
+      expect(results.reduce((n, r) => n + r.sent, 0)).toBe(36);
+      const sent = tg.callsOf("sendMessage").map((c) => c.body);
+      expect(sent).toHaveLength(36);
+      for (const user of users) {
+        expect(sent.filter((m) => m.chat_id === user).map((m) => m.text)).toEqual(
+          ["một", "hai", "ba"].map((t) => `${t} ${user}`),
+        );
+      }
+      expect(await two.pending()).toBe(0);
     });
   });
 }
