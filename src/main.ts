@@ -20,6 +20,7 @@ import {
 import { createSenderRegistry, INBOX_KEEP_DAYS } from "./dialogue/index.ts";
 import {
   createFeedbackQueue,
+  createFeedbackStore,
   createProcedureDirectory,
   createStaffAuth,
   loadAgencyDirectory,
@@ -124,9 +125,15 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
 
   // The dialogue core behind every channel, with the web chat's routes and inbox.
   const chat = createChatWiring({
-    db,
-    writes,
-    queue,
+    sql,
+    // The PAKN store on the same SqlDatabase: a case filed from the chat commits with its state.
+    feedback: createFeedbackStore({
+      sql,
+      now,
+      deadlines: queue.deadlines,
+      calendar,
+      procedures: createProcedureDirectory(catalogue),
+    }),
     assistant,
     senders: kept.registry,
     logger,
@@ -179,16 +186,15 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         writes,
       });
       // Web chat notifications are kept INBOX_KEEP_DAYS, then deleted (read or not).
-      const prune = () => {
-        try {
-          chat.inbox.prune(new Date(now().getTime() - INBOX_KEEP_DAYS * 86_400_000));
-        } catch (err) {
-          // Another connection held the lock: the next run (6 h) prunes.
-          if (isBusyError(err)) logger.warn({ err }, "inbox pruning skipped: database busy");
-          else logger.error({ err }, "inbox pruning failed");
-        }
-      };
-      prune();
+      const prune = () =>
+        chat.inbox
+          .prune(new Date(now().getTime() - INBOX_KEEP_DAYS * 86_400_000))
+          .catch((err: unknown) => {
+            // Another connection held the lock: the next run (6 h) prunes.
+            if (isBusyError(err)) logger.warn({ err }, "inbox pruning skipped: database busy");
+            else logger.error({ err }, "inbox pruning failed");
+          });
+      void prune();
       housekeeping = setInterval(prune, 6 * 3600_000);
       housekeeping.unref();
       // Personal data older than RETENTION_DAYS is anonymised once a day (docs/privacy.md); the

@@ -1,7 +1,12 @@
-/** The log of questions asked, stored masked. */
+/**
+ * The log of questions asked, stored masked: on SqlDatabase (`createSqlQuestionLog`, SQLite or
+ * PostgreSQL: the chat's), and on the legacy synchronous connection (`createQuestionLog`: the
+ * stateless /api/ask of src/web/app.ts, until it moves), from the same SQL.
+ */
 import { maskPersonalData } from "../logger.ts";
 import type { WriteGate } from "./busy.ts";
 import type { Database } from "./database.ts";
+import type { SqlDatabase, SqlValue } from "./sql.ts";
 
 /** How long a question waits to be logged while another connection holds the write lock. */
 export const QUESTION_LOG_BUDGET_MS = 60_000;
@@ -32,30 +37,50 @@ export interface QuestionLog {
   recent(limit?: number): StoredQuestion[];
 }
 
-export function createQuestionLog(db: Database): QuestionLog {
-  const insert = db.prepare<[string, string, string, string | null, string | null, string | null]>(
-    `INSERT INTO questions (asked_at, channel, question_masked, intent, top_code, confidence)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const select = db.prepare<[number], StoredQuestion>(
-    `SELECT id, asked_at AS askedAt, channel, question_masked AS questionMasked, intent,
-            top_code AS topCode, confidence
+/** QuestionLog on SqlDatabase. */
+export interface SqlQuestionLog {
+  record(entry: QuestionRecord): Promise<number>;
+  /** Latest first. */
+  recent(limit?: number): Promise<StoredQuestion[]>;
+}
+
+/** The SQL of the question log, for both engines (aliases quoted: PostgreSQL folds them). */
+export const QUESTION_SQL = {
+  insert: `INSERT INTO questions (asked_at, channel, question_masked, intent, top_code, confidence)
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+  recent: `SELECT id, asked_at AS "askedAt", channel, question_masked AS "questionMasked", intent,
+       top_code AS "topCode", confidence
      FROM questions ORDER BY id DESC LIMIT ?`,
-  );
+} as const;
+
+/** The insert's parameters: the question masked. */
+const recordParams = (entry: QuestionRecord): SqlValue[] => [
+  entry.askedAt.toISOString(),
+  entry.channel,
+  maskPersonalData(entry.question),
+  entry.intent ?? null,
+  entry.topCode ?? null,
+  entry.confidence ?? null,
+];
+
+export function createQuestionLog(db: Database): QuestionLog {
+  const insert = db.prepare<SqlValue[], { id: number }>(QUESTION_SQL.insert);
+  const select = db.prepare<[number], StoredQuestion>(QUESTION_SQL.recent);
   return {
-    record(entry) {
-      const info = insert.run(
-        entry.askedAt.toISOString(),
-        entry.channel,
-        maskPersonalData(entry.question),
-        entry.intent ?? null,
-        entry.topCode ?? null,
-        entry.confidence ?? null,
-      );
-      return Number(info.lastInsertRowid);
+    record: (entry) => Number(insert.get(...recordParams(entry))!.id),
+    recent: (limit = 50) => select.all(limit),
+  };
+}
+
+export function createSqlQuestionLog(sql: SqlDatabase): SqlQuestionLog {
+  return {
+    async record(entry) {
+      const row = await sql.get<{ id: number }>(QUESTION_SQL.insert, recordParams(entry));
+      return Number(row!.id);
     },
-    recent(limit = 50) {
-      return select.all(limit);
+    async recent(limit = 50) {
+      const rows = await sql.all<StoredQuestion>(QUESTION_SQL.recent, [limit]);
+      return rows.map((r) => ({ ...r, id: Number(r.id) }));
     },
   };
 }

@@ -51,13 +51,12 @@ export function createAnswers(deps: Deps, handOver: HandOver) {
     }
     const best = result.procedures[0];
     if (result.intent === "procedure" && result.confidence !== "not_found" && best) {
-      const id = await deps.writes.run(() =>
-        deps.store.recordAnswer(
-          turn.channel,
-          turn.userId,
-          { procedureCode: best.code, aspect: result.aspect, question },
-          turn.now,
-        ),
+      const id = await deps.store.recordAnswer(
+        turn.channel,
+        turn.userId,
+        { procedureCode: best.code, aspect: result.aspect, question },
+        turn.now,
+        turn.db,
       );
       const rate = [
         { label: labels.rateUp, action: `rate:up:${id}` },

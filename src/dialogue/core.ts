@@ -8,7 +8,10 @@
  * takes the message or passes it on. Handlers return state changes; `turnOf` applies them and
  * saves once. handle() never throws: bad input gets a short Vietnamese message, failures an
  * apology (details go to the logger, without personal data). Messages of one user are handled
- * one at a time, in order; different users run in parallel.
+ * one at a time, in order, also across instances sharing one PostgreSQL database: a turn holds
+ * the lock `dialogue:<channel>:<user>` (`sql.exclusive`: an advisory lock on PostgreSQL,
+ * in-process on SQLite) from loading the user's state to saving it, so a turn on another
+ * instance starts from what this one saved. Different users run in parallel.
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -17,9 +20,8 @@ import {
   type AspectDetector,
   type Assistant,
 } from "../assistant/index.ts";
-import { createWriteGate, isBusyError, type Database, type WriteGate } from "../db/index.ts";
+import { isBusyError, type SqlDatabase, type SqlExecutor } from "../db/index.ts";
 import type { QuestionRecord } from "../db/index.ts";
-import type { FeedbackQueue } from "../feedback/index.ts";
 import type { DialogueHandoff } from "./handoff-port.ts";
 import type {
   ChannelName,
@@ -47,21 +49,27 @@ import { applyPatch, type DialogueState, type StatePatch } from "./state.ts";
 import { createStatusFlow } from "./status-flow.ts";
 import { createConversationStore, type ConversationStore } from "./store.ts";
 import { createRenderer, loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
-import { reply, short, type Deps, type DialogueLogger, type Turn } from "./turn.ts";
+import {
+  reply,
+  short,
+  type Deps,
+  type DialogueLogger,
+  type DialogueQueue,
+  type Turn,
+} from "./turn.ts";
 
 export const CHANNELS: readonly ChannelName[] = ["web", "telegram", "zalo"];
 const USER_ID = /^[\p{L}\p{N}_.:@-]{1,128}$/u;
 
 export interface DialogueCoreOptions {
   assistant: Pick<Assistant, "ask" | "answerFor">;
-  queue: Pick<FeedbackQueue, "fileCase" | "citizenView" | "citizenViewForFiler" | "rateAnswer">;
-  db: Database;
+  /** The PAKN queue on the same database (a case is filed in the turn's transaction). */
+  queue: DialogueQueue;
   /**
-   * The database's write gate (src/db/busy.ts), shared with the rest of the server: a turn's
-   * writes wait for a lock another connection holds without blocking the event loop. Default:
-   * its own.
+   * The database of the conversation state (SQLite or PostgreSQL). On SQLite a turn's writes wait
+   * for a lock another connection holds without blocking the event loop (its write gate).
    */
-  writes?: WriteGate;
+  sql: SqlDatabase;
   now: () => Date;
   /** Default: prompts/dialogue/. */
   templates?: DialogueTemplates;
@@ -83,6 +91,13 @@ export interface DialogueCoreOptions {
    * the bot stays silent while the hand-off flag is set.
    */
   handoff?: DialogueHandoff;
+  /**
+   * Turns holding their user's lock at once on this instance (PostgreSQL: each keeps a pooled
+   * connection for the whole turn while its statements take others, so the pool must have room
+   * beyond them). Default 5 on PostgreSQL (pool of 10, the hand-off holds at most 3); unlimited
+   * on SQLite, where the lock takes no connection. Other users' turns wait for a free place.
+   */
+  lockedTurns?: number;
 }
 
 export interface DialogueCoreHandle extends DialogueCore {
@@ -101,9 +116,9 @@ const defaultNewId = () =>
 
 export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandle {
   const templates = opts.templates ?? loadDialogueTemplates();
-  const store = createConversationStore(opts.db);
+  const { sql } = opts;
+  const store = createConversationStore(sql);
   const log = opts.logger ?? silentLogger;
-  const writes = opts.writes ?? createWriteGate();
   const deps: Deps = {
     assistant: opts.assistant,
     queue: opts.queue,
@@ -114,7 +129,6 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     followUps: opts.followUps ?? loadFollowUpDetector(),
     newId: opts.newId ?? defaultNewId,
     log,
-    writes,
     recordQuestion: opts.recordQuestion,
   };
   const handOver = createHandOver(deps, opts.handoff);
@@ -145,15 +159,16 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
 
   const apology = (): OutgoingMessage[] => [reply(deps.render("error"))];
 
-  async function turnOf(msg: IncomingMessage): Promise<OutgoingMessage[]> {
+  /** One turn, `db` holding the user's lock. */
+  async function turnOf(msg: IncomingMessage, db: SqlExecutor): Promise<OutgoingMessage[]> {
     const now = opts.now();
     const { channel, userId } = msg;
-    const save = (state: DialogueState) =>
-      writes.run(() => store.save(channel, userId, state, now));
-    const loaded = store.load(channel, userId, now);
+    const save = (state: DialogueState) => store.save(channel, userId, state, now, db);
+    const loaded = await store.load(channel, userId, now, db);
     /** The state as far as the turn got: what is saved when a handler fails. */
     let reached = loaded;
     const facts = {
+      db,
       channel,
       userId,
       now,
@@ -166,16 +181,12 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
       state,
       with: (patch) => turnAt((reached = applyPatch(state, patch))),
       async commit(write, patchFor) {
-        const done = await writes.run(() =>
-          opts.db
-            .transaction(() => {
-              const result = write();
-              const patch = patchFor(result);
-              store.save(channel, userId, applyPatch(state, patch), now);
-              return { result, patch };
-            })
-            .immediate(),
-        );
+        const done = await sql.transaction(async (tx) => {
+          const result = await write(tx);
+          const patch = patchFor(result);
+          await store.save(channel, userId, applyPatch(state, patch), now, tx);
+          return { result, patch };
+        });
         reached = applyPatch(state, done.patch);
         return done;
       },
@@ -199,13 +210,10 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     if (taken.save === false) return taken.messages;
     const next = applyPatch(loaded, taken.patch ?? {});
     // A turn that changes nothing (a lookup, or "not sent, try again" while the database is busy)
-    // does not wait for the lock to save it; one that does waits, or gets the apology.
+    // still replies when the save finds the database busy; one that changes it gets the apology.
     const unchanged = JSON.stringify(next) === JSON.stringify(loaded);
     try {
-      await writes.run(
-        () => store.save(channel, userId, next, now),
-        unchanged ? { budgetMs: 0 } : {},
-      );
+      await save(next);
     } catch (err) {
       if (!unchanged || !isBusyError(err)) throw err;
       log.warn({ channel }, "dialogue state not saved: database busy");
@@ -223,25 +231,39 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
     );
   }
 
-  /** Turns, and hand-over changes from outside, one user at a time (per process). */
+  /**
+   * Turns, and hand-over changes from outside, one user at a time: in order on this instance (a
+   * keyed queue, so that one user's messages wait here, not each on a database connection), and
+   * across instances under the user's lock.
+   */
   const users = createKeyedQueue<string>();
-  const userKey = (channel: ChannelName, userId: string) => `${channel}\u0000${userId}`;
+  const places = opts.lockedTurns ?? (sql.dialect === "postgres" ? 5 : Infinity);
+  let held = 0;
+  const queued: (() => void)[] = [];
+  async function asUser<T>(
+    channel: ChannelName,
+    userId: string,
+    fn: (db: SqlExecutor) => Promise<T>,
+  ): Promise<T> {
+    return users.run(`${channel}\u0000${userId}`, async () => {
+      while (held >= places) await new Promise<void>((wake) => queued.push(wake));
+      held++;
+      try {
+        return await sql.exclusive(`dialogue:${channel}:${userId}`, fn);
+      } finally {
+        held--;
+        queued.shift()?.();
+      }
+    });
+  }
 
-  /** A change of state from outside a turn, applied on the user's queue. */
+  /** A change of state from outside a turn, applied after the user's turns under way. */
   function change(channel: ChannelName, userId: string, patch: StatePatch): Promise<void> {
-    return users
-      .run(userKey(channel, userId), () => {
-        const now = opts.now();
-        return writes.run(() =>
-          opts.db
-            .transaction(() => {
-              const state = store.load(channel, userId, now);
-              store.save(channel, userId, applyPatch(state, patch), now);
-            })
-            .immediate(),
-        );
-      })
-      .catch((err: unknown) => log.error({ err, channel }, "dialogue state change failed"));
+    return asUser(channel, userId, async (db) => {
+      const now = opts.now();
+      const state = await store.load(channel, userId, now, db);
+      await store.save(channel, userId, applyPatch(state, patch), now, db);
+    }).catch((err: unknown) => log.error({ err, channel }, "dialogue state change failed"));
   }
 
   const core: DialogueCoreHandle = {
@@ -256,12 +278,10 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
         );
         return Promise.resolve(apology());
       }
-      return users
-        .run(userKey(msg.channel, msg.userId), () => turnOf(msg))
-        .catch((err: unknown) => {
-          log.error({ err, channel: msg.channel }, "dialogue state unavailable");
-          return apology();
-        });
+      return asUser(msg.channel, msg.userId, (db) => turnOf(msg, db)).catch((err: unknown) => {
+        log.error({ err, channel: msg.channel }, "dialogue state unavailable");
+        return apology();
+      });
     },
   };
   opts.handoff?.connect(core);

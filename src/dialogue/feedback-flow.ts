@@ -244,16 +244,19 @@ export function createFeedbackFlow(deps: Deps) {
     try {
       // The case and the "draft filed" mark are saved together; on failure neither is.
       ({ result: filed, patch } = await turn.commit(
-        () =>
-          deps.queue.fileCase({
-            kind: d.kind,
-            channel: turn.channel,
-            userId: turn.userId,
-            text: d.text ?? "",
-            procedureCode: d.procedureCode ?? null,
-            agency: d.agency ?? null,
-            contact: d.contact ?? null,
-          }),
+        (tx) =>
+          deps.queue.fileCase(
+            {
+              kind: d.kind,
+              channel: turn.channel,
+              userId: turn.userId,
+              text: d.text ?? "",
+              procedureCode: d.procedureCode ?? null,
+              agency: d.agency ?? null,
+              contact: d.contact ?? null,
+            },
+            tx,
+          ),
         (result) => ({
           filed: [
             { draftId: d.id, ref: result.ref, kind: result.kind, at: turn.now.toISOString() },

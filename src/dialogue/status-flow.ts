@@ -59,19 +59,21 @@ export function createStatusFlow(deps: Deps) {
   }
 
   /** Looks a case up for this user; with a token, for anyone holding it. */
-  function lookup(turn: Turn, ref: string, token: string | null): Reply {
+  async function lookup(turn: Turn, ref: string, token: string | null): Promise<Reply> {
     const shown = (message: OutgoingMessage): Reply => ({
       messages: [message],
       patch: { token: undefined },
     });
     try {
-      return shown(renderView(deps.queue.citizenViewForFiler(ref, turn.channel, turn.userId)));
+      return shown(
+        renderView(await deps.queue.citizenViewForFiler(ref, turn.channel, turn.userId)),
+      );
     } catch (err) {
       if (!(err instanceof CaseNotFoundError)) throw err;
     }
     if (token !== null) {
       try {
-        return shown(renderView(deps.queue.citizenView(ref, token)));
+        return shown(renderView(await deps.queue.citizenView(ref, token)));
       } catch (err) {
         if (!(err instanceof CaseNotFoundError)) throw err;
         return shown(reply(render("status-token-wrong", { ref })));
@@ -85,7 +87,7 @@ export function createStatusFlow(deps: Deps) {
   }
 
   /** "/trangthai [REF] [TOKEN]" or a message naming a reference. */
-  function onRequest(turn: Turn, text: string): Reply {
+  function onRequest(turn: Turn, text: string): Reply | Promise<Reply> {
     const ref = findRef(text);
     if (ref) return lookup(turn, ref, findToken(text));
     const recent = turn.state.filed ?? [];

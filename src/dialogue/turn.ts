@@ -1,8 +1,8 @@
 /** What every step of the dialogue shares: the turn being handled and the core's dependencies. */
 import type { Assistant } from "../assistant/index.ts";
 import type { AspectDetector } from "../assistant/index.ts";
-import type { QuestionRecord, WriteGate } from "../db/index.ts";
-import type { FeedbackQueue } from "../feedback/index.ts";
+import type { QuestionRecord, SqlExecutor } from "../db/index.ts";
+import type { AsyncRatings, FeedbackStore } from "../feedback/index.ts";
 import type { Button, ChannelName, IncomingMessage, OutgoingMessage } from "../channels/index.ts";
 import type { FollowUpDetector } from "./followup.ts";
 import type { DialogueState, StatePatch } from "./state.ts";
@@ -25,25 +25,41 @@ export interface Turn {
   readonly message: IncomingMessage;
   /** Its text, cleaned (cleanInput); "" when it has none. */
   readonly text: string;
+  /**
+   * The database connection holding this user's lock for the turn (PostgreSQL: the advisory
+   * lock's session): the turn's own reads and writes go on it.
+   */
+  readonly db: SqlExecutor;
   /** Loaded at the start of the turn, as the earlier handlers changed it. Never changed in place. */
   readonly state: Readonly<DialogueState>;
   /** This turn with `patch` applied to its state (compose and `after` use it). */
   with(patch: StatePatch): Turn;
   /**
-   * Runs `write` and saves the state with `patchFor(its result)` applied, in one transaction
-   * (filing a case: the case and the "draft filed" mark commit together, or neither does). The
-   * handler still returns the patch in its reply. Waits (through `Deps.writes`) for a write lock
+   * Runs `write` on `tx` and saves the state with `patchFor(its result)` applied, in one
+   * transaction (filing a case: the case and the "draft filed" mark commit together, or neither
+   * does). The handler still returns the patch in its reply. On SQLite it waits for a write lock
    * another connection holds; DatabaseBusyError past the budget, and then nothing is written.
    */
   commit<T>(
-    write: () => T,
+    write: (tx: SqlExecutor) => Promise<T>,
     patchFor: (result: T) => StatePatch,
   ): Promise<{ result: T; patch: StatePatch }>;
 }
 
+/**
+ * What the dialogue needs of the PAKN queue (src/feedback's FeedbackStore, on the same database as
+ * the conversation state): a case is filed inside the turn's transaction (`tx`).
+ */
+export type DialogueQueue = Pick<
+  FeedbackStore,
+  "fileCase" | "citizenView" | "citizenViewForFiler"
+> & {
+  ratings: Pick<AsyncRatings, "rateAnswer">;
+};
+
 export interface Deps {
   assistant: Pick<Assistant, "ask" | "answerFor">;
-  queue: Pick<FeedbackQueue, "fileCase" | "citizenView" | "citizenViewForFiler" | "rateAnswer">;
+  queue: DialogueQueue;
   store: ConversationStore;
   render: Render;
   labels: DialogueLabels;
@@ -51,8 +67,6 @@ export interface Deps {
   followUps: FollowUpDetector;
   newId: () => string;
   log: DialogueLogger;
-  /** The database's write gate: writes of a turn wait for the lock without blocking the server. */
-  writes: WriteGate;
   recordQuestion?: ((record: QuestionRecord) => void) | undefined;
 }
 

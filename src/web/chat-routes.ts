@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { DialogueCore, OutgoingMessage } from "../channels/index.ts";
-import { createWriteGate, isBusyError, type WriteGate } from "../db/index.ts";
+import { isBusyError } from "../db/index.ts";
 import type { Inbox } from "../dialogue/index.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError } from "./errors.ts";
@@ -47,8 +47,6 @@ export interface ChatRouteDeps {
   dialogue: DialogueCore;
   inbox: Inbox;
   logger: Logger;
-  /** The database's write gate (src/db/busy.ts); by default one of its own. */
-  writes?: WriteGate;
 }
 
 function sessionOf(value: unknown): string {
@@ -60,19 +58,17 @@ function sessionOf(value: unknown): string {
 
 export function createChatRoutes(deps: ChatRouteDeps): RouteGroup {
   const { dialogue, inbox, logger } = deps;
-  const writes = deps.writes ?? createWriteGate();
   /**
    * The user's waiting notifications. Handing them out is a write: while another connection holds
-   * the lock they stay stored for the next poll (no waiting), and the turn's replies still go out.
+   * the lock past the database's budget they stay stored for the next poll, and the turn's
+   * replies still go out.
    */
   const waiting = (userId: string): Promise<OutgoingMessage[]> =>
-    writes
-      .run(() => inbox.take("web", userId), { budgetMs: 0 })
-      .catch((err: unknown) => {
-        if (!isBusyError(err)) throw err;
-        logger.debug({ channel: "web" }, "inbox not read: database busy");
-        return [];
-      });
+    inbox.take("web", userId).catch((err: unknown) => {
+      if (!isBusyError(err)) throw err;
+      logger.debug({ channel: "web" }, "inbox not read: database busy");
+      return [];
+    });
   return {
     chat: {
       async turn(c) {

@@ -1,16 +1,10 @@
 /**
- * The dialogue core as main.ts serves it: over the app's database and the PAKN queue, with the
- * web chat's routes and inbox. Channel adapters (Telegram, Zalo) take `dialogue` and register
+ * The dialogue core as main.ts serves it: over the SqlDatabase (SQLite or PostgreSQL) and the PAKN
+ * store on it, with the web chat's routes and inbox. Channel adapters (Telegram, Zalo) take `dialogue` and register
  * their senders on `senders`; the web's sender (the inbox) is registered here.
  */
 import type { Assistant } from "../assistant/index.ts";
-import {
-  createQuestionLog,
-  createWriteGate,
-  recordInBackground,
-  type Database,
-  type WriteGate,
-} from "../db/index.ts";
+import { createSqlQuestionLog, type SqlDatabase } from "../db/index.ts";
 import {
   createDialogueCore,
   createInbox,
@@ -18,17 +12,16 @@ import {
   type Inbox,
   type SenderRegistry,
 } from "../dialogue/index.ts";
-import type { FeedbackQueue } from "../feedback/index.ts";
+import type { FeedbackStore } from "../feedback/index.ts";
 import type { DialogueHandoff } from "../dialogue/index.ts";
 import type { Logger } from "../logger.ts";
 import { createChatRoutes } from "./chat-routes.ts";
 import type { RouteGroup } from "./routes.ts";
 
 export interface ChatWiringDeps {
-  db: Database;
-  /** Its write gate (src/db/busy.ts), shared with the other routes; by default one of its own. */
-  writes?: WriteGate;
-  queue: FeedbackQueue;
+  sql: SqlDatabase;
+  /** The PAKN store on `sql`: cases filed from the chat, lookups, ratings. */
+  feedback: FeedbackStore;
   assistant: Pick<Assistant, "ask" | "answerFor">;
   senders: SenderRegistry;
   logger: Logger;
@@ -43,25 +36,26 @@ export function createChatWiring(deps: ChatWiringDeps): {
   inbox: Inbox;
 } {
   const now = deps.now ?? (() => new Date());
-  const questions = createQuestionLog(deps.db);
-  const writes = deps.writes ?? createWriteGate();
+  const questions = createSqlQuestionLog(deps.sql);
   const dialogue = createDialogueCore({
     assistant: deps.assistant,
-    queue: deps.queue,
-    db: deps.db,
-    writes,
+    queue: deps.feedback,
+    sql: deps.sql,
     now,
     logger: deps.logger,
-    recordQuestion: recordInBackground(questions, writes, (err) =>
-      deps.logger.warn({ err }, "question not logged"),
-    ),
+    // Not awaited: the answer is not held up by the log (on SQLite it waits out a lock another
+    // connection holds in the background, then gives up).
+    recordQuestion: (entry) =>
+      void questions
+        .record(entry)
+        .catch((err: unknown) => deps.logger.warn({ err }, "question not logged")),
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
   });
-  const inbox = createInbox(deps.db, now);
+  const inbox = createInbox(deps.sql, now);
   deps.senders.registerSender("web", inbox.sender("web"));
   return {
     dialogue,
     inbox,
-    routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger, writes })],
+    routes: [createChatRoutes({ dialogue, inbox, logger: deps.logger })],
   };
 }

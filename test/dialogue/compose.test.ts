@@ -9,6 +9,9 @@ import { makeAssistant, makeHarness, texts, type Harness } from "./helpers.ts";
 
 const AT = "2026-03-02T02:00:00.000Z";
 
+const unused = () => Promise.reject(new Error("not in these tests"));
+const noDatabase = { all: unused, get: unused, run: unused };
+
 /** A turn over `state`, as the core builds one (without the database). */
 function turnOf(state: DialogueState, seen: DialogueState[] = []): Turn {
   return {
@@ -17,6 +20,7 @@ function turnOf(state: DialogueState, seen: DialogueState[] = []): Turn {
     displayName: "",
     now: new Date(AT),
     message: { channel: "web", userId: "u1", text: "xin chào" },
+    db: noDatabase,
     text: "xin chào",
     state,
     with: (patch) => {

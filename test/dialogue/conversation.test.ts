@@ -298,10 +298,10 @@ describe("dialogue: complaints", () => {
   it("a failure while filing keeps the draft and files nothing twice", async () => {
     h = makeHarness();
     let fail = true;
-    const fileCase = h.queue.fileCase;
-    h.queue.fileCase = (input) => {
-      if (fail) throw new Error("disk full");
-      return fileCase(input);
+    const fileCase = h.feedback.fileCase;
+    h.feedback.fileCase = (input, tx) => {
+      if (fail) return Promise.reject(new Error("disk full"));
+      return fileCase(input, tx);
     };
     await h.say("/phananh Hồ sơ đất đai của tôi quá hạn hai tháng chưa có kết quả.");
     await h.press("fb:skip");

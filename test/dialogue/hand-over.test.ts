@@ -19,12 +19,12 @@ describe("dialogue: hand-over through the core", () => {
   it("closing a ticket hands back through the core before the citizen writes again", async () => {
     h = makeHandoffHarness();
     await h.say("gặp tổng đài viên");
-    expect(stateOf(h).handedOff).toBe(true);
+    expect((await stateOf(h)).handedOff).toBe(true);
     const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     await h.handoff.close(id, officer);
     // Queued on the citizen's queue (idle here): done by the next tick, before any message.
     await settled();
-    expect(stateOf(h).handedOff).toBeUndefined();
+    expect((await stateOf(h)).handedOff).toBeUndefined();
     expect(h.db.prepare("SELECT count(*) AS n FROM dialogue_state").get()).toEqual({ n: 1 });
   });
 
@@ -34,12 +34,12 @@ describe("dialogue: hand-over through the core", () => {
     const id = (await h.handoff.store.openFor("telegram", "u1"))!.id;
     const relayed = h.say("tôi vẫn chờ");
     await h.handoff.close(id, officer);
-    expect(stateOf(h).handedOff).toBe(true);
+    expect((await stateOf(h)).handedOff).toBe(true);
     expect(await relayed).toEqual([]);
     // The hand-back follows the turn on the citizen's queue; its write may wait in the write gate
     // while the hand-off's own connection (src/db/sqlite-sql.ts) holds the lock.
-    for (let i = 0; i < 10_000 && stateOf(h).handedOff !== undefined; i++) await settled();
-    expect(stateOf(h).handedOff).toBeUndefined();
+    for (let i = 0; i < 10_000 && (await stateOf(h)).handedOff !== undefined; i++) await settled();
+    expect((await stateOf(h)).handedOff).toBeUndefined();
     expect((await h.handoff.store.transcript(id)).some((l) => l.text === "tôi vẫn chờ")).toBe(true);
   });
 });

@@ -2,11 +2,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createAssistant } from "../../src/assistant/index.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import {
+  createSqliteSql,
+  openDatabase,
+  type Database,
+  type SqlDatabase,
+  type WriteGateOptions,
+} from "../../src/db/index.ts";
 import {
   createFeedbackQueue,
+  createFeedbackStore,
   createProcedureDirectory,
   type FeedbackQueue,
+  type FeedbackStore,
 } from "../../src/feedback/index.ts";
 import {
   createDialogueCore,
@@ -42,8 +50,14 @@ export function makeAssistant() {
 
 export interface Harness {
   file: string;
+  /** The legacy synchronous connection (for looking at rows). */
   db: Database;
+  /** The core's database (its own connection to `file`). */
+  sql: SqlDatabase;
+  /** The synchronous PAKN queue on `db` (staff changes in tests). */
   queue: FeedbackQueue;
+  /** The PAKN store on `sql`, as the core uses it. */
+  feedback: FeedbackStore;
   core: DialogueCoreHandle;
   clock: Clock;
   /** Sends as `user` (default "u1") on `channel` (default telegram). */
@@ -57,16 +71,23 @@ export interface Harness {
     user?: string,
     channel?: IncomingMessage["channel"],
   ): Promise<OutgoingMessage[]>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 let ids = 0;
 
 export function makeHarness(
-  options: { file?: string; clock?: Clock; core?: Partial<DialogueCoreOptions> } = {},
+  options: {
+    file?: string;
+    clock?: Clock;
+    core?: Partial<DialogueCoreOptions>;
+    /** The SqlDatabase's busy retries (tests of a held lock pass their time). */
+    gate?: WriteGateOptions;
+  } = {},
 ): Harness {
   const file = options.file ?? tempDbFile();
   const db = openDatabase(file);
+  const sql = createSqliteSql({ file, ...(options.gate ? { gate: options.gate } : {}) });
   const c = options.clock ?? clock("2026-03-02T02:00:00Z"); // Monday 09:00 in Hà Nội
   const queue = createFeedbackQueue({
     db,
@@ -75,10 +96,17 @@ export function makeHarness(
     rules: RULES,
     procedures: createProcedureDirectory(catalogue),
   });
+  const feedback = createFeedbackStore({
+    sql,
+    now: c.now,
+    deadlines: queue.deadlines,
+    calendar,
+    procedures: createProcedureDirectory(catalogue),
+  });
   const core = createDialogueCore({
     assistant: makeAssistant(),
-    queue,
-    db,
+    queue: feedback,
+    sql,
     now: c.now,
     newId: () => `d${++ids}`,
     ...options.core,
@@ -86,13 +114,18 @@ export function makeHarness(
   return {
     file,
     db,
+    sql,
     queue,
+    feedback,
     core,
     clock: c,
     say: (text, user = "u1", channel = "telegram") => core.handle({ channel, userId: user, text }),
     press: (action, user = "u1", channel = "telegram") =>
       core.handle({ channel, userId: user, action }),
-    close: () => db.close(),
+    async close() {
+      db.close();
+      await sql.close();
+    },
   };
 }
 

@@ -1,10 +1,11 @@
 // POST /api/chat and GET /api/chat/inbox in-process, over the real dialogue core and queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutgoingMessage } from "../../src/channels/index.ts";
-import { openDatabase } from "../../src/db/index.ts";
+import { createSqliteSql, openDatabase, type SqlDatabase } from "../../src/db/index.ts";
 import { createSenderRegistry, type SenderRegistry } from "../../src/dialogue/index.ts";
 import {
   createFeedbackQueue,
+  createFeedbackStore,
   createProcedureDirectory,
   type FeedbackQueue,
   type OutboxDispatcher,
@@ -23,11 +24,14 @@ let app: App;
 let base: string;
 let queue: FeedbackQueue;
 let senders: SenderRegistry;
+let sql: SqlDatabase;
 let dispatcher: OutboxDispatcher;
 const SESSION = "s3ssion-abcdefghijklmnop";
 
 beforeAll(async () => {
-  const db = openDatabase(tempDbFile());
+  const file = tempDbFile();
+  const db = openDatabase(file);
+  sql = createSqliteSql({ file });
   queue = createFeedbackQueue({
     db,
     now: c.now,
@@ -38,7 +42,21 @@ beforeAll(async () => {
   senders = createSenderRegistry();
   dispatcher = senders.dispatcher({ db, now: c.now });
   const assistant = makeAssistant();
-  const chat = createChatWiring({ db, queue, assistant, senders, logger: logs.logger, now: c.now });
+  const feedback = createFeedbackStore({
+    sql,
+    now: c.now,
+    deadlines: queue.deadlines,
+    calendar,
+    procedures: createProcedureDirectory(catalogue),
+  });
+  const chat = createChatWiring({
+    sql,
+    feedback,
+    assistant,
+    senders,
+    logger: logs.logger,
+    now: c.now,
+  });
   app = createApp({
     config: { host: "127.0.0.1", port: 0, databaseFile: ":unused:" },
     logger: logs.logger,
@@ -52,6 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.stop();
+  await sql.close();
 });
 
 async function chat(body: unknown): Promise<{ status: number; messages: OutgoingMessage[] }> {

@@ -83,7 +83,7 @@ describe("notifications", () => {
 
   it("web: notifications wait in the inbox and are handed out once", async () => {
     h = makeHarness();
-    const inbox = createInbox(h.db, h.clock.now);
+    const inbox = createInbox(h.sql, h.clock.now);
     const registry = createSenderRegistry();
     registry.registerSender("web", inbox.sender("web"));
     const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now });
@@ -97,28 +97,28 @@ describe("notifications", () => {
     // The same outbox message stored twice (a resend after a crash) is one inbox message.
     await inbox.sender("web")("w-session-hash", { text: "dup" }, { idempotencyKey: `${ref}:v2` });
 
-    expect(inbox.pending("web", "someone-else")).toBe(0);
-    const got = inbox.take("web", "w-session-hash");
+    expect(await inbox.pending("web", "someone-else")).toBe(0);
+    const got = await inbox.take("web", "w-session-hash");
     expect(got.map((m) => m.text.split("\n")[0])).toEqual([
       `Phản ánh, kiến nghị ${ref}: Đã thụ lý.`,
       `Phản ánh, kiến nghị ${ref}: Đã có kết quả xử lý.`,
     ]);
-    expect(inbox.take("web", "w-session-hash")).toEqual([]);
+    expect(await inbox.take("web", "w-session-hash")).toEqual([]);
   });
 
   it("web: the inbox keeps its messages INBOX_KEEP_DAYS, read or not", async () => {
     h = makeHarness();
-    const inbox = createInbox(h.db, h.clock.now);
+    const inbox = createInbox(h.sql, h.clock.now);
     const send = inbox.sender("web");
     await send("reader", { text: "đã đọc" });
     await send("nobody", { text: "không ai đọc" });
-    expect(inbox.take("web", "reader").map((m) => m.text)).toEqual(["đã đọc"]);
+    expect((await inbox.take("web", "reader")).map((m) => m.text)).toEqual(["đã đọc"]);
     h.clock.advanceDays(INBOX_KEEP_DAYS - 1);
     await send("nobody", { text: "mới" });
     const cutoff = () => new Date(h.clock.now().getTime() - INBOX_KEEP_DAYS * 86_400_000);
-    expect(inbox.prune(cutoff())).toBe(0);
+    expect(await inbox.prune(cutoff())).toBe(0);
     h.clock.advanceDays(2);
-    expect(inbox.prune(cutoff())).toBe(2);
-    expect(inbox.take("web", "nobody").map((m) => m.text)).toEqual(["mới"]);
+    expect(await inbox.prune(cutoff())).toBe(2);
+    expect((await inbox.take("web", "nobody")).map((m) => m.text)).toEqual(["mới"]);
   });
 });

@@ -22,7 +22,11 @@ import {
 import { memoryLogger } from "../web/helpers.ts";
 import { clock, makeAssistant, tempDbFile } from "../dialogue/helpers.ts";
 import { calendar } from "../feedback/helpers.ts";
-import { createFeedbackQueue, createProcedureDirectory } from "../../src/feedback/index.ts";
+import {
+  createFeedbackQueue,
+  createFeedbackStore,
+  createProcedureDirectory,
+} from "../../src/feedback/index.ts";
 import { RULES } from "../feedback/helpers.ts";
 import { catalogue } from "../assistant/fixtures.ts";
 import { OPEN_TIME } from "./helpers.ts";
@@ -60,8 +64,14 @@ function setUp(file: string) {
   });
   const core = createDialogueCore({
     assistant: makeAssistant(),
-    queue,
-    db,
+    queue: createFeedbackStore({
+      sql,
+      now: c.now,
+      deadlines: queue.deadlines,
+      calendar,
+      procedures: createProcedureDirectory(catalogue),
+    }),
+    sql,
     now: c.now,
     handoff: handoff.dialogue,
   });

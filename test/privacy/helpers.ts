@@ -45,14 +45,16 @@ export interface Fixture {
 
 export async function buildFixture(): Promise<Fixture> {
   const { db, queue, clock, file } = makeQueue({ at: OLD });
-  const inbox = createInbox(db, clock.now);
+  // The dialogue's stores on their own connection to the file, as the server has them.
+  const dialogueSql = createSqliteSql({ file });
+  const inbox = createInbox(dialogueSql, clock.now);
   const senders = createSenderRegistry();
   senders.registerSender("web", inbox.sender("web"));
   const dispatcher = senders.dispatcher({ db, now: clock.now });
   const drain = async () => {
     while (dispatcher.pending() > 0) await dispatcher.drainOnce();
   };
-  const conversations = createConversationStore(db);
+  const conversations = createConversationStore(dialogueSql);
   const handoffSql = createSqliteSql({ file });
   const handoff = createHandoffStore(handoffSql);
   const questions = createQuestionLog(db);
@@ -79,13 +81,13 @@ export async function buildFixture(): Promise<Fixture> {
   const oldOpen = file1("wOpen");
   const oldAnswered = file1("wAnswered");
   answer(oldAnswered);
-  conversations.save(
+  await conversations.save(
     "web",
     "wOld",
     { last: { code: "1.001193", name: "Khai sinh", at: OLD } },
     clock.now(),
   );
-  conversations.recordAnswer(
+  await conversations.recordAnswer(
     "web",
     "wOld",
     { procedureCode: "1.001193", aspect: "documents", question: "khai sinh cho con ông An" },
@@ -125,7 +127,7 @@ export async function buildFixture(): Promise<Fixture> {
   ).ticket;
   await handoff.addMessage(openTicket.id, "citizen", null, "Tôi là Bình", clock.now());
   await handoffSql.close();
-  conversations.save("telegram", "1002", { handedOff: true }, clock.now());
+  await conversations.save("telegram", "1002", { handedOff: true }, clock.now());
   await undelivered.record({
     channel: "zalo",
     userId: "2001",
@@ -141,7 +143,7 @@ export async function buildFixture(): Promise<Fixture> {
   const recentClosed = file1("wRecent");
   answer(recentClosed);
   queue.changeStatus(recentClosed, { to: "closed", actor: "citizen" });
-  conversations.save("web", "wRecent", {}, clock.now());
+  await conversations.save("web", "wRecent", {}, clock.now());
   queue.rateAnswer({
     channel: "web",
     userId: "wRecent",
@@ -150,6 +152,7 @@ export async function buildFixture(): Promise<Fixture> {
     comment: "Chưa đúng",
   });
   await drain();
+  await dialogueSql.close();
 
   clock.set(PURGE_AT);
   return {

@@ -165,7 +165,7 @@ describe("the chat's complaint flow while another connection holds the write loc
 
   it('"Gửi" waits for the lock and files the case once it is released', async () => {
     const time = manualTime();
-    const h = (harness = makeHarness({ core: { writes: createWriteGate(time) } }));
+    const h = (harness = makeHarness({ gate: time }));
     h.db.pragma("busy_timeout = 0");
     const send = await draft(h);
     const holder = new BetterSqlite3(h.file);
@@ -184,7 +184,7 @@ describe("the chat's complaint flow while another connection holds the write loc
   });
 
   it("past the budget the citizen is told it was not sent, the draft is kept and files later", async () => {
-    const h = (harness = makeHarness({ core: { writes: createWriteGate(instantTime()) } }));
+    const h = (harness = makeHarness({ gate: instantTime() }));
     h.db.pragma("busy_timeout = 0");
     const send = await draft(h);
     const holder = new BetterSqlite3(h.file);

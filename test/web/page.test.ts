@@ -1,11 +1,13 @@
 // The web chat in a real headless Chromium, against the real server (POST /api/chat, the inbox)
 // with a fake dialogue core.
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import type http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { IncomingMessage, OutgoingMessage } from "../../src/channels/types.ts";
-import { openDatabase } from "../../src/db/index.ts";
+import { createSqliteSql } from "../../src/db/index.ts";
 import { createInbox, type Inbox } from "../../src/dialogue/index.ts";
 import { createChatRoutes, webUserId } from "../../src/web/chat-routes.ts";
 import { createServer } from "../../src/web/server.ts";
@@ -63,7 +65,12 @@ beforeAll(async () => {
     );
   }
   const logger = memoryLogger().logger;
-  inbox = createInbox(openDatabase(":memory:"), () => new Date());
+  inbox = createInbox(
+    createSqliteSql({
+      file: path.join(mkdtempSync(path.join(tmpdir(), "motcua-page-")), "db.sqlite"),
+    }),
+    () => new Date(),
+  );
   server = createServer({
     ask: fakeAsk,
     logger,

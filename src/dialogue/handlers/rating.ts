@@ -15,23 +15,21 @@ export function createRating(deps: Deps, handOver: HandOver) {
   const { render, labels } = deps;
   const notFound = (): Reply => ({ messages: [reply(render("rate-not-found"))] });
 
-  function save(turn: Turn, answer: AnswerRecord, rating: "up" | "down", comment?: string) {
-    return deps.writes.run(() =>
-      deps.queue.rateAnswer({
-        channel: turn.channel,
-        userId: turn.userId,
-        answerId: `a${answer.id}`,
-        rating,
-        ...(comment !== undefined ? { comment } : {}),
-        question: answer.questionMasked,
-        procedureCode: answer.procedureCode,
-      }),
-    );
+  async function save(turn: Turn, answer: AnswerRecord, rating: "up" | "down", comment?: string) {
+    await deps.queue.ratings.rateAnswer({
+      channel: turn.channel,
+      userId: turn.userId,
+      answerId: `a${answer.id}`,
+      rating,
+      ...(comment !== undefined ? { comment } : {}),
+      question: answer.questionMasked,
+      procedureCode: answer.procedureCode,
+    });
   }
 
   /** A 👍/👎 button. Too many misses in a row bring a person in instead of the thanks. */
   async function rate(turn: Turn, rating: "up" | "down", answerId: number): Promise<Reply> {
-    const answer = deps.store.answer(turn.channel, turn.userId, answerId);
+    const answer = await deps.store.answer(turn.channel, turn.userId, answerId, turn.db);
     if (!answer) return notFound();
     await save(turn, answer, rating);
     const person = await handOver.afterRating(turn, rating);
@@ -55,7 +53,7 @@ export function createRating(deps: Deps, handOver: HandOver) {
   const comment: Handler = async (turn) => {
     const waiting = turn.state.comment;
     if (!waiting) return null;
-    const answer = deps.store.answer(turn.channel, turn.userId, waiting.answerId);
+    const answer = await deps.store.answer(turn.channel, turn.userId, waiting.answerId, turn.db);
     if (!answer) return { ...notFound(), patch: { comment: undefined } };
     await save(turn, answer, "down", Array.from(turn.text).slice(0, MAX_COMMENT_CHARS).join(""));
     return { messages: [reply(render("rate-comment"))], patch: { comment: undefined } };
