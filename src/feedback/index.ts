@@ -62,9 +62,11 @@ export { MAX_LIST_LIMIT } from "./list.ts";
 export type { RatingInput, StoredRating, Rating, Ratings } from "./ratings.ts";
 export {
   createOutboxDispatcher,
+  createSqlOutboxDispatcher,
   PermanentDeliveryError,
   type NotificationSender,
   type OutboxDispatcher,
+  type SqlOutboxDispatcher,
   type DrainResult,
 } from "./dispatcher.ts";
 export type { OutboxMessage, NotificationPayload } from "./outbox.ts";

@@ -18,7 +18,9 @@ import {
   VersionConflictError,
   createDeadlineCalculator,
   createScopeResolver,
+  createSqlOutboxDispatcher,
   parseQuarter,
+  type OutboxMessage,
   createFeedbackStore,
   type FeedbackStore,
 } from "../../src/feedback/index.ts";
@@ -717,6 +719,46 @@ for (const engine of ENGINES) {
           ).toEqual(["Hai", "Một"]);
         },
       );
+
+      it("two instances' dispatchers drain at once: each notice sent once, a case's in order", async () => {
+        const [a, b] = await instances(engine, 2);
+        const c = clock("2026-03-02T02:00:00Z");
+        const sa = storeOn(a!, c);
+        const refs: string[] = [];
+        for (let i = 0; i < 8; i++) {
+          const { ref } = await sa.fileCase({ channel: "web", userId: `u${i}`, text: TEXT });
+          await sa.changeStatus(ref, { to: "accepted", actor: staff });
+          await sa.addProgress(ref, { actor: staff, note: "Đang xử lý" });
+          await sa.changeStatus(ref, { to: "answered", actor: staff, note: "Kết quả" });
+          refs.push(ref);
+        }
+        const sent: { key: string; by: string }[] = [];
+        const dispatcher = (sql: SqlDatabase, by: string) =>
+          createSqlOutboxDispatcher({
+            sql,
+            now: c.now,
+            batchSize: 5,
+            senders: {
+              web: async (m: OutboxMessage) => {
+                sent.push({ key: m.idempotencyKey, by });
+              },
+            },
+          });
+        const [da, db] = [dispatcher(a!, "a"), dispatcher(b!, "b")];
+        expect(await da.pending()).toBe(24);
+        for (let round = 0; round < 20 && (await da.pending()) > 0; round++) {
+          await Promise.all([da.drainOnce(), db.drainOnce()]);
+        }
+        expect(await db.pending()).toBe(0);
+        const keys = sent.map((s) => s.key);
+        expect(keys).toHaveLength(24);
+        expect(new Set(keys).size).toBe(24);
+        for (const ref of refs) {
+          expect(keys.filter((k) => k.startsWith(`${ref}:`))).toEqual(
+            [2, 3, 4].map((v) => `${ref}:v${v}`),
+          );
+        }
+      });
 
       it("both instances' sweeps at once: one progress notice per case and period", async () => {
         const [a, b] = await instances(engine, 2);
