@@ -37,6 +37,7 @@ export { createSqliteSql, type SqliteSqlOptions } from "./sqlite-sql.ts";
 export {
   DatabaseUnreachableError,
   describeTarget,
+  isDatabaseUnavailable,
   openPostgres,
   type PostgresOptions,
 } from "./postgres.ts";

@@ -34,6 +34,23 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * The database could not be reached for this statement (server down, restarting, connection lost
+ * or no pooled connection in time): nothing was done, and the pool reconnects on the next call.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof DatabaseUnreachableError) return true;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === "string" ? e.code : "";
+  // SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, cannot connect now).
+  if (/^(08|57P0[123])/.test(code)) return true;
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code)) return true;
+  const message = typeof e?.message === "string" ? e.message : "";
+  return /Connection terminated|not queryable|terminating connection|timeout exceeded when trying to connect/i.test(
+    message,
+  );
+}
+
 /** host:port/database of a connection URL, without user or password. */
 export function describeTarget(url: string): string {
   try {
@@ -147,26 +164,35 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     throw err;
   }
   const outside = executor(pool);
+  /** A pooled connection; a server-side end while it is out fails its query, not the process. */
+  async function checkout(): Promise<pg.PoolClient> {
+    const client = await pool.connect();
+    if (client.listenerCount("error") === 0) client.on("error", () => undefined);
+    return client;
+  }
 
   return {
     dialect: "postgres",
     ...outside,
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await checkout();
+      let broken = false;
       try {
         await client.query("BEGIN");
         const value = await fn(executor(client));
         await client.query("COMMIT");
         return value;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        broken = isDatabaseUnavailable(err);
+        if (!broken) await client.query("ROLLBACK").catch(() => (broken = true));
         throw err;
       } finally {
-        client.release();
+        // A connection the server ended is dropped, not handed to the next caller.
+        client.release(broken);
       }
     },
     async exclusive<T>(name: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await checkout();
       let locked = false;
       try {
         await client.query("SELECT pg_advisory_lock(hashtext($1))", [name]);

@@ -16,10 +16,12 @@ import {
   VersionConflictError,
 } from "../feedback/index.ts";
 import { HandoffError } from "../handoff/index.ts";
-import { isBusyError } from "../db/index.ts";
+import { isBusyError, isDatabaseUnavailable } from "../db/index.ts";
 
 /** Seconds a client is asked to wait when the database is busy (503 Retry-After). */
 export const RETRY_AFTER_BUSY_S = 2;
+/** Seconds asked when the database server cannot be reached (the pool reconnects meanwhile). */
+export const RETRY_AFTER_UNAVAILABLE_S = 5;
 
 export class HttpError extends Error {
   override readonly name = "HttpError";
@@ -58,6 +60,8 @@ const MESSAGES: Record<string, string> = {
   note_required: "Cần nhập nội dung trả lời. / Answering needs the answer as note.",
   database_busy:
     "Hệ thống đang bận (cơ sở dữ liệu đang được bảo trì), vui lòng thử lại sau ít giây. Nội dung chưa được lưu. / The database is busy: nothing was saved, please retry in a few seconds.",
+  database_unavailable:
+    "Hệ thống tạm thời không kết nối được cơ sở dữ liệu, vui lòng thử lại sau ít giây. Nội dung chưa được lưu. / The database cannot be reached: nothing was saved, please retry in a few seconds.",
   too_many_requests:
     "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng đợi một chút rồi thử lại. / Too many requests: please wait and retry.",
   // The officials' desk and dashboard (src/web/staff-routes.ts)
@@ -121,6 +125,12 @@ export function toHttpError(err: unknown): HttpError | null {
   if (isBusyError(err)) {
     return new HttpError(503, "database_busy", MESSAGES.database_busy, {
       "Retry-After": String(RETRY_AFTER_BUSY_S),
+    });
+  }
+  // PostgreSQL unreachable or the connection lost mid-request: nothing was acknowledged.
+  if (isDatabaseUnavailable(err)) {
+    return new HttpError(503, "database_unavailable", MESSAGES.database_unavailable, {
+      "Retry-After": String(RETRY_AFTER_UNAVAILABLE_S),
     });
   }
   return null;

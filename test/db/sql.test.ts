@@ -7,8 +7,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { MigrationError } from "../../src/db/database.ts";
-import { DatabaseUnreachableError, describeTarget, openPostgres } from "../../src/db/postgres.ts";
+import { toHttpError } from "../../src/web/errors.ts";
+import {
+  DatabaseUnreachableError,
+  describeTarget,
+  isDatabaseUnavailable,
+  openPostgres,
+} from "../../src/db/postgres.ts";
 import { numberPlaceholders, type SqlDatabase } from "../../src/db/sql.ts";
 import { createSqliteSql } from "../../src/db/sqlite-sql.ts";
 import { ENGINES } from "../helpers/engines.ts";
@@ -160,6 +167,43 @@ describe.skipIf(!POSTGRES_ADMIN_URL)("openPostgres", () => {
     expect(String((err as Error).message)).toContain("127.0.0.1:1/motcua");
     expect(String((err as Error).message)).not.toContain("s3cret");
     expect(describeTarget("postgres://u:p@db.example:6543/x")).toBe("db.example:6543/x");
+  });
+
+  it("a connection lost while running: a 503 for that request, the pool reconnects after", async () => {
+    const fresh = await freshPostgresDatabase();
+    dropped.push(fresh);
+    const db = await openPostgres({ url: fresh.url, migrations: SCHEMA, poolSize: 2 });
+    try {
+      await db.run("INSERT INTO items (id, name) VALUES (1, 'kept')");
+      // The server ends every session of this database mid-transaction, as a failover would.
+      const name = new URL(fresh.url).pathname.slice(1);
+      const terminate = async () => {
+        const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+        await admin.connect();
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [name],
+        );
+        await admin.end();
+      };
+      const err = await db
+        .transaction(async (tx) => {
+          await tx.run("INSERT INTO items (id, name) VALUES (2, 'lost')");
+          await terminate();
+          return tx.get("SELECT 1 AS one");
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(isDatabaseUnavailable(err), String(err)).toBe(true);
+      const http = toHttpError(err);
+      expect(http?.status).toBe(503);
+      expect(http?.headers["Retry-After"]).toBe("5");
+      expect(await db.all("SELECT name FROM items")).toEqual([{ name: "kept" }]);
+    } finally {
+      await db.close();
+    }
   });
 
   it("a wrong password says so without the password", async () => {
