@@ -123,17 +123,20 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         });
   if (staffDesk) handoff.addDesk(staffDesk.desk);
 
+  // The PAKN store on the SqlDatabase: the chat files through it (a case filed from the chat
+  // commits with its state) and the reminders read the cases through it.
+  const feedback = createFeedbackStore({
+    sql,
+    now,
+    deadlines: queue.deadlines,
+    calendar,
+    procedures: createProcedureDirectory(catalogue),
+  });
+
   // The dialogue core behind every channel, with the web chat's routes and inbox.
   const chat = createChatWiring({
     sql,
-    // The PAKN store on the same SqlDatabase: a case filed from the chat commits with its state.
-    feedback: createFeedbackStore({
-      sql,
-      now,
-      deadlines: queue.deadlines,
-      calendar,
-      procedures: createProcedureDirectory(catalogue),
-    }),
+    feedback,
     assistant,
     senders: kept.registry,
     logger,
@@ -155,7 +158,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       agencies: r.loadAgencies(),
       calendar,
       now,
-      cases: () => r.feedbackCases(queue),
+      cases: () => r.feedbackCases(feedback),
       queue,
       telegram: config.telegram,
       logger,

@@ -1,24 +1,42 @@
 /** The PAKN cases the planner needs, read through the queue's public API. */
-import type { FeedbackQueue, StaffCaseSummary, Status } from "../feedback/index.ts";
+import type {
+  CaseList,
+  ListFilter,
+  StaffCaseSummary,
+  StaffCaseView,
+  Status,
+} from "../feedback/index.ts";
 import type { CaseInfo } from "./planner.ts";
 
 const OPEN: readonly Status[] = ["received", "accepted", "in_progress"];
 
+/**
+ * Where the cases are read: the PAKN store on SqlDatabase (FeedbackStore) or the synchronous
+ * queue (FeedbackQueue), which both have these two.
+ */
+export interface CaseSource {
+  list(filter: ListFilter): CaseList | Promise<CaseList>;
+  staffView(ref: string): StaffCaseView | Promise<StaffCaseView>;
+}
+
 /** Open cases (due, overdue, progress) and answered ones (result still to record). */
-export function feedbackCases(queue: Pick<FeedbackQueue, "list" | "staffView">): CaseInfo[] {
+export async function feedbackCases(queue: CaseSource): Promise<CaseInfo[]> {
   const out: CaseInfo[] = [];
-  const each = (statuses: readonly Status[], f: (s: StaffCaseSummary) => CaseInfo | null) => {
+  const each = async (
+    statuses: readonly Status[],
+    f: (s: StaffCaseSummary) => Promise<CaseInfo | null> | CaseInfo | null,
+  ) => {
     let cursor: string | undefined;
     do {
-      const page = queue.list({ statuses, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = await queue.list({ statuses, limit: 200, ...(cursor ? { cursor } : {}) });
       for (const s of page.items) {
-        const c = f(s);
+        const c = await f(s);
         if (c) out.push(c);
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   };
-  each(OPEN, (v) => {
+  await each(OPEN, (v) => {
     return {
       ref: v.ref,
       agency: v.agency,
@@ -29,8 +47,8 @@ export function feedbackCases(queue: Pick<FeedbackQueue, "list" | "staffView">):
       preview: v.preview.slice(0, 80),
     };
   });
-  each(["answered"], (s) => {
-    const v = queue.staffView(s.ref);
+  await each(["answered"], async (s) => {
+    const v = await queue.staffView(s.ref);
     if (!v.resultRecordDueAt) return null;
     return {
       ref: v.ref,
