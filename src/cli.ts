@@ -38,7 +38,7 @@ import { HANDOFF_USAGE, runHandoffCommand } from "./handoff/index.ts";
 import { DATA_USAGE, DataUsageError, runDataCommand } from "./privacy/index.ts";
 import { foldAccents } from "./text/index.ts";
 import { findLocalModel } from "./search/index.ts";
-import { buildAssistant, type AssistantParts, type AssistantSettings } from "./wiring.ts";
+import { buildAssistant, type AssistantParts, type AssistantOptions } from "./wiring.ts";
 import { MotcuaError } from "./errors.ts";
 
 const USAGE = `motcua — trợ lý thủ tục hành chính
@@ -91,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
    */
   const withAssistant = async <T>(
     fn: (parts: AssistantParts) => Promise<T>,
-    extra: Partial<AssistantSettings> = {},
+    extra: Partial<AssistantOptions> = {},
   ): Promise<T> => {
     const config = loadConfig(io.env);
     const parts = await buildAssistant({

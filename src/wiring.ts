@@ -44,7 +44,7 @@ export interface AssistantParts {
   embeddingsPid(): number | undefined;
 }
 
-export interface AssistantSettings {
+export interface AssistantOptions {
   catalogueFile?: string | undefined;
   /** With embeddings settings, retrieval is hybrid (lexical fused with dense); else lexical. */
   embeddings?: EmbeddingsConfig | null;
@@ -76,7 +76,7 @@ export interface AssistantSettings {
 export const LEXICAL_ONLY_HINT =
   "semantic retrieval off: run `npm run setup` to install the bundled model, or set EMBEDDINGS_BASE_URL, EMBEDDINGS_API_KEY and EMBEDDINGS_MODEL";
 
-export async function buildAssistant(settings: AssistantSettings): Promise<AssistantParts> {
+export async function buildAssistant(settings: AssistantOptions): Promise<AssistantParts> {
   const catalogue = loadCatalogue(settings.catalogueFile);
   const tools = buildTextTools(catalogue);
   const lexical = createLexicalRetriever(catalogue, tools);

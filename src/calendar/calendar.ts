@@ -27,7 +27,7 @@ export interface Calendar {
   rulesOf(year: number): readonly DayRule[];
 }
 
-export interface CalendarDeps {
+export interface CalendarOptions {
   holidays: HolidaySource;
 }
 
@@ -39,7 +39,7 @@ export class CalendarRangeError extends MotcuaError {
   readonly code = "calendar_range_invalid";
 }
 
-export function createCalendar(deps: CalendarDeps): Calendar {
+export function createCalendar(deps: CalendarOptions): Calendar {
   const years = new Map<number, Map<IsoDate, DayRule>>();
   const rulesOfYear = (year: number) => {
     let rules = years.get(year);

@@ -2,7 +2,7 @@ export {
   createCalendar,
   CalendarRangeError,
   type Calendar,
-  type CalendarDeps,
+  type CalendarOptions,
 } from "./calendar.ts";
 export { createHolidaySource, type HolidaySourceOptions } from "./source.ts";
 export { statutoryHolidays } from "./statutory.ts";

@@ -17,7 +17,7 @@ export type {
   OutgoingMessage,
 } from "./types.ts";
 export { isHttpsLink } from "../util/index.ts";
-export { startChannels, type Channels, type StartChannelsDeps } from "./start.ts";
+export { startChannels, type Channels, type StartChannelsOptions } from "./start.ts";
 export {
   createTelegramChannel,
   type TelegramChannel,
@@ -30,5 +30,5 @@ export {
   REPLY_RETRY_BUDGET_MS,
   type ReplyChannel,
   type ReplyOutbox,
-  type ReplyOutboxDeps,
+  type ReplyOutboxOptions,
 } from "./reply-outbox.ts";

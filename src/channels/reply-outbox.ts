@@ -83,7 +83,7 @@ export interface ReplyOutbox {
   stop(): Promise<void>;
 }
 
-export interface ReplyOutboxDeps {
+export interface ReplyOutboxOptions {
   /** SQLite waits for another connection's write lock there, without blocking the loop. */
   sql: SqlDatabase;
   now: () => Date;
@@ -112,7 +112,7 @@ const PRUNE_EVERY_MS = 3600_000;
 
 type Outcome = "sent" | "retried" | "undelivered";
 
-export function createReplyOutbox(deps: ReplyOutboxDeps): ReplyOutbox {
+export function createReplyOutbox(deps: ReplyOutboxOptions): ReplyOutbox {
   const { sql, now, logger } = deps;
   const budgetMs = deps.retryBudgetMs ?? REPLY_RETRY_BUDGET_MS;
   const backoff = deps.backoffMs ?? defaultBackoff;

@@ -23,7 +23,7 @@ import type { ChannelName, ChannelSender, DialogueCore } from "./types.ts";
 import { createUndeliveredLog, type UndeliveredLog } from "./undelivered.ts";
 import { createZaloChannel, type ZaloChannel } from "./zalo.ts";
 
-export interface StartChannelsDeps {
+export interface StartChannelsOptions {
   config: Pick<Config, "telegram" | "zalo">;
   core: DialogueCore;
   /** The channels' tables (SQLite waits for another connection's lock without blocking). */
@@ -52,7 +52,7 @@ export interface Channels {
   stop(): Promise<void>;
 }
 
-export function startChannels(deps: StartChannelsDeps): Channels {
+export function startChannels(deps: StartChannelsOptions): Channels {
   const { config, core, sql, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const senders: Partial<Record<ChannelName, ChannelSender>> = {};

@@ -22,7 +22,7 @@ export class FeedbackUsageError extends MotcuaError {
   readonly code = "feedback_usage_invalid";
 }
 
-export interface FeedbackCommandDeps {
+export interface FeedbackCommandOptions {
   /** Default database (from the configuration); --db overrides it. */
   databaseFile: () => string;
   now: () => Date;
@@ -34,7 +34,7 @@ const STAFF_NAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 
 export async function runFeedbackCommand(
   args: readonly string[],
-  deps: FeedbackCommandDeps,
+  deps: FeedbackCommandOptions,
 ): Promise<number> {
   const [sub, ...rest] = args;
   const write = deps.writeFile ?? ((file, data) => writeFileSync(file, data));

@@ -67,7 +67,7 @@ export interface Desk {
   view(ref: string, scope: CaseScope): DeskCase;
 }
 
-export interface DeskDeps {
+export interface DeskOptions {
   db: Database;
   now: () => Date;
   calendar: Pick<Calendar, "addWorkingDays" | "countWorkingDays">;
@@ -78,7 +78,7 @@ export interface DeskDeps {
   staffView: (ref: string) => StaffCaseView;
 }
 
-export function createDesk(deps: DeskDeps): Desk {
+export function createDesk(deps: DeskOptions): Desk {
   const { calendar, lister, scopes } = deps;
   const notifications = createNotificationAudit(deps.db);
 

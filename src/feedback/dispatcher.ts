@@ -26,7 +26,7 @@ export class PermanentDeliveryError extends MotcuaError {
   readonly code: string = "permanent_delivery_failure";
 }
 
-export interface DispatcherDeps {
+export interface DispatcherOptions {
   db: Database;
   now: () => Date;
   /** One sender per channel; messages for other channels wait until one is registered. */
@@ -48,7 +48,7 @@ export interface DispatcherDeps {
 }
 
 /** The dispatcher on SqlDatabase (several instances on one PostgreSQL database, or SQLite). */
-export interface SqlDispatcherDeps extends Omit<DispatcherDeps, "db" | "writes"> {
+export interface SqlDispatcherOptions extends Omit<DispatcherOptions, "db" | "writes"> {
   sql: SqlDatabase;
 }
 
@@ -90,7 +90,7 @@ interface DrainTable {
 }
 
 function createDrain(
-  deps: Omit<DispatcherDeps, "db" | "writes">,
+  deps: Omit<DispatcherOptions, "db" | "writes">,
   table: DrainTable,
 ): () => Promise<DrainResult> {
   const { now } = deps;
@@ -153,7 +153,7 @@ function createDrain(
 }
 
 /** The dispatcher on the synchronous connection (legacy `db`). */
-export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
+export function createOutboxDispatcher(deps: DispatcherOptions): OutboxDispatcher {
   const leaseMs = deps.leaseMs ?? 60_000;
   const mark = async <T>(op: () => T): Promise<T> =>
     deps.writes ? deps.writes.run(op, { budgetMs: leaseMs / 2 }) : op();
@@ -173,7 +173,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
  * The dispatcher on SqlDatabase: the same drain. Its marks need no write gate (a held SQLite lock
  * is waited out by the SqlDatabase itself, DatabaseBusyError after its budget).
  */
-export function createSqlOutboxDispatcher(deps: SqlDispatcherDeps): SqlOutboxDispatcher {
+export function createSqlOutboxDispatcher(deps: SqlDispatcherOptions): SqlOutboxDispatcher {
   const table = createSqlOutboxTable<OutboxRow>(deps.sql, {
     table: "feedback_outbox",
     inOrderOf: ["case_id"],

@@ -33,7 +33,7 @@ export interface FiledCase {
   procedureCode: string | null;
 }
 
-export interface FileCaseDeps {
+export interface FileCaseOptions {
   db: Database;
   statements: FeedbackStatements;
   now: () => Date;
@@ -106,7 +106,7 @@ export function prepareFiling(
 }
 
 /** The synchronous filing (legacy connection, until the callers move). */
-export function createFileCase(deps: FileCaseDeps): (input: FileCaseInput) => FiledCase {
+export function createFileCase(deps: FileCaseOptions): (input: FileCaseInput) => FiledCase {
   const { db, statements: s } = deps;
   const write = db.transaction(
     (input: ReturnType<typeof validateFileCase>, routing: ReturnType<typeof routeCase>) => {

@@ -1,9 +1,9 @@
-export { createFeedbackQueue, type FeedbackQueue, type FeedbackQueueDeps } from "./queue.ts";
+export { createFeedbackQueue, type FeedbackQueue, type FeedbackQueueOptions } from "./queue.ts";
 export {
   createFeedbackStore,
   type AsyncRatings,
   type FeedbackStore,
-  type FeedbackStoreDeps,
+  type FeedbackStoreOptions,
 } from "./sql-store.ts";
 export type { FiledCase } from "./file-case.ts";
 export { MAX_TEXT_CHARS, MIN_TEXT_CHARS, type FileCaseInput, type FeedbackKind } from "./input.ts";
@@ -94,4 +94,4 @@ export { reportToCsv, reportToXlsx, REPORT_COLUMNS, UNASSIGNED_LABEL } from "./r
 export { runFeedbackCommand, FeedbackUsageError, FEEDBACK_USAGE } from "./command.ts";
 export { SYSTEM_PROGRESS_NOTE } from "./progress.ts";
 export { isRef } from "./reference.ts";
-export { startFeedbackJobs, type FeedbackJobsDeps } from "./jobs.ts";
+export { startFeedbackJobs, type FeedbackJobsOptions } from "./jobs.ts";

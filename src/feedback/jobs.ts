@@ -11,7 +11,7 @@ import type { FeedbackQueue } from "./queue.ts";
 
 export type FeedbackJob = "progress" | "outbox";
 
-export interface FeedbackJobsDeps {
+export interface FeedbackJobsOptions {
   queue: Pick<FeedbackQueue, "runProgressSweep">;
   dispatcher?: OutboxDispatcher;
   onError: (err: unknown, job: FeedbackJob) => void;
@@ -28,7 +28,7 @@ export interface FeedbackJobsDeps {
   drainEveryMs?: number;
 }
 
-export function startFeedbackJobs(deps: FeedbackJobsDeps): { stop(): void } {
+export function startFeedbackJobs(deps: FeedbackJobsOptions): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
   const onBusy = deps.onBusy ?? deps.onError;
   const skipping = new Set<FeedbackJob>();

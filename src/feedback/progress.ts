@@ -13,7 +13,7 @@ import type { CaseRow, FeedbackStatements } from "./store.ts";
 export const SYSTEM_PROGRESS_NOTE =
   "Phản ánh, kiến nghị của Ông/Bà đã quá thời hạn xử lý và đang tiếp tục được xử lý.";
 
-export interface ProgressSweepDeps {
+export interface ProgressSweepOptions {
   db: Database;
   statements: FeedbackStatements;
   now: () => Date;
@@ -62,7 +62,7 @@ export function progressOwed(
 }
 
 /** Returns a sweep that handles up to batchSize due cases per call and returns how many. */
-export function createProgressSweep(deps: ProgressSweepDeps): () => number {
+export function createProgressSweep(deps: ProgressSweepOptions): () => number {
   const { db, statements: s, deadlines, enqueue } = deps;
   const due = db.prepare<[string, number], CaseRow>(PROGRESS_SQL.due);
   const setNext = db.prepare<[string, number, string]>(PROGRESS_SQL.move);

@@ -32,7 +32,7 @@ import {
 } from "./transitions.ts";
 import { citizenView, staffView, type CitizenCaseView, type StaffCaseView } from "./views.ts";
 
-export interface FeedbackQueueDeps {
+export interface FeedbackQueueOptions {
   db: Database;
   now: () => Date;
   calendar: Calendar;
@@ -75,7 +75,7 @@ export interface FeedbackQueue {
 /** A hash no token has, compared against when the ref is unknown so both paths cost the same. */
 const NO_SUCH_HASH = "0".repeat(64);
 
-export function createFeedbackQueue(deps: FeedbackQueueDeps): FeedbackQueue {
+export function createFeedbackQueue(deps: FeedbackQueueOptions): FeedbackQueue {
   const { db, now } = deps;
   const statements = prepareStatements(db);
   const deadlines = createDeadlineCalculator(deps.rules, deps.calendar);

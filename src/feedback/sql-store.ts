@@ -55,7 +55,7 @@ import {
 } from "./transitions.ts";
 import { citizenView, staffView, type CitizenCaseView, type StaffCaseView } from "./views.ts";
 
-export interface FeedbackStoreDeps {
+export interface FeedbackStoreOptions {
   sql: SqlDatabase;
   now: () => Date;
   deadlines: DeadlineCalculator;
@@ -110,7 +110,7 @@ export interface FeedbackStore {
 /** A hash no token has, compared against when the ref is unknown so both paths cost the same. */
 const NO_SUCH_HASH = "0".repeat(64);
 
-export function createFeedbackStore(deps: FeedbackStoreDeps): FeedbackStore {
+export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
   const { sql, now, deadlines } = deps;
   // PostgreSQL: the case row stays locked from the read to the commit, so a concurrent change on
   // another instance waits and then checks against what this one wrote. SQLite's BEGIN IMMEDIATE

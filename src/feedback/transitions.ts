@@ -52,7 +52,7 @@ export interface ProgressNote {
   scope?: Pick<CaseScope, "covers">;
 }
 
-export interface TransitionDeps {
+export interface TransitionOptions {
   db: Database;
   statements: FeedbackStatements;
   now: () => Date;
@@ -256,7 +256,7 @@ export function planProgress(
 }
 
 /** The plans on the synchronous connection (legacy `db`, until the callers move). */
-export function createTransitions(deps: TransitionDeps): Transitions {
+export function createTransitions(deps: TransitionOptions): Transitions {
   const { db, statements: s, deadlines, enqueue } = deps;
 
   /** Reads the case, checks the version; applies the plan and writes its result. */

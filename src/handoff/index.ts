@@ -2,7 +2,7 @@ export {
   createHandoff,
   HandoffError,
   type Handoff,
-  type HandoffDeps,
+  type HandoffOptions,
   type StaffDesk,
   type Officer,
   type CitizenSend,

@@ -84,7 +84,7 @@ export class HandoffError extends MotcuaError {
   }
 }
 
-export interface HandoffDeps {
+export interface HandoffOptions {
   sql: SqlDatabase;
   now: () => Date;
   calendar: Calendar;
@@ -126,7 +126,7 @@ const clip = (text: string, max: number) => {
   return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`;
 };
 
-export function createHandoff(deps: HandoffDeps): Handoff {
+export function createHandoff(deps: HandoffOptions): Handoff {
   const store = createHandoffStore(deps.sql);
   const texts = deps.texts ?? loadHandoffTexts();
   const triggers = deps.triggers ?? loadHandoffTriggers();

@@ -15,7 +15,7 @@ import { createKeyedQueue } from "../util/index.ts";
 import { HandoffError, type Handoff, type HandoffLogger, type StaffDesk } from "./service.ts";
 import type { Ticket } from "./store.ts";
 
-export interface TelegramStaffDeskDeps {
+export interface TelegramStaffDeskOptions {
   chatId: number;
   /** The bot's API once the Telegram channel exists; undefined while it does not. */
   api: () => Api | undefined;
@@ -38,7 +38,7 @@ const ERRORS: Record<HandoffError["code"], string> = {
   empty: "Tin nhắn trống.",
 };
 
-export function createTelegramStaffDesk(deps: TelegramStaffDeskDeps): TelegramStaffDesk {
+export function createTelegramStaffDesk(deps: TelegramStaffDeskOptions): TelegramStaffDesk {
   const { chatId, handoff } = deps;
   const { store } = handoff;
   const log = deps.logger ?? { warn() {}, error() {} };

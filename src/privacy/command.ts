@@ -15,7 +15,7 @@ export const DATA_USAGE = `  data purge [--dry-run] [--db FILE]
   data export --case PAKN-2026-000123 [--db FILE]
                                     the citizen's data of that case as JSON (docs/privacy.md)`;
 
-export interface DataCommandDeps {
+export interface DataCommandOptions {
   /** Default database (from the configuration); --db overrides it. */
   databaseFile: () => string;
   /** RETENTION_DAYS from the configuration. */
@@ -24,7 +24,7 @@ export interface DataCommandDeps {
   out: (line: string) => void;
 }
 
-export function runDataCommand(args: readonly string[], deps: DataCommandDeps): number {
+export function runDataCommand(args: readonly string[], deps: DataCommandOptions): number {
   const [sub, ...rest] = args;
   if (sub !== "purge" && sub !== "export") {
     throw new DataUsageError(`data: unknown subcommand ${sub ?? "(none)"}\n${DATA_USAGE}`);

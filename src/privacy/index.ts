@@ -8,4 +8,4 @@ export {
 } from "./kinds.ts";
 export { exportCase, EXPORT_LEGAL_BASIS, type CaseExport, type SameUserData } from "./export.ts";
 export { InvalidCaseRefError, UnknownCaseRefError, DataUsageError } from "./errors.ts";
-export { runDataCommand, DATA_USAGE, type DataCommandDeps } from "./command.ts";
+export { runDataCommand, DATA_USAGE, type DataCommandOptions } from "./command.ts";

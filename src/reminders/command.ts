@@ -24,7 +24,7 @@ export class RemindersUsageError extends MotcuaError {
   readonly code = "reminders_usage_invalid";
 }
 
-export interface RemindersCommandDeps {
+export interface RemindersCommandOptions {
   databaseFile: () => string;
   now: () => Date;
   out: (line: string) => void;
@@ -50,7 +50,7 @@ function parseNow(value: string | undefined, fallback: () => Date): Date {
 
 export async function runRemindersCommand(
   args: readonly string[],
-  deps: RemindersCommandDeps,
+  deps: RemindersCommandOptions,
 ): Promise<number> {
   const [sub, ...rest] = args;
   // Group chat ids are negative ("-100123…"): not options.

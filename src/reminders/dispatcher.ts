@@ -59,7 +59,7 @@ export function classifySendError(err: unknown): SendFailure {
   return { type: "transient", reason: code ? `${code} ${description}` : description };
 }
 
-export interface DispatcherDeps {
+export interface DispatcherOptions {
   store: ReminderStore;
   rules: ReminderRules;
   calendar: Calendar;
@@ -99,7 +99,7 @@ export interface ReminderDispatcher {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createReminderDispatcher(deps: DispatcherDeps): ReminderDispatcher {
+export function createReminderDispatcher(deps: DispatcherOptions): ReminderDispatcher {
   const { store, rules, calendar, agencies, sender, limiter, now } = deps;
   const sleep = deps.sleep ?? realSleep;
   const maxRetries = deps.maxRetries ?? 5;

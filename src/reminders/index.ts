@@ -52,5 +52,5 @@ export {
   PROGRESS_NOTE,
 } from "./telegram.ts";
 export { feedbackCases } from "./cases.ts";
-export { createReminders, type Reminders, type RemindersDeps } from "./service.ts";
+export { createReminders, type Reminders, type RemindersOptions } from "./service.ts";
 export { runRemindersCommand, RemindersUsageError, REMINDERS_USAGE } from "./command.ts";

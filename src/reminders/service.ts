@@ -27,7 +27,7 @@ import {
   type ReminderQueue,
 } from "./telegram.ts";
 
-export interface RemindersDeps {
+export interface RemindersOptions {
   /** The reminders' tables: SQLite (the embedded default) or PostgreSQL shared by instances. */
   sql: SqlDatabase;
   rules: ReminderRules;
@@ -50,7 +50,7 @@ export interface Reminders {
   stop(): Promise<void>;
 }
 
-export function createReminders(deps: RemindersDeps): Reminders {
+export function createReminders(deps: RemindersOptions): Reminders {
   const store = createReminderStore(deps.sql, deps.agencies);
   const sender =
     deps.sender ??

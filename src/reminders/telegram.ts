@@ -30,7 +30,7 @@ export function createTelegramReminderSender(api: Api): ReminderSender {
 
 export type ReminderQueue = Pick<FeedbackQueue, "staffView" | "changeStatus" | "addProgress">;
 
-export interface ReminderGroupHandlerDeps {
+export interface ReminderGroupHandlerOptions {
   store: ReminderStore;
   agencies: readonly Agency[];
   /** Absent: PAKN buttons answer that the queue is not available. */
@@ -47,7 +47,9 @@ export const PROGRESS_NOTE = "Cơ quan có thẩm quyền đang xử lý phản 
 const COMMAND = /^\/(dangky|huydangky)(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$/s;
 const CALLBACK = /^rm:([dpv]):(\d{1,12})$/;
 
-export function createReminderGroupHandler(deps: ReminderGroupHandlerDeps): TelegramGroupHandler {
+export function createReminderGroupHandler(
+  deps: ReminderGroupHandlerOptions,
+): TelegramGroupHandler {
   const { store, now } = deps;
   const byCode = new Map(deps.agencies.map((a) => [a.code, a]));
 

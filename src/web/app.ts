@@ -17,9 +17,9 @@ import {
 } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { RouteGroup } from "./routes.ts";
-import { createServer, type AskFunction, type ServerDeps } from "./server.ts";
+import { createServer, type AskFunction, type ServerOptions } from "./server.ts";
 
-export interface AppDeps {
+export interface AppOptions {
   config: Pick<Config, "port" | "host" | "databaseFile">;
   logger: Logger;
   assistant: AskFunction | { ask: AskFunction };
@@ -33,7 +33,7 @@ export interface AppDeps {
   /** More HTTP routes (feedback…), built over the app's database. */
   routes?: (db: Database) => readonly RouteGroup[];
   /** Per-client limits of the public POST routes, and the proxies trusted for the address. */
-  rateLimits?: ServerDeps["rateLimits"];
+  rateLimits?: ServerOptions["rateLimits"];
   trustedProxies?: readonly string[];
 }
 
@@ -47,7 +47,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createApp(deps: AppDeps): App {
+export function createApp(deps: AppOptions): App {
   const { config, logger } = deps;
   const db =
     deps.db ?? openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });

@@ -42,7 +42,7 @@ function parseQuestion(body: unknown): string {
   return question;
 }
 
-export interface AskRouteDeps {
+export interface AskRouteOptions {
   ask: AskFunction;
   /** Called after each answered question; failures are logged, never shown to the citizen. */
   recordQuestion?: ((record: QuestionRecord) => void) | undefined;
@@ -50,7 +50,7 @@ export interface AskRouteDeps {
   now: () => Date;
 }
 
-export function createAskRoute({ ask, recordQuestion, logger, now }: AskRouteDeps): Handler {
+export function createAskRoute({ ask, recordQuestion, logger, now }: AskRouteOptions): Handler {
   return async (c) => {
     const question = parseQuestion(c.var.body);
     const started = Date.now();

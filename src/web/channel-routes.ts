@@ -16,7 +16,7 @@ import { HttpError } from "./errors.ts";
 import { json } from "./http.ts";
 import type { RouteGroup } from "./routes.ts";
 
-export interface ChannelRouteDeps {
+export interface ChannelRouteOptions {
   zalo?: Pick<ZaloChannel, "handleWebhook"> | null | undefined;
   telegram?:
     Pick<TelegramChannel, "mode" | "checkWebhookSecret" | "acceptUpdate"> | null | undefined;
@@ -33,7 +33,7 @@ const MESSAGES: Record<string, string> = {
   unauthorized: "Không có quyền. / Unauthorized.",
 };
 
-export function createChannelRoutes(deps: ChannelRouteDeps): RouteGroup {
+export function createChannelRoutes(deps: ChannelRouteOptions): RouteGroup {
   const { zalo, logger } = deps;
   const telegram = deps.telegram?.mode === "webhook" ? deps.telegram : null;
   const routes: RouteGroup = {};

@@ -43,7 +43,7 @@ export function webUserId(session: string): string {
   return `w${createHash("sha256").update(`motcua-web:${session}`).digest("hex").slice(0, 32)}`;
 }
 
-export interface ChatRouteDeps {
+export interface ChatRouteOptions {
   dialogue: DialogueCore;
   inbox: Inbox;
   logger: Logger;
@@ -56,7 +56,7 @@ function sessionOf(value: unknown): string {
   return webUserId(value);
 }
 
-export function createChatRoutes(deps: ChatRouteDeps): RouteGroup {
+export function createChatRoutes(deps: ChatRouteOptions): RouteGroup {
   const { dialogue, inbox, logger } = deps;
   /**
    * The user's waiting notifications. Handing them out is a write: while another connection holds

@@ -18,7 +18,7 @@ import type { Logger } from "../logger.ts";
 import { createChatRoutes } from "./chat-routes.ts";
 import type { RouteGroup } from "./routes.ts";
 
-export interface ChatWiringDeps {
+export interface ChatWiringOptions {
   sql: SqlDatabase;
   /** The PAKN store on `sql`: cases filed from the chat, lookups, ratings. */
   feedback: FeedbackStore;
@@ -30,7 +30,7 @@ export interface ChatWiringDeps {
   handoff?: DialogueHandoff;
 }
 
-export function createChatWiring(deps: ChatWiringDeps): {
+export function createChatWiring(deps: ChatWiringOptions): {
   dialogue: DialogueCoreHandle;
   routes: readonly RouteGroup[];
   inbox: Inbox;

@@ -32,7 +32,7 @@ import { HttpError } from "./errors.ts";
 import { json, type Handler, type Middleware } from "./http.ts";
 import type { RouteGroup } from "./routes.ts";
 
-export interface FeedbackRouteDeps {
+export interface FeedbackRouteOptions {
   queue: FeedbackQueue;
   staff: StaffAuth;
   logger: Logger;
@@ -73,7 +73,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   );
 }
 
-export function createFeedbackRoutes(deps: FeedbackRouteDeps): RouteGroup {
+export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
   const { queue, staff, logger } = deps;
   const writes = deps.writes ?? createWriteGate();
 

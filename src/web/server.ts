@@ -19,7 +19,7 @@ export { MAX_QUESTION_CHARS, type AskFunction } from "./ask-routes.ts";
 /** The name src/channels/start.ts knows a feature's routes by. */
 export type { RouteGroup as ExtraRoute } from "./routes.ts";
 
-export interface ServerDeps {
+export interface ServerOptions {
   /** The assistant: a function, or an object with `ask` (as `createAssistant` returns). */
   ask: AskFunction | { ask: AskFunction };
   /** Called after each answered question; failures are logged, never shown to the citizen. */
@@ -53,7 +53,7 @@ export interface ServerTimeouts {
 const TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 1_000 };
 
 /** The route table as a hono app, without a server: tests call `.request()` on it. */
-export function createHonoApp(deps: ServerDeps): Hono<Env> {
+export function createHonoApp(deps: ServerOptions): Hono<Env> {
   const ask = typeof deps.ask === "function" ? deps.ask : deps.ask.ask.bind(deps.ask);
   const extra: RouteGroup = Object.assign({}, ...(deps.extraRoutes ?? []));
   const handlers: RouteHandlers = {
@@ -77,7 +77,7 @@ export function createHonoApp(deps: ServerDeps): Hono<Env> {
   return createRoutes(handlers, deps.logger, limiters);
 }
 
-export function createServer(deps: ServerDeps): http.Server {
+export function createServer(deps: ServerOptions): http.Server {
   const { logger } = deps;
   const listener = getRequestListener(createHonoApp(deps).fetch, {
     // The OpenAI and LangChain clients use the global fetch: leave Request and Response alone.

@@ -67,7 +67,7 @@ const REPORT_DAYS = 7;
 const LOGIN_TRIES = 5;
 const LOGIN_WINDOW_MS = 60_000;
 
-export interface StaffRouteDeps {
+export interface StaffRouteOptions {
   handoff: Handoff;
   staff: StaffAuth;
   logger: Logger;
@@ -113,7 +113,7 @@ function vnTime(iso: string): string {
   return `${d.slice(11, 16)} ngày ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 }
 
-export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
+export function createStaffRoutes(deps: StaffRouteOptions): RouteGroup {
   const { handoff, staff, logger, queue } = deps;
   const now = deps.now ?? (() => new Date());
   const page = pageHandlers(loadPageAssets("staff"));
@@ -263,7 +263,7 @@ export function createStaffRoutes(deps: StaffRouteDeps): RouteGroup {
   return group;
 }
 
-interface DeskHandlerDeps {
+interface DeskHandlerOptions {
   queue: FeedbackQueue;
   handoff: Handoff;
   logger: Logger;
@@ -274,7 +274,7 @@ interface DeskHandlerDeps {
 }
 
 /** The PAKN desk's handlers (src/web/routes.ts, group `desk`). */
-function createDeskHandlers(deps: DeskHandlerDeps): NonNullable<RouteGroup["desk"]> {
+function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["desk"]> {
   const { queue, handoff, logger, session, specOf, page } = deps;
   const deskJs = readStatic("desk.js");
   const chartsJs = readStatic("charts.js");

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createReplyOutbox,
   type ReplyOutbox,
-  type ReplyOutboxDeps,
+  type ReplyOutboxOptions,
 } from "../../src/channels/reply-outbox.ts";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "../../src/channels/split.ts";
 import { startChannels, type Channels } from "../../src/channels/start.ts";
@@ -69,7 +69,7 @@ afterEach(async () => {
 });
 
 /** One outbox with both channels registered, in webhook mode (turns run on acceptUpdate). */
-function setup(extra: Partial<ReplyOutboxDeps> = {}): {
+function setup(extra: Partial<ReplyOutboxOptions> = {}): {
   outbox: ReplyOutbox;
   telegram: TelegramChannel;
   zaloChannel: ZaloChannel;

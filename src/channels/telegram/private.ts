@@ -24,7 +24,7 @@ export interface PrivateChatOptions {
   maxPendingPerUser?: number;
 }
 
-export interface PrivateChatDeps extends PrivateChatOptions {
+export interface PrivateChatHandlerOptions extends PrivateChatOptions {
   /** Sends a turn's answers to the chat, in order. */
   reply: (chatId: number, replies: OutgoingMessage[]) => Promise<void>;
   inFlight: InFlight;
@@ -55,7 +55,7 @@ function chatKey(ctx: Context): string | undefined {
   return id === undefined ? undefined : String(id);
 }
 
-export function privateChats(deps: PrivateChatDeps): Composer<Context> {
+export function privateChats(deps: PrivateChatHandlerOptions): Composer<Context> {
   const { core, logger, reply, inFlight } = deps;
   const maxPending = deps.maxPendingPerUser ?? 20;
   const pending = new Map<string, number>();

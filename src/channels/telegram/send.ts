@@ -29,7 +29,7 @@ export interface TelegramSender {
   replyChannel: ReplyChannel;
 }
 
-export interface TelegramSenderDeps {
+export interface TelegramSenderOptions {
   api: Api;
   /** The API replies through the outbox use (no auto-retry). Default: `api`. */
   replyApi?: Api;
@@ -95,7 +95,7 @@ export function createTelegramSender({
   replyApi = api,
   logger,
   undelivered,
-}: TelegramSenderDeps): TelegramSender {
+}: TelegramSenderOptions): TelegramSender {
   const sentPieces = createSentPieces();
 
   async function sendPieces(

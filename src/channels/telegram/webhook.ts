@@ -29,7 +29,7 @@ export interface WebhookIntake {
   accept(update: unknown): Promise<boolean>;
 }
 
-export interface WebhookIntakeDeps {
+export interface WebhookIntakeOptions {
   bot: Bot;
   secret: string | undefined;
   inFlight: InFlight;
@@ -39,7 +39,7 @@ export interface WebhookIntakeDeps {
   processed?: ProcessedUpdates;
 }
 
-export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
+export function createWebhookIntake(deps: WebhookIntakeOptions): WebhookIntake {
   const { bot, inFlight, logger, now, processed } = deps;
   const secret = deps.secret !== undefined ? Buffer.from(deps.secret, "utf8") : null;
   const recentUpdates = new Set<number>();

@@ -12,7 +12,7 @@ import { reply, type Deps, type Turn } from "../turn.ts";
 import type { Commands } from "./commands.ts";
 import type { Rating } from "./rating.ts";
 
-export interface ActionDeps {
+export interface ActionOptions {
   answers: Answers;
   rating: Rating;
   feedback: FeedbackFlow;
@@ -20,7 +20,7 @@ export interface ActionDeps {
   commands: Commands;
 }
 
-export function createActions(deps: Deps, on: ActionDeps): Handler {
+export function createActions(deps: Deps, on: ActionOptions): Handler {
   function run(turn: Turn, a: Action): Reply | Promise<Reply> {
     switch (a.type) {
       case "pick":
