@@ -2,7 +2,8 @@
  * Hybrid retrieval: the lexical ranking (BM25 + reranks) fused with the cosine similarity of the
  * question to each procedure's embeddings. Each procedure has two vectors (its name; its name,
  * field and result) and counts by the closer one. The fused score of a candidate is its lexical
- * score plus WEIGHT × (cosine − best cosine), over the lexical top 50 and the dense top 30.
+ * score plus WEIGHT × (its family's best cosine − best cosine), over the lexical top 50 and the
+ * dense top 30; a family is an act with its level copies and variants (variants.ts familyName).
  *
  * Until the catalogue is embedded, or while the embeddings API fails, search() gives the lexical
  * result; it never rejects because of the API.
