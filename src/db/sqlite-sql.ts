@@ -22,9 +22,6 @@ export interface SqliteSqlOptions {
   gate?: WriteGateOptions;
 }
 
-/** A statement that only reads: in WAL mode it never waits for the write lock. */
-const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql) && !/\bRETURNING\b/i.test(sql);
-
 export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
   const db: Database = openDatabase(options.file, {
     busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
@@ -46,33 +43,33 @@ export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
     if (!statement) statements.set(sql, (statement = db.prepare<unknown[]>(sql)));
     return statement;
   };
-  const write = (sql: string, params: readonly SqlValue[] = []) => ({
-    changes: prepared(sql).run(...(params as unknown[])).changes,
-  });
-
-  const direct: SqlExecutor = {
-    all: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
-      Promise.resolve(prepared(sql).all(...(params as unknown[])) as T[]),
-    get: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
-      Promise.resolve(prepared(sql).get(...(params as unknown[])) as T | undefined),
-    run: (sql: string, params?: readonly SqlValue[]) => Promise.resolve(write(sql, params)),
+  const args = (params: readonly SqlValue[] = []) => params as unknown[];
+  const sync = {
+    all: <T>(sql: string, params?: readonly SqlValue[]) =>
+      prepared(sql).all(...args(params)) as T[],
+    get: <T>(sql: string, params?: readonly SqlValue[]) =>
+      prepared(sql).get(...args(params)) as T | undefined,
+    run: (sql: string, params?: readonly SqlValue[]) => ({
+      changes: prepared(sql).run(...args(params)).changes,
+    }),
   };
 
-  /** A statement outside a transaction: reads at once, writes (also `… RETURNING`) through the gate. */
+  /** Inside a transaction: the lock is held, every statement runs at once. */
+  const direct: SqlExecutor = {
+    all: (sql, params) => Promise.resolve(sync.all(sql, params)),
+    get: (sql, params) => Promise.resolve(sync.get(sql, params)),
+    run: (sql, params) => Promise.resolve(sync.run(sql, params)),
+  };
+
+  /** Outside one: queued; reads at once, writes (also `… RETURNING`) through the gate. */
+  const alone = <T>(sql: string, op: () => T): Promise<T> =>
+    // better-sqlite3 knows whether a statement writes (`readonly`): in WAL mode a read never
+    // waits for the write lock.
+    queued(() => (prepared(sql).readonly ? Promise.resolve(op()) : gate.run(op)));
   const outside: SqlExecutor = {
-    all: <T extends object>(sql: string, params?: readonly SqlValue[]) =>
-      queued(() =>
-        isRead(sql)
-          ? direct.all<T>(sql, params)
-          : gate.run(() => prepared(sql).all(...((params ?? []) as unknown[])) as T[]),
-      ),
-    get: <T extends object>(sql: string, params?: readonly SqlValue[]) =>
-      queued(() =>
-        isRead(sql)
-          ? direct.get<T>(sql, params)
-          : gate.run(() => prepared(sql).get(...((params ?? []) as unknown[])) as T | undefined),
-      ),
-    run: (sql, params) => queued(() => gate.run(() => write(sql, params))),
+    all: (sql, params) => alone(sql, () => sync.all(sql, params)),
+    get: (sql, params) => alone(sql, () => sync.get(sql, params)),
+    run: (sql, params) => alone(sql, () => sync.run(sql, params)),
   };
 
   async function inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
