@@ -79,22 +79,23 @@ export const CASE_SQL = {
      WHERE id = ? AND version = ?`,
 } as const;
 
-export interface NewCaseRow {
-  ref: string;
-  token_hash: string;
-  kind: FeedbackKind;
-  channel: string;
-  user_id: string;
-  text: string;
-  text_masked: string;
-  contact: string | null;
-  procedure_code: string | null;
-  agency: string | null;
-  routed_by: RoutedBy | null;
-  received_at: string;
-  due_at: string;
-  next_progress_at: string;
-}
+/** What filing inserts: the case's own columns (the rest have defaults), due for a 7-day notice. */
+export type NewCaseRow = Pick<
+  CaseRow,
+  | "ref"
+  | "token_hash"
+  | "kind"
+  | "channel"
+  | "user_id"
+  | "text"
+  | "text_masked"
+  | "contact"
+  | "procedure_code"
+  | "agency"
+  | "routed_by"
+  | "received_at"
+  | "due_at"
+> & { next_progress_at: string };
 
 export const insertCaseParams = (c: NewCaseRow): SqlValue[] => [
   c.ref,
