@@ -21,9 +21,7 @@ import { createChannelRoutes } from "../src/web/channel-routes.ts";
 import { createServer } from "../src/web/server.ts";
 import { FAKE_BOT_TOKEN, startFakeTelegram } from "../test/helpers/fake-telegram.ts";
 import {
-  FAKE_ZALO_APP_ID,
-  FAKE_ZALO_APP_SECRET,
-  FAKE_ZALO_OA_SECRET,
+  fakeZaloSettings,
   signZaloEvent,
   startFakeZalo,
   textEvent,
@@ -80,13 +78,7 @@ export async function runChannelOutageBench(
         webhook: { url: "https://motcua.example.vn/webhooks/telegram", secret: SECRET },
       },
       zalo: {
-        appId: FAKE_ZALO_APP_ID,
-        oaSecretKey: FAKE_ZALO_OA_SECRET,
-        appSecret: FAKE_ZALO_APP_SECRET,
-        accessToken: "AT-0",
-        refreshToken: "RT-0",
-        apiBase: zalo.base,
-        oauthBase: zalo.base,
+        ...fakeZaloSettings(zalo.base),
       },
     },
     core,

@@ -31,9 +31,7 @@ import { createChannelRoutes } from "../src/web/channel-routes.ts";
 import { createServer } from "../src/web/server.ts";
 import { FAKE_BOT_INFO, FAKE_BOT_TOKEN, startFakeTelegram } from "../test/helpers/fake-telegram.ts";
 import {
-  FAKE_ZALO_APP_ID,
-  FAKE_ZALO_APP_SECRET,
-  FAKE_ZALO_OA_SECRET,
+  fakeZaloSettings,
   signZaloEvent,
   startFakeZalo,
   textEvent,
@@ -215,13 +213,7 @@ async function benchZalo(users: number, rounds: number, maxMs: number, useOutbox
   const sql = createSqliteSql({ file: path.join(dir, "motcua.sqlite") });
   const outbox = outboxFor(sql, useOutbox);
   const channel = createZaloChannel({
-    appId: FAKE_ZALO_APP_ID,
-    oaSecretKey: FAKE_ZALO_OA_SECRET,
-    appSecret: FAKE_ZALO_APP_SECRET,
-    accessToken: "AT-0",
-    refreshToken: "RT-0",
-    apiBase: base,
-    oauthBase: base,
+    ...fakeZaloSettings(base),
     core: instantCore,
     sql,
     ...(outbox ? { outbox } : {}),

@@ -25,13 +25,11 @@ import {
   type TelegramCall,
 } from "../helpers/fake-telegram.ts";
 import {
-  FAKE_ZALO_APP_ID,
-  FAKE_ZALO_APP_SECRET,
-  FAKE_ZALO_OA_SECRET,
   signZaloEvent,
   startFakeZalo,
   textEvent,
   type FakeZalo,
+  fakeZaloSettings,
 } from "../helpers/fake-zalo.ts";
 import { memoryLogger } from "../web/helpers.ts";
 import { LONG_TEXT, scriptedCore, sqlOn, tempDb, type ScriptedCore } from "./helpers.ts";
@@ -87,13 +85,7 @@ function setup(extra: Partial<ReplyOutboxOptions> = {}): {
     logger: logs.logger,
   });
   const zaloChannel = createZaloChannel({
-    appId: FAKE_ZALO_APP_ID,
-    oaSecretKey: FAKE_ZALO_OA_SECRET,
-    appSecret: FAKE_ZALO_APP_SECRET,
-    accessToken: "AT-0",
-    refreshToken: "RT-0",
-    apiBase: zalo.base,
-    oauthBase: zalo.base,
+    ...fakeZaloSettings(zalo.base),
     core,
     sql,
     now,
@@ -321,13 +313,7 @@ describe("reply outbox: restart and housekeeping", () => {
       config: {
         telegram: { token: FAKE_BOT_TOKEN, apiRoot: tg.apiRoot, webhook: WEBHOOK },
         zalo: {
-          appId: FAKE_ZALO_APP_ID,
-          oaSecretKey: FAKE_ZALO_OA_SECRET,
-          appSecret: FAKE_ZALO_APP_SECRET,
-          accessToken: "AT-0",
-          refreshToken: "RT-0",
-          apiBase: zalo.base,
-          oauthBase: zalo.base,
+          ...fakeZaloSettings(zalo.base),
         },
       },
       core,

@@ -25,11 +25,11 @@ import {
 import {
   FAKE_ZALO_APP_ID,
   FAKE_ZALO_APP_SECRET,
-  FAKE_ZALO_OA_SECRET,
   signZaloEvent,
   startFakeZalo,
   textEvent,
   type FakeZalo,
+  fakeZaloSettings,
 } from "../helpers/fake-zalo.ts";
 import { memoryLogger } from "../web/helpers.ts";
 import { scriptedCore } from "./helpers.ts";
@@ -156,13 +156,7 @@ for (const engine of ENGINES) {
       const core = scriptedCore();
       const channel = (sql: SqlDatabase) =>
         createZaloChannel({
-          appId: FAKE_ZALO_APP_ID,
-          oaSecretKey: FAKE_ZALO_OA_SECRET,
-          appSecret: FAKE_ZALO_APP_SECRET,
-          accessToken: "AT-0",
-          refreshToken: "RT-0",
-          apiBase: zalo.base,
-          oauthBase: zalo.base,
+          ...fakeZaloSettings(zalo.base),
           core,
           sql,
           logger: memoryLogger().logger,

@@ -13,6 +13,7 @@ import {
   startFakeZalo,
   textEvent,
   type FakeZalo,
+  fakeZaloSettings,
 } from "../helpers/fake-zalo.ts";
 import { close, listen, memoryLogger } from "../web/helpers.ts";
 import {
@@ -50,13 +51,7 @@ beforeEach(async () => {
   sql = sqlOn(db);
   clock = new Date("2026-03-02T08:00:00Z");
   channel = createZaloChannel({
-    appId: FAKE_ZALO_APP_ID,
-    oaSecretKey: FAKE_ZALO_OA_SECRET,
-    appSecret: FAKE_ZALO_APP_SECRET,
-    accessToken: "AT-0",
-    refreshToken: "RT-0",
-    apiBase: zalo.base,
-    oauthBase: zalo.base,
+    ...fakeZaloSettings(zalo.base),
     core,
     sql,
     logger: logs.logger,

@@ -16,6 +16,19 @@ export const FAKE_ZALO_APP_ID = "3608465248940903967";
 export const FAKE_ZALO_OA_SECRET = "oa-secret-KEY-never-logged";
 export const FAKE_ZALO_APP_SECRET = "app-secret-KEY-never-logged";
 
+/** The Zalo settings of an OA on a fake at `base` (seeded with AT-0 / RT-0). */
+export function fakeZaloSettings(base: string) {
+  return {
+    appId: FAKE_ZALO_APP_ID,
+    oaSecretKey: FAKE_ZALO_OA_SECRET,
+    appSecret: FAKE_ZALO_APP_SECRET,
+    accessToken: "AT-0",
+    refreshToken: "RT-0",
+    apiBase: base,
+    oauthBase: base,
+  };
+}
+
 export interface ZaloRequest {
   path: string;
   headers: IncomingHttpHeaders;
