@@ -281,7 +281,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     case "db":
       try {
-        return runDbCommand(rest, {
+        return await runDbCommand(rest, {
           databaseFile: () => loadConfig(io.env).databaseFile,
           out: io.out,
         });

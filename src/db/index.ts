@@ -14,7 +14,8 @@ export {
 } from "./busy.ts";
 export type { WriteGate, WriteGateOptions } from "./busy.ts";
 export { backupDatabase, BackupError, type BackupResult } from "./backup.ts";
-export { DB_USAGE, DbUsageError, runDbCommand } from "./command.ts";
+export { DB_USAGE, DbUsageError, runDbCommand, type DbCommandOptions } from "./command.ts";
+export { copyDatabase, DbCopyError, openCopySource, type CopyResult } from "./copy.ts";
 export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
 export {
