@@ -22,6 +22,7 @@
  * evenly spread sample (the report says so, and gives our scores on the same questions).
  */
 import { runChannelsBench } from "./channels.ts";
+import { runEnginesBench } from "./engines.ts";
 import { runFeedbackBench } from "./feedback.ts";
 import { runRemindersBench } from "./reminders.ts";
 import { compareServerStart, type ServerComparison } from "./server-rss.ts";
@@ -531,6 +532,10 @@ async function main(): Promise<number> {
     "\nReminders: 10,000 due reminders over 500 groups through a rate-limited fake Bot API",
   );
   const reminders = await runRemindersBench({ log: (line) => console.log(`  ${line}`) });
+  console.log("\nPAKN on SQLite and PostgreSQL, one and two instances (processes) on one database");
+  const engines = await runEnginesBench({ log: (line) => console.log(`  ${line}`) });
+  const engine = (e: "sqlite" | "postgres", n: 1 | 2) =>
+    engines.rows.find((r) => r.engine === e && r.instances === n) ?? null;
   const totalS = (performance.now() - started) / 1000;
   console.log(`total ${f1(totalS)} s`);
 
@@ -596,6 +601,18 @@ async function main(): Promise<number> {
       fts5_hit5: fts5 ? r4(fts5.quality.accented.hit5) : null,
       fts5_hit1_stripped: fts5 ? r4(fts5.quality.stripped.hit1) : null,
       fts5_hit5_stripped: fts5 ? r4(fts5.quality.stripped.hit5) : null,
+      ...Object.fromEntries(
+        (["sqlite", "postgres"] as const).flatMap((e) =>
+          ([1, 2] as const).flatMap((n) => {
+            const r = engine(e, n);
+            return [
+              [`${e}_${n}x_filing_per_s`, r ? r3(r.filingsPerSecond) : null],
+              [`${e}_${n}x_list_per_s`, r ? r3(r.listsPerSecond) : null],
+            ];
+          }),
+        ),
+      ),
+      engines_lost: engines.rows.reduce((n, r) => n + r.lost + r.duplicateRefs, 0),
       embed_rss_mb: embed ? r3(embed.rssMb) : null,
       embed_peak_rss_mb: embed ? r3(embed.peakRssMb) : null,
       systems: shown.map((r) => systemJson(r, ours, items)),
