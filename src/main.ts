@@ -102,13 +102,15 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   const senders = createSenderRegistry();
   const kept = keepingSenders(senders);
   // Hand-over to hotline staff: the Telegram staff group when HOTLINE_STAFF_CHAT_ID is set, and
-  // the web console on /staff.
+  // the web console on /staff. Its messages to Telegram and Zalo citizens go through the channels'
+  // reply outbox once they start (kept.useChannels below).
   const handoff = createHandoff({
     sql,
     now,
     calendar,
     hours: parseHotlineHours(config.hotlineHours ?? DEFAULT_HOTLINE_HOURS),
     send: kept.send,
+    deliveries: kept.deliveries,
     logger,
   });
   let channels: Pick<Channels, "telegram" | "zalo" | "needsWebhooks" | "stop"> | null = null;
@@ -230,6 +232,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         // Telegram and Zalo replies not taken yet (an outage, a restart) are retried from now on;
         // channels.stop() stops the timer.
         chatChannels.replies.start();
+        kept.useChannels(chatChannels);
         channels = chatChannels;
       } else {
         logger.info("no chat channel configured: web chat only");

@@ -29,6 +29,10 @@ export {
   createReplyOutbox,
   REPLY_RETRY_BUDGET_MS,
   type ReplyChannel,
+  type ReplyChannelName,
+  type ReplyDelivery,
   type ReplyOutbox,
   type ReplyOutboxOptions,
+  type UndeliveredReply,
 } from "./reply-outbox.ts";
+export type { UndeliveredLog, UndeliveredReason } from "./undelivered.ts";

@@ -20,6 +20,11 @@
  * cure (bot blocked, chat not found, Zalo's interaction window closed, a malformed message), and
  * replies still not out after the retry budget (24 h; for Zalo at most its interaction window).
  * Once sent or given up a row's message is cleared; done rows are deleted after `keepDays`.
+ *
+ * What a sender learns (the hand-over tells its officers, src/handoff/senders.ts): `send` resolves
+ * to what became of the replies by then — "sent", "queued" (kept for a retry) or "undelivered" —
+ * and `onUndelivered` listeners hear of each reply given up, at once or by a later drain, once it
+ * is recorded and on the one instance that gave it up.
  */
 import { isBusyError, type SqlDatabase } from "../db/index.ts";
 import { maskPersonalData, scrubSecrets, type Logger } from "../logger.ts";
@@ -54,6 +59,17 @@ export interface ReplyChannel {
   maxAgeMs?: number;
 }
 
+/** What became of the replies handed to `send`: all out, kept for a retry, or one given up. */
+export type ReplyDelivery = "sent" | "queued" | "undelivered";
+
+/** A reply given up, as recorded in channel_undelivered (the pieces that did not go out). */
+export interface UndeliveredReply {
+  channel: ReplyChannelName;
+  userId: string;
+  reason: UndeliveredReason;
+  text: string;
+}
+
 export interface ReplyDrainResult {
   sent: number;
   retried: number;
@@ -64,13 +80,21 @@ export interface ReplyOutbox {
   register(channel: ReplyChannelName, replyChannel: ReplyChannel): void;
   /**
    * Records the replies and sends them now, after the user's earlier ones. Resolves once they are
-   * out, kept for a retry, or recorded undelivered: never throws for a failed delivery.
+   * out, kept for a retry, or recorded undelivered, to which of these (one given up: undelivered;
+   * one kept: queued): never throws for a failed delivery.
    */
   send(
     channel: ReplyChannelName,
     userId: string,
     messages: readonly OutgoingMessage[],
-  ): Promise<void>;
+  ): Promise<ReplyDelivery>;
+  /**
+   * `listener` is called for each reply this outbox gives up, after it is recorded (awaited;
+   * what it throws is logged).
+   */
+  onUndelivered(listener: (reply: UndeliveredReply) => Promise<void> | void): void;
+  /** The user's replies neither sent nor given up. */
+  waiting(channel: ReplyChannelName, userId: string): Promise<number>;
   /** Gives up expired rows, then sends what is due, round after round while it goes out. */
   drainOnce(): Promise<ReplyDrainResult>;
   /** Replies neither sent nor given up. */
@@ -121,6 +145,7 @@ export function createReplyOutbox(deps: ReplyOutboxOptions): ReplyOutbox {
   const concurrency = Math.max(1, deps.concurrency ?? 8);
   const store = createReplyStore(sql);
   const channels = new Map<ReplyChannelName, ReplyChannel>();
+  const listeners: ((reply: UndeliveredReply) => Promise<void> | void)[] = [];
 
   const maxAge = (channel: ReplyChannelName) =>
     Math.min(budgetMs, channels.get(channel)?.maxAgeMs ?? Number.POSITIVE_INFINITY);
@@ -161,11 +186,17 @@ export function createReplyOutbox(deps: ReplyOutboxOptions): ReplyOutbox {
       await recordUndelivered(tx, entry, at);
       return true;
     });
-    if (closed) {
-      logger.warn(
-        { channel: row.channel, user: maskUserId(row.channel, row.user_id), reason, code },
-        "reply undelivered: recorded for staff",
-      );
+    if (!closed) return;
+    logger.warn(
+      { channel: row.channel, user: maskUserId(row.channel, row.user_id), reason, code },
+      "reply undelivered: recorded for staff",
+    );
+    for (const listener of listeners) {
+      try {
+        await listener({ channel: row.channel, userId: row.user_id, reason, text });
+      } catch (err) {
+        logger.error({ err, channel: row.channel }, "undelivered reply listener failed");
+      }
     }
   }
 
@@ -223,11 +254,21 @@ export function createReplyOutbox(deps: ReplyOutboxOptions): ReplyOutbox {
     return "sent";
   }
 
-  /** Sends the user's waiting replies in order, stopping at one that must wait. */
-  async function flush(channel: ReplyChannelName, userId: string): Promise<void> {
+  /**
+   * Sends the user's waiting replies in order, stopping at one that must wait; what became of
+   * each row tried goes into `outcomes`.
+   */
+  async function flush(
+    channel: ReplyChannelName,
+    userId: string,
+    outcomes: Map<number, Outcome>,
+  ): Promise<void> {
     for (;;) {
       const row = await store.claimHead(channel, userId, now(), leaseMs);
-      if (!row || (await attempt(row)) === "retried") return;
+      if (!row) return;
+      const outcome = await attempt(row);
+      outcomes.set(row.id, outcome);
+      if (outcome === "retried") return;
     }
   }
 
@@ -317,12 +358,13 @@ export function createReplyOutbox(deps: ReplyOutboxOptions): ReplyOutbox {
       channels.set(channel, replyChannel);
     },
     async send(channel, userId, messages) {
-      if (messages.length === 0) return;
+      if (messages.length === 0) return "sent";
       const replyChannel = channels.get(channel);
       if (!replyChannel) throw new RangeError(`no reply channel registered for ${channel}`);
       const at = now();
+      let ids: number[];
       try {
-        await store.enqueue(
+        ids = await store.enqueue(
           channel,
           userId,
           messages,
@@ -335,22 +377,33 @@ export function createReplyOutbox(deps: ReplyOutboxOptions): ReplyOutbox {
           { err, channel, user: maskUserId(channel, userId) },
           "reply outbox not written: sending once without retries",
         );
+        let lost = false;
         for (const m of messages) {
           await replyChannel
             .deliver(userId, m, 0, () => undefined)
             .catch((e: unknown) => {
+              lost = true;
               logger.error({ channel, code: replyChannel.classify(e).code }, "reply lost");
             });
         }
-        return;
+        return lost ? "undelivered" : "sent";
       }
-      await flush(channel, userId).catch((err: unknown) => {
+      const outcomes = new Map<number, Outcome>();
+      await flush(channel, userId, outcomes).catch((err: unknown) => {
         logger.error(
           { err, channel, user: maskUserId(channel, userId) },
           "reply outbox failed while sending: the dispatcher retries",
         );
       });
+      // Not tried (another instance holds the user's head reply) counts as kept for a retry.
+      const got = ids.map((id) => outcomes.get(id));
+      if (got.includes("undelivered")) return "undelivered";
+      return got.every((o) => o === "sent") ? "sent" : "queued";
     },
+    onUndelivered(listener) {
+      listeners.push(listener);
+    },
+    waiting: (channel, userId) => store.waiting(channel, userId),
     drainOnce,
     pending: () => store.pending(),
     prune: () => store.prune(new Date(now().getTime() - keepMs)),

@@ -33,14 +33,16 @@ export interface ReplyRow {
 }
 
 export interface ReplyStore extends SqlOutboxTable<ReplyRow> {
-  /** Writes the replies, in order, due at once; one transaction. */
+  /** Writes the replies, in order, due at once; one transaction. Resolves to their ids. */
   enqueue(
     channel: ReplyChannelName,
     userId: string,
     messages: readonly OutgoingMessage[],
     at: Date,
     expiresAt: Date,
-  ): Promise<void>;
+  ): Promise<number[]>;
+  /** The user's replies neither sent nor given up. */
+  waiting(channel: ReplyChannelName, userId: string): Promise<number>;
   /**
    * The user's first unfinished reply, locked until `at + leaseMs`, when no one holds it and the
    * platform's retry_after has passed (its backoff is not waited for: the user is writing now);
@@ -82,18 +84,29 @@ export function createReplyStore(sql: SqlDatabase): ReplyStore {
 
   return {
     ...table,
-    async enqueue(channel, userId, messages, at, exp) {
+    enqueue(channel, userId, messages, at, exp) {
       const iso = at.toISOString();
-      await sql.transaction(async (tx) => {
+      return sql.transaction(async (tx) => {
+        const ids: number[] = [];
         for (const m of messages) {
-          await tx.run(
+          const row = await tx.get<{ id: number }>(
             `INSERT INTO channel_outbox
                (channel, user_id, message, created_at, expires_at, next_attempt_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
             [channel, userId, JSON.stringify(m), iso, exp.toISOString(), iso],
           );
+          ids.push(row!.id);
         }
+        return ids;
       });
+    },
+    async waiting(channel, userId) {
+      const row = await sql.get<{ n: number }>(
+        `SELECT count(*) AS n FROM channel_outbox
+         WHERE channel = ? AND user_id = ? AND ${UNFINISHED}`,
+        [channel, userId],
+      );
+      return row?.n ?? 0;
     },
     claimHead(channel, userId, at, leaseMs) {
       const iso = at.toISOString();

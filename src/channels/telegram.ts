@@ -105,8 +105,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   });
   const outbox = options.outbox;
   const reply = outbox
-    ? (chatId: number, replies: OutgoingMessage[]) =>
-        outbox.send("telegram", String(chatId), replies)
+    ? async (chatId: number, replies: OutgoingMessage[]) => {
+        await outbox.send("telegram", String(chatId), replies);
+      }
     : async (chatId: number, replies: OutgoingMessage[]) => {
         for (const r of replies) await sender.send(chatId, r);
       };

@@ -4,7 +4,7 @@
  * platform unreachable for a day), kept in the database for staff to follow up another way (phone, the
  * 1022 hotline). Never retried automatically.
  */
-import type { SqlDatabase, SqlExecutor } from "../db/index.ts";
+import type { SqlDatabase, SqlExecutor, SqlValue } from "../db/index.ts";
 import type { ChannelName } from "./types.ts";
 
 export type UndeliveredReason = "outside_window" | "blocked" | "rejected" | "expired";
@@ -32,8 +32,16 @@ export interface UndeliveredEntry {
 export interface UndeliveredLog {
   /** Records an entry; resolves to its id. */
   record(entry: UndeliveredEntry): Promise<number>;
-  /** Open (unresolved) entries, oldest first; all channels unless one is named. */
-  listOpen(options?: { channel?: ChannelName; limit?: number }): Promise<UndeliveredMessage[]>;
+  /**
+   * Open (unresolved) entries, oldest first; all channels unless one is named; only one user's
+   * (`userId`, with its channel) and only those recorded at or after `since` (ISO), when given.
+   */
+  listOpen(options?: {
+    channel?: ChannelName;
+    userId?: string;
+    since?: string;
+    limit?: number;
+  }): Promise<UndeliveredMessage[]>;
   /** Marks an entry handled by staff; false if it does not exist or was already resolved. */
   resolve(id: number, staff: string): Promise<boolean>;
 }
@@ -79,12 +87,22 @@ export function createUndeliveredLog(sql: SqlDatabase, now: () => Date): Undeliv
     record: (entry) => sql.transaction((tx) => recordUndelivered(tx, entry, now())),
     async listOpen(options = {}) {
       const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
-      const rows = options.channel
-        ? await sql.all<Row>(`${OPEN} AND channel = ? ORDER BY created_at, id LIMIT ?`, [
-            options.channel,
-            limit,
-          ])
-        : await sql.all<Row>(`${OPEN} ORDER BY created_at, id LIMIT ?`, [limit]);
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      const filters = [
+        ["channel = ?", options.channel],
+        ["user_id = ?", options.userId],
+        ["created_at >= ?", options.since],
+      ] as const;
+      for (const [clause, value] of filters) {
+        if (value === undefined) continue;
+        where.push(` AND ${clause}`);
+        params.push(value);
+      }
+      const rows = await sql.all<Row>(`${OPEN}${where.join("")} ORDER BY created_at, id LIMIT ?`, [
+        ...params,
+        limit,
+      ]);
       return rows.map((r) => ({
         id: r.id,
         channel: r.channel,

@@ -6,6 +6,10 @@ export {
   type StaffDesk,
   type Officer,
   type CitizenSend,
+  type CitizenDelivery,
+  type CitizenDeliveries,
+  type DeliveryNotice,
+  type TicketDelivery,
 } from "./service.ts";
 export { createHandoffStore, type HandoffStore, type Ticket, type TicketStatus } from "./store.ts";
 export {
@@ -16,5 +20,5 @@ export {
 } from "./hours.ts";
 export { createTelegramStaffDesk, type TelegramStaffDesk } from "./telegram-desk.ts";
 export { handoffReport, formatHandoffReport, type HandoffReport } from "./report.ts";
-export { keepingSenders } from "./senders.ts";
+export { keepingSenders, type ChatReplies, type KeptSenders } from "./senders.ts";
 export { runHandoffCommand, HANDOFF_USAGE } from "./command.ts";

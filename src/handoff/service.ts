@@ -16,9 +16,26 @@
  * officers pressing "Nhận" on two instances, exactly one gets the ticket), and what is done on one
  * ticket (claim, staff replies, close) runs under that ticket's lock (`SqlDatabase.exclusive`, an
  * advisory lock), so the citizen gets the replies, and the transcript keeps them, in one order.
+ *
+ * What reaches the citizen, and what the officer learns of it: `send` hands a message to the
+ * citizen's channel — the web chat's inbox, or for Telegram and Zalo the reply outbox
+ * (keepingSenders in senders.ts), where it goes out after the bot's earlier replies, is retried
+ * through an outage and never sent twice. A reply the platform has not taken yet is kept, not an
+ * error: the desks are told it is queued (`notDelivered`, kind "queued"); no news after that means
+ * it went out. A message the outbox gives up while the ticket is open — at once or after its
+ * retries, outside Zalo's window, a blocked bot — is recorded in channel_undelivered, and the
+ * desks are told (kind "undelivered", on the instance that gave it up; a notice that fails is
+ * logged, the record stays). `delivery(ticket)` reads both back for the web console: what is
+ * still waiting for the platform, and what was given up since the ticket opened.
  */
 import type { Calendar } from "../calendar/index.ts";
-import type { Attachment, ChannelName, OutgoingMessage } from "../channels/index.ts";
+import type {
+  Attachment,
+  ChannelName,
+  OutgoingMessage,
+  UndeliveredReason,
+  UndeliveredReply,
+} from "../channels/index.ts";
 import type { SqlDatabase } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import type { DialogueHandoff, DialoguePort, HandoffTurn } from "../dialogue/index.ts";
@@ -42,12 +59,48 @@ import {
 } from "./texts.ts";
 import { MotcuaError } from "../errors.ts";
 
-/** Sends one message to a citizen on their channel (the sender registry's senders). */
+/**
+ * What became of a message to the citizen: taken by the platform (or the web inbox), kept for the
+ * outbox's retries, or given up (recorded in channel_undelivered).
+ */
+export type CitizenDelivery = "sent" | "queued" | "undelivered";
+
+/**
+ * Sends one message to a citizen on their channel (keepingSenders: the web inbox, the reply
+ * outbox). Resolving to nothing means sent; rejecting means nothing was handed to the channel.
+ */
 export type CitizenSend = (
   channel: ChannelName,
   userId: string,
   message: OutgoingMessage,
-) => Promise<void>;
+) => Promise<CitizenDelivery | void>;
+
+/** What did not reach a conversation's citizen (yet), as the reply outbox knows it. */
+export interface ConversationDelivery {
+  /** Messages still waiting for the platform (the outbox retries them, in order). */
+  waiting: number;
+  /** Given up (open entries of channel_undelivered), oldest first. */
+  undelivered: { text: string; reason: UndeliveredReason; at: string }[];
+}
+
+/** Where the hand-over learns what became of its messages after `send` (keepingSenders). */
+export interface CitizenDeliveries {
+  /** The conversation's waiting messages, and those given up at or after `since` (ISO). */
+  status(channel: ChannelName, userId: string, since: string): Promise<ConversationDelivery>;
+  /** `listener` hears of each message given up by this instance, once it is recorded. */
+  onUndelivered(listener: (reply: UndeliveredReply) => Promise<void>): void;
+}
+
+/** A ticket's ConversationDelivery, each entry given up with why in words (for the console). */
+export interface TicketDelivery {
+  waiting: number;
+  undelivered: { text: string; reason: UndeliveredReason; label: string; at: string }[];
+}
+
+/** A message to the ticket's citizen that did not go out at once. */
+export type DeliveryNotice =
+  | { kind: "queued"; text: string }
+  | { kind: "undelivered"; text: string; reason: UndeliveredReason; label: string };
 
 /** A staff side that shows tickets (the Telegram staff group). Failures are logged only. */
 export interface StaffDesk {
@@ -60,6 +113,11 @@ export interface StaffDesk {
   staffWrote(ticket: Ticket, officerName: string, text: string, source: string): Promise<void>;
   ticketClaimed(ticket: Ticket): Promise<void>;
   ticketClosed(ticket: Ticket): Promise<void>;
+  /**
+   * An officer's reply the platform did not take yet ("queued": kept, sent once it is back), or a
+   * message of the open ticket given up for good ("undelivered": the citizen did not get it).
+   */
+  notDelivered(ticket: Ticket, notice: DeliveryNotice): Promise<void>;
 }
 
 export interface HandoffLogger {
@@ -75,6 +133,7 @@ export interface Officer {
   source: string;
 }
 
+/** `not_delivered`: nothing could be handed to the citizen's channel (none configured for it). */
 export class HandoffError extends MotcuaError {
   constructor(
     readonly code: "not_found" | "closed" | "assigned_to_other" | "not_delivered" | "empty",
@@ -90,6 +149,8 @@ export interface HandoffOptions {
   calendar: Calendar;
   hours: HotlineHours;
   send: CitizenSend;
+  /** What became of messages after `send`; without it the console shows nothing of it. */
+  deliveries?: CitizenDeliveries;
   hotline?: string;
   texts?: HandoffTexts;
   triggers?: HandoffTriggers;
@@ -107,6 +168,8 @@ export interface Handoff {
   close(ticketId: number, officer: Officer): Promise<Ticket>;
   /** Measures over tickets created in [from, to). */
   report(from: Date, to: Date): Promise<HandoffReport>;
+  /** What has not reached the ticket's citizen: waiting for the platform, given up since it opened. */
+  delivery(ticket: Ticket): Promise<TicketDelivery>;
 }
 
 const silent: HandoffLogger = { warn() {}, error() {} };
@@ -162,6 +225,25 @@ export function createHandoff(deps: HandoffOptions): Handoff {
     tickets.run(id, () => slots.run(() => deps.sql.exclusive(`handoff:ticket:${id}`, work)));
   /** The dialogue core, once it has connected. */
   let conversations: DialoguePort | null = null;
+
+  // A message given up while the conversation is with an officer: the desks are told. (The closing
+  // message, sent once the ticket is closed, is in channel_undelivered only.)
+  deps.deliveries?.onUndelivered(async (reply) => {
+    const ticket = await store.openFor(reply.channel, reply.userId);
+    if (!ticket) return;
+    const label = texts.undelivered[reply.reason];
+    const notice: DeliveryNotice = {
+      kind: "undelivered",
+      text: reply.text,
+      reason: reply.reason,
+      label,
+    };
+    await toDesks("undelivered", (d) => d.notDelivered(ticket, notice));
+  });
+
+  /** Hands `message` to the citizen's channel; what became of it. Throws what `send` throws. */
+  const toCitizen = async (ticket: Ticket, message: OutgoingMessage): Promise<CitizenDelivery> =>
+    (await deps.send(ticket.channel, ticket.userId, message)) ?? "sent";
 
   async function summaryOf(
     turn: HandoffTurn,
@@ -304,7 +386,7 @@ export function createHandoff(deps: HandoffOptions): Handoff {
     const text = fill(texts.claimed, { hotline });
     await store.addMessage(ticketId, "bot", null, text, now);
     try {
-      await deps.send(claimed.channel, claimed.userId, { text });
+      await toCitizen(claimed, { text });
     } catch (err) {
       log.warn({ err, ticket: ticketId }, "claim notice not delivered");
     }
@@ -320,6 +402,14 @@ export function createHandoff(deps: HandoffOptions): Handoff {
     },
     claim: (ticketId, officer) => onTicket(ticketId, () => claimLocked(ticketId, officer)),
     report: (from, to) => handoffReport(deps.sql, from, to),
+    async delivery(ticket) {
+      if (!deps.deliveries) return { waiting: 0, undelivered: [] };
+      const status = await deps.deliveries.status(ticket.channel, ticket.userId, ticket.createdAt);
+      return {
+        waiting: status.waiting,
+        undelivered: status.undelivered.map((u) => ({ ...u, label: texts.undelivered[u.reason] })),
+      };
+    },
     reply(ticketId, officer, raw) {
       const text = clip(raw, MAX_RELAY_CHARS);
       if (!visibleText(text).trim()) {
@@ -332,10 +422,10 @@ export function createHandoff(deps: HandoffOptions): Handoff {
         if (ticket.assignee !== officer.id) {
           throw new HandoffError("assigned_to_other", `ticket ${ticketId} is someone else's`);
         }
+        // Queued or given up is not an error: the reply is the officer's, the desks are told.
+        let delivery: CitizenDelivery;
         try {
-          await deps.send(ticket.channel, ticket.userId, {
-            text: fill(texts.staffReply, { text }),
-          });
+          delivery = await toCitizen(ticket, { text: fill(texts.staffReply, { text }) });
         } catch (err) {
           log.warn({ err, ticket: ticketId }, "staff reply not delivered");
           throw new HandoffError("not_delivered", "the citizen could not be reached");
@@ -347,6 +437,9 @@ export function createHandoff(deps: HandoffOptions): Handoff {
           (d) => d.staffWrote(after, officer.name, text, officer.source),
           officer.source,
         );
+        if (delivery === "queued") {
+          await toDesks("reply queued", (d) => d.notDelivered(after, { kind: "queued", text }));
+        }
         return after;
       });
     },
@@ -376,7 +469,7 @@ export function createHandoff(deps: HandoffOptions): Handoff {
         };
         await store.addMessage(ticketId, "bot", null, texts.closed, now);
         try {
-          await deps.send(closed.channel, closed.userId, message);
+          await toCitizen(closed, message);
         } catch (err) {
           log.warn({ err, ticket: ticketId }, "close notice not delivered");
         }

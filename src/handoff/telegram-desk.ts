@@ -3,7 +3,9 @@
  * forum topics enabled it gets its own topic, otherwise replies to its messages form the thread.
  * The first officer to press "Nhận" is assigned; what the assignee writes in the topic/thread goes
  * to the citizen; `/dong` closes the ticket. Only updates from the configured chat are taken: a
- * member of that group is a member of the hotline staff.
+ * member of that group is a member of the hotline staff. A reply the citizen's platform has not
+ * taken yet gets "⏳" in the thread (it is sent once the platform is back); a message given up
+ * ("⚠️", with why and its text) tells the officer to reach the citizen another way.
  *
  *   const desk = createTelegramStaffDesk({ chatId, api: () => channels.telegram?.bot.api, handoff });
  *   handoff.addDesk(desk.desk);
@@ -34,7 +36,7 @@ const ERRORS: Record<HandoffError["code"], string> = {
   not_found: "Không tìm thấy phiếu.",
   closed: "Phiếu đã đóng.",
   assigned_to_other: "Phiếu do cán bộ khác phụ trách.",
-  not_delivered: "Không gửi được tới công dân (kênh từ chối hoặc ngoài khung tương tác).",
+  not_delivered: "Không chuyển được tin tới kênh của công dân (kênh chưa được cấu hình).",
   empty: "Tin nhắn trống.",
 };
 
@@ -132,6 +134,15 @@ export function createTelegramStaffDesk(deps: TelegramStaffDeskOptions): Telegra
     },
     async ticketClaimed(ticket) {
       await post(ticket, `✅ Phiếu #${ticket.id}: ${ticket.assigneeName ?? "cán bộ"} đã nhận.`);
+    },
+    async notDelivered(ticket, notice) {
+      const channel = CHANNEL_LABEL[ticket.channel];
+      await post(
+        ticket,
+        notice.kind === "queued"
+          ? `⏳ Phiếu #${ticket.id}: ${channel} chưa nhận tin; tin đã được lưu và sẽ tự gửi lại, đúng thứ tự, khi kênh hoạt động lại.`
+          : `⚠️ Phiếu #${ticket.id}: tin không tới được công dân (${notice.label}). Hãy liên hệ công dân cách khác (điện thoại, 1022). Nội dung: ${notice.text}`,
+      );
     },
     async ticketClosed(ticket) {
       await post(ticket, `🔒 Phiếu #${ticket.id} đã đóng; bot tiếp tục trả lời công dân.`);

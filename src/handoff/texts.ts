@@ -26,6 +26,14 @@ const textsSchema = z.object({
   reasonAsked: text,
   reasonRepeatedMiss: text,
   reasonSensitive: text,
+  /** For staff: why a message did not reach the citizen, per reason of channel_undelivered. */
+  undelivered: z.object({
+    $comment: z.unknown().optional(),
+    outside_window: text,
+    blocked: text,
+    rejected: text,
+    expired: text,
+  }),
 });
 export type HandoffTexts = z.infer<typeof textsSchema>;
 

@@ -81,7 +81,7 @@ const HANDOFF: Record<HandoffError["code"], [number, string]> = {
   ],
   not_delivered: [
     502,
-    "Không gửi được tin tới người dân (ví dụ: ngoài thời hạn tương tác của Zalo). / The citizen could not be reached.",
+    "Không chuyển được tin tới kênh của người dân (kênh chưa được cấu hình). / The reply could not be handed to the citizen's channel.",
   ],
   empty: [400, "Nội dung trả lời trống. / The reply is empty."],
 };

@@ -218,6 +218,8 @@ export function createStaffRoutes(deps: StaffRouteOptions): RouteGroup {
             text: l.text,
             at: l.at,
           })),
+          // What has not reached the citizen: waiting for the platform, or given up.
+          delivery: await handoff.delivery(t),
         })),
       ),
       report: await handoff.report(from, new Date(to.getTime() + 1)),

@@ -238,6 +238,42 @@ describe("reply outbox: Telegram down, then up", () => {
   });
 });
 
+describe("reply outbox: what a sender learns", () => {
+  it("send says sent, queued or undelivered; listeners hear of each give-up once", async () => {
+    const { outbox } = setup();
+    const heard: unknown[] = [];
+    outbox.onUndelivered((r) => void heard.push(r));
+    outbox.onUndelivered(() => {
+      throw new Error("listener broke");
+    });
+    expect(await outbox.send("telegram", "11", [{ text: "một" }])).toBe("sent");
+
+    await tg.down();
+    expect(await outbox.send("telegram", "11", [{ text: "hai" }, { text: "ba" }])).toBe("queued");
+    expect(await outbox.waiting("telegram", "11")).toBe(2);
+    expect(await outbox.waiting("telegram", "12")).toBe(0);
+    await tg.up();
+    tg.failNext("sendMessage", {
+      status: 403,
+      description: "Forbidden: bot was blocked by the user",
+    });
+    expect(await outbox.send("telegram", "12", [{ text: "bốn" }])).toBe("undelivered");
+    expect(heard).toEqual([{ channel: "telegram", userId: "12", reason: "blocked", text: "bốn" }]);
+    expect(logs.text()).toContain("undelivered reply listener failed");
+
+    // Given up by a later drain: heard then, once.
+    await tg.down();
+    advance(24 * 3600_000);
+    expect(await outbox.drainOnce()).toMatchObject({ undelivered: 2 });
+    expect(await outbox.drainOnce()).toMatchObject({ undelivered: 0 });
+    expect(heard.slice(1)).toEqual([
+      { channel: "telegram", userId: "11", reason: "expired", text: "hai" },
+      { channel: "telegram", userId: "11", reason: "expired", text: "ba" },
+    ]);
+    expect(await outbox.waiting("telegram", "11")).toBe(0);
+  });
+});
+
 describe("reply outbox: Zalo", () => {
   const USER = "2468458835296117922";
 

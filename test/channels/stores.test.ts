@@ -93,9 +93,37 @@ for (const engine of ENGINES) {
       expect(await log.listOpen({ channel: "zalo", limit: 1 })).toMatchObject([
         { id: first, errorCode: "-230", createdAt: AT.toISOString() },
       ]);
+      // One user's, from a time on (a hand-over ticket's: since it opened).
+      clock = new Date(AT.getTime() + 2000);
+      await log.record({
+        channel: "zalo",
+        userId: USER,
+        reason: "expired",
+        errorCode: "expired",
+        text: "Sau",
+      });
+      await log.record({
+        channel: "zalo",
+        userId: "99",
+        reason: "rejected",
+        errorCode: 1,
+        text: "?",
+      });
+      const mine = { channel: "zalo" as const, userId: USER };
+      expect((await log.listOpen(mine)).map((m) => m.text)).toEqual([
+        "Phản ánh đã có kết quả",
+        "Sau",
+      ]);
+      expect(await log.listOpen({ ...mine, since: clock.toISOString() })).toMatchObject([
+        { text: "Sau", reason: "expired" },
+      ]);
+      expect(
+        await log.listOpen({ ...mine, since: new Date(clock.getTime() + 1).toISOString() }),
+      ).toEqual([]);
       expect(await log.resolve(first, "staff:lan")).toBe(true);
       expect(await log.resolve(first, "staff:lan")).toBe(false);
-      expect((await log.listOpen()).map((m) => m.channel)).toEqual(["telegram"]);
+      expect((await log.listOpen()).map((m) => m.channel)).toEqual(["telegram", "zalo", "zalo"]);
+      expect((await log.listOpen(mine)).map((m) => m.text)).toEqual(["Sau"]);
     });
 
     it("processed ids: taken once across instances; each channel prunes its own", async () => {
@@ -208,15 +236,21 @@ for (const engine of ENGINES) {
       const [a, b] = await instances(2);
       const [storeA, storeB] = [createReplyStore(a!), createReplyStore(b!)];
       const expires = new Date(AT.getTime() + 3600_000);
+      const ids: number[] = [];
       for (let user = 1; user <= 20; user++) {
-        await storeA.enqueue(
-          "telegram",
-          String(user),
-          [{ text: "một" }, { text: "hai" }],
-          AT,
-          expires,
+        ids.push(
+          ...(await storeA.enqueue(
+            "telegram",
+            String(user),
+            [{ text: "một" }, { text: "hai" }],
+            AT,
+            expires,
+          )),
         );
       }
+      expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => ids[0]! + i)); // in order
+      expect(await storeB.waiting("telegram", "1")).toBe(2);
+      expect(await storeB.waiting("zalo", "1")).toBe(0);
       const [x, y] = await Promise.all([
         storeA.claim(["telegram", "zalo"], AT, 100, 60_000),
         storeB.claim(["telegram"], AT, 100, 60_000),
@@ -240,6 +274,7 @@ for (const engine of ENGINES) {
       expect(heads.filter((h) => h !== null).map((h) => JSON.parse(h!.message!).text)).toEqual([
         "hai",
       ]);
+      expect(await storeA.waiting("telegram", "1")).toBe(1);
       expect(await storeA.pending()).toBe(39);
 
       // Retry later, retry_after, waking the channel, giving up, pruning.

@@ -1,7 +1,7 @@
 /* global document, fetch, setInterval, clearInterval, history, location, window */
 // The staff console: log in with a staff token (HttpOnly session cookie), then
 //  - "Hỗ trợ trực tuyến" (/staff, hotline staff only): waiting and assigned hand-over tickets with
-//    summaries and transcripts; claim, reply, close;
+//    summaries, transcripts and what has not reached the citizen; claim, reply, close;
 //  - "Phản ánh, kiến nghị" (/staff/pakn, /staff/pakn/<mã>) and "Thống kê" (/staff/thongke): the
 //    officials' desk and dashboard (desk.js, loaded when the server has the desk), within the
 //    officer's agency scope.
@@ -173,6 +173,24 @@ function ticketView(t) {
     { class: "transcript" },
     t.transcript.map((l) => el("li", { class: l.author, text: l.text })),
   );
+  // What has not reached the citizen: waiting for the platform (retried, in order), given up.
+  const d = t.delivery ?? { waiting: 0, undelivered: [] };
+  const channel = CHANNEL[t.channel] ?? t.channel;
+  const notes = d.undelivered.map((u) =>
+    el("li", {
+      class: "undelivered",
+      text: `⚠️ Không tới được công dân (${u.label}). Hãy liên hệ cách khác. Nội dung: ${u.text}`,
+    }),
+  );
+  if (d.waiting > 0) {
+    notes.push(
+      el("li", {
+        class: "waiting",
+        text: `⏳ ${d.waiting} tin chưa tới công dân: ${channel} chưa nhận; hệ thống tự gửi lại, đúng thứ tự.`,
+      }),
+    );
+  }
+  const delivery = notes.length > 0 ? el("ul", { class: "delivery" }, notes) : null;
   const actions = el("div", { class: "actions" });
   if (t.status === "waiting") {
     const claim = el("button", { type: "button", class: "claim", text: "Nhận" });
@@ -193,10 +211,11 @@ function ticketView(t) {
   const who = t.assignee ? ` · ${t.assignee}` : "";
   return el("li", { class: "ticket", "data-id": String(t.id) }, [
     el("h3", {
-      text: `#${t.id} · ${CHANNEL[t.channel] ?? t.channel} · ${STATUS[t.status] ?? t.status}${who}`,
+      text: `#${t.id} · ${channel} · ${STATUS[t.status] ?? t.status}${who}`,
     }),
     el("div", { class: "summary", text: t.summary }),
     transcript,
+    delivery,
     actions,
   ]);
 }
