@@ -244,8 +244,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         config,
         logger,
         assistant,
-        db,
-        writes,
+        sql,
         health: retrieval.health,
         rateLimits: RATE_LIMITS,
         trustedProxies: config.trustedProxies,
@@ -269,7 +268,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         if (retention) clearInterval(retention);
         await reminders?.stop();
         await channels?.stop();
-        // Closes the server, lets requests under way finish, then closes the database.
+        // Closes the server and lets requests under way finish; then the databases close.
         if (app) await app.stop();
         await purging;
         if (db.open) db.close();

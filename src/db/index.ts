@@ -17,13 +17,8 @@ export { backupDatabase, BackupError, type BackupResult } from "./backup.ts";
 export { DB_USAGE, DbUsageError, runDbCommand } from "./command.ts";
 export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
-export {
-  createQuestionLog,
-  createSqlQuestionLog,
-  QUESTION_LOG_BUDGET_MS,
-  recordInBackground,
-} from "./questions.ts";
-export type { QuestionLog, QuestionRecord, SqlQuestionLog, StoredQuestion } from "./questions.ts";
+export { createSqlQuestionLog, recordInBackground } from "./questions.ts";
+export type { QuestionRecord, SqlQuestionLog, StoredQuestion } from "./questions.ts";
 export { createOutboxTable, createSqlOutboxTable } from "./outbox-table.ts";
 export type {
   OutboxFailure,
