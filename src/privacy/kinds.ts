@@ -1,5 +1,6 @@
 /**
- * What the retention purge changes, kind by kind, as SQL over the schema of src/db/migrations.ts.
+ * What the retention purge changes, kind by kind, as SQL over the schema of src/db/migrations.ts
+ * (SQLite) and src/db/pg-migrations/ (PostgreSQL: the same tables and columns).
  * Each kind runs in one transaction; each step has a count (what it would change) and an apply
  * sharing the same condition, so a dry run counts exactly what a real run changes. Every
  * condition excludes what is already anonymised: a second run changes nothing.
@@ -11,8 +12,9 @@
  * anonymised twice, by two instances at once, ends the same).
  *
  * Times are compared as text, on both engines: every time the stores write is
- * `Date.toISOString()` (one width, one format), which orders the same byte by byte (SQLite, the
- * "C" columns of PostgreSQL) and under any other collation a PostgreSQL database may have.
+ * `Date.toISOString()` (one width, one format), so byte order (SQLite, PostgreSQL's "C" columns)
+ * and the collation of a PostgreSQL database created with a locale (its other TEXT columns) order
+ * them alike; test/privacy/purge.test.ts runs the purge on a vi-VN database too.
  */
 import { allowedNext, STATUSES } from "../feedback/index.ts";
 
