@@ -16,6 +16,7 @@ import { Worker } from "node:worker_threads";
 import type { AskResult } from "../src/assistant/index.ts";
 import { loadCalendar, localDate } from "../src/calendar/index.ts";
 import {
+  createSqliteSql,
   createWriteGate,
   openDatabase,
   SERVER_BUSY_TIMEOUT_MS,
@@ -325,6 +326,8 @@ export async function runFeedbackBench(
   // As src/main.ts opens it: a write blocks at most SERVER_BUSY_TIMEOUT_MS, the gate waits longer.
   const db = openDatabase(file, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const writes = createWriteGate();
+  // The SqlDatabase beside it (its own connection), as main.ts has it: the question log, /healthz.
+  const sql = createSqliteSql({ file });
   const rules = loadRules();
   const now = () => new Date();
   try {
@@ -355,11 +358,10 @@ export async function runFeedbackBench(
     // As the server is wired (src/main.ts): the question log of POST /api/ask writes to the same
     // database; the assistant is a fixed answer (what is timed is the server around it).
     const app = createApp({
-      config: { port: 0, host: "127.0.0.1", databaseFile: file },
+      config: { port: 0, host: "127.0.0.1" },
       logger: createLogger({ level: "silent" }),
       assistant: (question) => ({ ...FIXED_ANSWER, question }),
-      db,
-      writes,
+      sql,
       routes: () => [routes],
     });
     const server = app.server;
@@ -490,6 +492,7 @@ export async function runFeedbackBench(
     }
     return result;
   } finally {
+    await sql.close();
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -296,7 +296,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     case "data":
       try {
-        return runDataCommand(rest, {
+        return await runDataCommand(rest, {
           databaseFile: () => loadConfig(io.env).databaseFile,
           retentionDays: () => loadConfig(io.env).retentionDays,
           now: () => new Date(),

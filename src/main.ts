@@ -170,6 +170,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   let jobs: { stop(): void } | null = null;
   let housekeeping: NodeJS.Timeout | null = null;
   let retention: NodeJS.Timeout | null = null;
+  let purging: Promise<void> = Promise.resolve();
   let app: App | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -203,16 +204,19 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       housekeeping = setInterval(prune, 6 * 3600_000);
       housekeeping.unref();
       // Personal data older than RETENTION_DAYS is anonymised once a day (docs/privacy.md); the
-      // log carries the counts only.
+      // log carries the counts only. Runs one after the other; stop() waits for the one under way.
       const purge = () => {
-        try {
-          const { counts } = purgeExpired({ db, now, retentionDays: config.retentionDays });
-          logger.info({ counts, retentionDays: config.retentionDays }, "retention purge");
-        } catch (err) {
-          // Another connection held the lock: the next run (24 h) purges.
-          if (isBusyError(err)) logger.warn({ err }, "retention purge skipped: database busy");
-          else logger.error({ err }, "retention purge failed");
-        }
+        purging = purging
+          .then(() => purgeExpired({ sql, now, retentionDays: config.retentionDays }))
+          .then(
+            ({ counts }) =>
+              logger.info({ counts, retentionDays: config.retentionDays }, "retention purge"),
+            (err: unknown) => {
+              // Another connection held the lock: the next run (24 h) purges.
+              if (isBusyError(err)) logger.warn({ err }, "retention purge skipped: database busy");
+              else logger.error({ err }, "retention purge failed");
+            },
+          );
       };
       purge();
       retention = setInterval(purge, 24 * 3600_000);
@@ -243,8 +247,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         config,
         logger,
         assistant,
-        db,
-        writes,
+        sql,
         health: retrieval.health,
         rateLimits: RATE_LIMITS,
         trustedProxies: config.trustedProxies,
@@ -268,9 +271,10 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         if (retention) clearInterval(retention);
         await reminders?.stop();
         await channels?.stop();
-        // Closes the server, lets requests under way finish, then closes the database.
+        // Closes the server and lets requests under way finish; then the databases close.
         if (app) await app.stop();
-        else if (db.open) db.close();
+        await purging;
+        if (db.open) db.close();
         await sql.close();
         await retrieval.stop();
       })();

@@ -18,13 +18,8 @@ export { DB_USAGE, DbUsageError, runDbCommand, type DbCommandOptions } from "./c
 export { copyDatabase, DbCopyError, openCopySource, type CopyResult } from "./copy.ts";
 export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
-export {
-  createQuestionLog,
-  createSqlQuestionLog,
-  QUESTION_LOG_BUDGET_MS,
-  recordInBackground,
-} from "./questions.ts";
-export type { QuestionLog, QuestionRecord, SqlQuestionLog, StoredQuestion } from "./questions.ts";
+export { createSqlQuestionLog, recordInBackground } from "./questions.ts";
+export type { QuestionRecord, SqlQuestionLog, StoredQuestion } from "./questions.ts";
 export { createOutboxTable, createSqlOutboxTable } from "./outbox-table.ts";
 export type {
   OutboxFailure,

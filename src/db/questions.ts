@@ -1,15 +1,9 @@
 /**
- * The log of questions asked, stored masked: on SqlDatabase (`createSqlQuestionLog`, SQLite or
- * PostgreSQL: the chat's), and on the legacy synchronous connection (`createQuestionLog`: the
- * stateless /api/ask of src/web/app.ts, until it moves), from the same SQL.
+ * The log of questions asked (the chat's and the stateless /api/ask's), stored masked, on
+ * SqlDatabase: SQLite or PostgreSQL.
  */
 import { maskPersonalData } from "../logger.ts";
-import type { WriteGate } from "./busy.ts";
-import type { Database } from "./database.ts";
 import type { SqlDatabase, SqlValue } from "./sql.ts";
-
-/** How long a question waits to be logged while another connection holds the write lock. */
-export const QUESTION_LOG_BUDGET_MS = 60_000;
 
 export interface QuestionRecord {
   askedAt: Date;
@@ -31,13 +25,7 @@ export interface StoredQuestion {
   confidence: string | null;
 }
 
-export interface QuestionLog {
-  record(entry: QuestionRecord): number;
-  /** Latest first. */
-  recent(limit?: number): StoredQuestion[];
-}
-
-/** QuestionLog on SqlDatabase. */
+/** The question log on SqlDatabase. */
 export interface SqlQuestionLog {
   record(entry: QuestionRecord): Promise<number>;
   /** Latest first. */
@@ -63,15 +51,6 @@ const recordParams = (entry: QuestionRecord): SqlValue[] => [
   entry.confidence ?? null,
 ];
 
-export function createQuestionLog(db: Database): QuestionLog {
-  const insert = db.prepare<SqlValue[], { id: number }>(QUESTION_SQL.insert);
-  const select = db.prepare<[number], StoredQuestion>(QUESTION_SQL.recent);
-  return {
-    record: (entry) => Number(insert.get(...recordParams(entry))!.id),
-    recent: (limit = 50) => select.all(limit),
-  };
-}
-
 export function createSqlQuestionLog(sql: SqlDatabase): SqlQuestionLog {
   return {
     async record(entry) {
@@ -86,16 +65,13 @@ export function createSqlQuestionLog(sql: SqlDatabase): SqlQuestionLog {
 }
 
 /**
- * `record` without waiting: the answer is not held up by the log, which waits out a lock held by
- * another connection in the background (through the gate); a row still not written after
- * QUESTION_LOG_BUDGET_MS goes to `onError`.
+ * `record` without waiting: the answer is not held up by the log, which waits out a lock another
+ * process holds in the background (on SQLite, the database's write gate) and goes to `onError` if
+ * it is still not written then.
  */
 export function recordInBackground(
-  log: QuestionLog,
-  writes: WriteGate,
+  log: SqlQuestionLog,
   onError: (err: unknown) => void,
 ): (entry: QuestionRecord) => void {
-  return (entry) => {
-    writes.run(() => log.record(entry), { budgetMs: QUESTION_LOG_BUDGET_MS }).catch(onError);
-  };
+  return (entry) => void log.record(entry).catch(onError);
 }

@@ -36,7 +36,10 @@ export interface SqlDatabase extends SqlExecutor {
    * Statements in `fn` commit one by one: what it wrote stays written if it later fails.
    */
   exclusive<T>(name: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Reachable and answering (for /healthz). Never rejects. */
+  /**
+   * Reachable and answering (for /healthz). Never rejects. Not queued behind other work: on
+   * SQLite it answers while a write waits for a lock another process holds.
+   */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

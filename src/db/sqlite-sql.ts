@@ -104,15 +104,16 @@ export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
       });
       return result;
     },
-    ping: () =>
-      queued(async () => {
-        try {
-          prepared("SELECT 1").get();
-          return true;
-        } catch {
-          return false;
-        }
-      }),
+    // At once, not queued: a write waiting behind another process's lock must not make the
+    // database look down (/healthz). A SELECT inside a transaction under way changes nothing.
+    async ping() {
+      try {
+        prepared("SELECT 1").get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     close: () =>
       queued(async () => {
         db.close();

@@ -1,9 +1,10 @@
 /**
  * `data purge [--dry-run] [--db FILE]`: anonymises what is past RETENTION_DAYS and prints the
- * counts per kind. `data export --case REF [--db FILE]`: one citizen's data as JSON.
+ * counts per kind. `data export --case REF [--db FILE]`: one citizen's data as JSON. On the SQLite
+ * file, through the SqlDatabase the service uses (src/db/sql.ts).
  */
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../db/index.ts";
 import { DataUsageError } from "./errors.ts";
 import { exportCase } from "./export.ts";
 import { COUNTERS } from "./kinds.ts";
@@ -24,7 +25,10 @@ export interface DataCommandOptions {
   out: (line: string) => void;
 }
 
-export function runDataCommand(args: readonly string[], deps: DataCommandOptions): number {
+export async function runDataCommand(
+  args: readonly string[],
+  deps: DataCommandOptions,
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "purge" && sub !== "export") {
     throw new DataUsageError(`data: unknown subcommand ${sub ?? "(none)"}\n${DATA_USAGE}`);
@@ -50,14 +54,14 @@ export function runDataCommand(args: readonly string[], deps: DataCommandOptions
       );
     }
     const ref = values.case;
-    return withDatabase(values.db ?? deps.databaseFile(), (db) => {
-      deps.out(JSON.stringify(exportCase(db, ref, deps.now()), null, 2));
+    return withDatabase(values.db ?? deps.databaseFile(), async (sql) => {
+      deps.out(JSON.stringify(await exportCase(sql, ref, deps.now()), null, 2));
       return 0;
     });
   }
   const retentionDays = deps.retentionDays();
-  return withDatabase(values.db ?? deps.databaseFile(), (db) => {
-    const r = purgeExpired({ db, now: deps.now, retentionDays, dryRun: values["dry-run"] });
+  return withDatabase(values.db ?? deps.databaseFile(), async (sql) => {
+    const r = await purgeExpired({ sql, now: deps.now, retentionDays, dryRun: values["dry-run"] });
     deps.out(
       `${r.dryRun ? "dry run: would anonymise" : "anonymised"} data older than ${retentionDays} days (before ${r.cutoff})`,
     );
@@ -67,11 +71,11 @@ export function runDataCommand(args: readonly string[], deps: DataCommandOptions
   });
 }
 
-function withDatabase<T>(file: string, fn: (db: ReturnType<typeof openDatabase>) => T): T {
-  const db = openDatabase(file);
+async function withDatabase<T>(file: string, fn: (sql: SqlDatabase) => Promise<T>): Promise<T> {
+  const sql = createSqliteSql({ file });
   try {
-    return fn(db);
+    return await fn(sql);
   } finally {
-    db.close();
+    await sql.close();
   }
 }

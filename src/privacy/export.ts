@@ -3,9 +3,10 @@
  * as stored (nothing masked: it is for the citizen), its history, its notifications, and what the
  * same chat user left elsewhere (ratings, answers, conversation state, hand-over tickets and their
  * messages). Staff names are not the citizen's data: history and tickets say "staff", not who.
- * A case past retention shows the anonymisation marker where its text was.
+ * A case past retention shows the anonymisation marker where its text was. Read on SQLite or
+ * PostgreSQL (src/db/sql.ts).
  */
-import type { Database } from "../db/index.ts";
+import type { SqlExecutor } from "../db/index.ts";
 import { isRef } from "../feedback/index.ts";
 import { InvalidCaseRefError, UnknownCaseRefError } from "./errors.ts";
 import { ANONYMISED_USER } from "./kinds.ts";
@@ -123,69 +124,61 @@ function unlinkable(userId: string): string | null {
   return null;
 }
 
-export function exportCase(db: Database, ref: string, now: Date): CaseExport {
+export async function exportCase(db: SqlExecutor, ref: string, now: Date): Promise<CaseExport> {
   const wanted = ref.trim().toUpperCase();
   if (!isRef(wanted)) throw new InvalidCaseRefError(ref);
-  const row = db
-    .prepare<[string], CaseRow>(
-      `SELECT id, ref, kind, channel, user_id, text, contact, procedure_code, agency, status,
-         reject_reason, received_at, due_at, handled_at, result_date, updated_at
-       FROM feedback_cases WHERE ref = ?`,
-    )
-    .get(wanted);
-  if (!row) throw new UnknownCaseRefError(wanted);
-
-  const history = db
-    .prepare<
-      [number],
-      {
-        at: string;
-        actor: string;
-        action: string;
-        from_status: string | null;
-        to_status: string;
-        note: string | null;
-      }
-    >(
-      `SELECT at, actor, action, from_status, to_status, note FROM feedback_history
-       WHERE case_id = ? ORDER BY id`,
-    )
-    .all(row.id)
-    .map((h) => ({
-      at: h.at,
-      by: by(h.actor),
-      action: h.action,
-      from: h.from_status,
-      to: h.to_status,
-      note: h.note,
-    }));
-  const outbox = db
-    .prepare<
-      [number],
-      {
-        idempotency_key: string;
-        created_at: string;
-        kind: string;
-        sent_at: string | null;
-        failed_at: string | null;
-        payload: string;
-      }
-    >(
-      `SELECT idempotency_key, created_at, kind, sent_at, failed_at, payload FROM feedback_outbox
-       WHERE case_id = ? ORDER BY id`,
-    )
-    .all(row.id);
-  const inboxOf = db.prepare<
-    [string],
-    { created_at: string; delivered_at: string | null; message: string }
-  >(`SELECT created_at, delivered_at, message FROM dialogue_inbox WHERE idempotency_key = ?`);
-  const inbox = outbox.flatMap((o) =>
-    inboxOf.all(o.idempotency_key).map((m) => ({
-      createdAt: m.created_at,
-      deliveredAt: m.delivered_at,
-      message: parsed(m.message),
-    })),
+  const found = await db.get<CaseRow>(
+    `SELECT id, ref, kind, channel, user_id, text, contact, procedure_code, agency, status,
+       reject_reason, received_at, due_at, handled_at, result_date, updated_at
+     FROM feedback_cases WHERE ref = ?`,
+    [wanted],
   );
+  if (!found) throw new UnknownCaseRefError(wanted);
+  const row = { ...found, id: Number(found.id) };
+
+  const history = await db.all<{
+    at: string;
+    actor: string;
+    action: string;
+    from_status: string | null;
+    to_status: string;
+    note: string | null;
+  }>(
+    `SELECT at, actor, action, from_status, to_status, note FROM feedback_history
+     WHERE case_id = ? ORDER BY id`,
+    [row.id],
+  );
+  const outbox = await db.all<{
+    idempotency_key: string;
+    created_at: string;
+    kind: string;
+    sent_at: string | null;
+    failed_at: string | null;
+    payload: string;
+  }>(
+    `SELECT idempotency_key, created_at, kind, sent_at, failed_at, payload FROM feedback_outbox
+     WHERE case_id = ? ORDER BY id`,
+    [row.id],
+  );
+  const inbox = [];
+  for (const o of outbox) {
+    const copies = await db.all<{
+      created_at: string;
+      delivered_at: string | null;
+      message: string;
+    }>(
+      `SELECT created_at, delivered_at, message FROM dialogue_inbox WHERE idempotency_key = ?
+       ORDER BY id`,
+      [o.idempotency_key],
+    );
+    for (const m of copies) {
+      inbox.push({
+        createdAt: m.created_at,
+        deliveredAt: m.delivered_at,
+        message: parsed(m.message),
+      });
+    }
+  }
   const note = unlinkable(row.user_id);
   return {
     exportedAt: now.toISOString(),
@@ -208,7 +201,14 @@ export function exportCase(db: Database, ref: string, now: Date): CaseExport {
       resultDate: row.result_date,
       updatedAt: row.updated_at,
     },
-    history,
+    history: history.map((h) => ({
+      at: h.at,
+      by: by(h.actor),
+      action: h.action,
+      from: h.from_status,
+      to: h.to_status,
+      note: h.note,
+    })),
     notifications: outbox.map((o) => ({
       createdAt: o.created_at,
       kind: o.kind,
@@ -217,42 +217,81 @@ export function exportCase(db: Database, ref: string, now: Date): CaseExport {
       payload: parsed(o.payload),
     })),
     inbox,
-    sameUser: note === null ? sameUser(db, row) : null,
+    sameUser: note === null ? await sameUser(db, row) : null,
     sameUserNote: note,
   };
 }
 
-function sameUser(db: Database, c: CaseRow): SameUserData {
-  const key = [c.channel, c.user_id] as const;
-  const all = <T>(sql: string): T[] => db.prepare<[string, string], T>(sql).all(...key);
-  const one = <T>(sql: string): T | undefined => db.prepare<[string, string], T>(sql).get(...key);
-  const state = one<{ state: string; updated_at: string }>(
+async function sameUser(db: SqlExecutor, c: CaseRow): Promise<SameUserData> {
+  const key = [c.channel, c.user_id];
+  const all = <T extends object>(sql: string) => db.all<T>(sql, key);
+  const state = await db.get<{ state: string; updated_at: string }>(
     `SELECT state, updated_at FROM dialogue_state WHERE channel = ? AND user_id = ?`,
+    key,
   );
-  const context = one<{ recent: string; updated_at: string }>(
+  const context = await db.get<{ recent: string; updated_at: string }>(
     `SELECT recent, updated_at FROM handoff_context WHERE channel = ? AND user_id = ?`,
+    key,
   );
-  const messagesOf = db.prepare<[number], { at: string; author: string; text: string }>(
-    `SELECT at, author, text FROM handoff_messages WHERE ticket_id = ? ORDER BY id`,
+  const cases = await all<{ ref: string }>(
+    `SELECT ref FROM feedback_cases WHERE channel = ? AND user_id = ? ORDER BY id`,
   );
+  const ratings = await all<{
+    rated_at: string;
+    answer_id: string;
+    rating: number;
+    comment: string | null;
+    comment_masked: string | null;
+    question_masked: string | null;
+    procedure_code: string | null;
+  }>(
+    `SELECT rated_at, answer_id, rating, comment, comment_masked, question_masked, procedure_code
+     FROM answer_ratings WHERE channel = ? AND user_id = ? ORDER BY id`,
+  );
+  const answers = await all<{
+    answered_at: string;
+    procedure_code: string;
+    aspect: string;
+    question_masked: string | null;
+  }>(
+    `SELECT answered_at, procedure_code, aspect, question_masked FROM dialogue_answers
+     WHERE channel = ? AND user_id = ? ORDER BY id`,
+  );
+  const tickets = await all<{
+    id: number;
+    created_at: string;
+    status: string;
+    reason: string;
+    summary: string;
+    closed_at: string | null;
+    rating: number | null;
+  }>(
+    `SELECT id, created_at, status, reason, summary, closed_at, rating FROM handoff_tickets
+     WHERE channel = ? AND user_id = ? ORDER BY id`,
+  );
+  const undelivered = await all<{ created_at: string; reason: string; text: string }>(
+    `SELECT created_at, reason, text FROM channel_undelivered WHERE channel = ? AND user_id = ?
+     ORDER BY id`,
+  );
+  const ticketData = [];
+  for (const t of tickets) {
+    const messages = await db.all<{ at: string; author: string; text: string }>(
+      `SELECT at, author, text FROM handoff_messages WHERE ticket_id = ? ORDER BY id`,
+      [Number(t.id)],
+    );
+    ticketData.push({
+      createdAt: t.created_at,
+      status: t.status,
+      reason: t.reason,
+      summary: t.summary,
+      closedAt: t.closed_at,
+      rating: t.rating,
+      messages,
+    });
+  }
   return {
-    otherCases: all<{ ref: string }>(
-      `SELECT ref FROM feedback_cases WHERE channel = ? AND user_id = ? ORDER BY id`,
-    )
-      .map((r) => r.ref)
-      .filter((r) => r !== c.ref),
-    ratings: all<{
-      rated_at: string;
-      answer_id: string;
-      rating: number;
-      comment: string | null;
-      comment_masked: string | null;
-      question_masked: string | null;
-      procedure_code: string | null;
-    }>(
-      `SELECT rated_at, answer_id, rating, comment, comment_masked, question_masked, procedure_code
-       FROM answer_ratings WHERE channel = ? AND user_id = ? ORDER BY id`,
-    ).map((r) => ({
+    otherCases: cases.map((r) => r.ref).filter((r) => r !== c.ref),
+    ratings: ratings.map((r) => ({
       ratedAt: r.rated_at,
       answerId: r.answer_id,
       rating: r.rating === 1 ? "up" : "down",
@@ -261,15 +300,7 @@ function sameUser(db: Database, c: CaseRow): SameUserData {
       question: r.question_masked,
       procedureCode: r.procedure_code,
     })),
-    answers: all<{
-      answered_at: string;
-      procedure_code: string;
-      aspect: string;
-      question_masked: string | null;
-    }>(
-      `SELECT answered_at, procedure_code, aspect, question_masked FROM dialogue_answers
-       WHERE channel = ? AND user_id = ? ORDER BY id`,
-    ).map((a) => ({
+    answers: answers.map((a) => ({
       answeredAt: a.answered_at,
       procedureCode: a.procedure_code,
       aspect: a.aspect,
@@ -279,29 +310,11 @@ function sameUser(db: Database, c: CaseRow): SameUserData {
     recentAnswers: context
       ? { updatedAt: context.updated_at, recent: parsed(context.recent) }
       : null,
-    tickets: all<{
-      id: number;
-      created_at: string;
-      status: string;
-      reason: string;
-      summary: string;
-      closed_at: string | null;
-      rating: number | null;
-    }>(
-      `SELECT id, created_at, status, reason, summary, closed_at, rating FROM handoff_tickets
-       WHERE channel = ? AND user_id = ? ORDER BY id`,
-    ).map((t) => ({
-      createdAt: t.created_at,
-      status: t.status,
-      reason: t.reason,
-      summary: t.summary,
-      closedAt: t.closed_at,
-      rating: t.rating,
-      messages: messagesOf.all(t.id),
+    tickets: ticketData,
+    undelivered: undelivered.map((u) => ({
+      createdAt: u.created_at,
+      reason: u.reason,
+      text: u.text,
     })),
-    undelivered: all<{ created_at: string; reason: string; text: string }>(
-      `SELECT created_at, reason, text FROM channel_undelivered WHERE channel = ? AND user_id = ?
-       ORDER BY id`,
-    ).map((u) => ({ createdAt: u.created_at, reason: u.reason, text: u.text })),
   };
 }

@@ -1,11 +1,20 @@
 /**
- * What the retention purge changes, kind by kind, as SQL over the schema of src/db/migrations.ts.
+ * What the retention purge changes, kind by kind, as SQL over the schema of src/db/migrations.ts
+ * (SQLite) and src/db/pg-migrations/ (PostgreSQL: the same tables and columns).
  * Each kind runs in one transaction; each step has a count (what it would change) and an apply
  * sharing the same condition, so a dry run counts exactly what a real run changes. Every
  * condition excludes what is already anonymised: a second run changes nothing.
  *
- * Parameters: @cutoff (ISO 8601 UTC: older than this is past retention), @marker (the text put
- * where personal text was). User ids become `anonymised:<row id>` (unique, so UNIQUE keys hold).
+ * The same SQL runs on SQLite and PostgreSQL (src/db/sql.ts). It is written with two named
+ * parameters, @cutoff (ISO 8601 UTC: older than this is past retention) and @marker (the text put
+ * where personal text was), turned into `?` and their values in order (`Statement`). User ids
+ * become `anonymised:<row id>` (unique, so UNIQUE keys hold; the same on every run, so a row
+ * anonymised twice, by two instances at once, ends the same).
+ *
+ * Times are compared as text, on both engines: every time the stores write is
+ * `Date.toISOString()` (one width, one format), so byte order (SQLite, PostgreSQL's "C" columns)
+ * and the collation of a PostgreSQL database created with a locale (its other TEXT columns) order
+ * them alike; test/privacy/purge.test.ts runs the purge on a vi-VN database too.
  */
 import { allowedNext, STATUSES } from "../feedback/index.ts";
 
@@ -38,16 +47,30 @@ export interface PurgeCounts {
   undelivered: number;
   /** Web chat notifications stored before the cutoff: deleted. */
   inbox: number;
+  /** Officials' reminders about those cases: the case's text in the title removed. */
+  reminders: number;
 }
 
 export type Counter = keyof PurgeCounts;
 
+/** The values of the named parameters. */
+export interface PurgeParams {
+  cutoff: string;
+  marker: string;
+}
+
+/** SQL with `?` placeholders, and which parameter each one takes. */
+export interface Statement {
+  sql: string;
+  params: readonly (keyof PurgeParams)[];
+}
+
 export interface Step {
   counter: Counter;
   /** SELECT count(*) AS n … */
-  count: string;
+  count: Statement;
   /** UPDATE or DELETE with the same condition. */
-  apply: string;
+  apply: Statement;
 }
 
 export interface Kind {
@@ -85,11 +108,22 @@ const caseDue = (t: string) => `${t}.status IN (${sqlList(FINAL_STATUSES)})
 
 const CASE_DUE = caseDue("feedback_cases");
 
+/** The case `c` is anonymised by this run or was by an earlier one. */
+const CASE_ANONYMISED = `((${caseDue("c")})
+      OR (c.status IN (${sqlList(FINAL_STATUSES)}) AND ${anonymisedUser("c.user_id")}))`;
+
 /** A delivered (or abandoned) notification of a case anonymised now or before. */
 const NOTIFICATION_DUE = `NOT ${anonymisedUser()} AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)
   AND EXISTS (SELECT 1 FROM feedback_cases c WHERE c.id = feedback_outbox.case_id
-    AND ((${caseDue("c")})
-      OR (c.status IN (${sqlList(FINAL_STATUSES)}) AND ${anonymisedUser("c.user_id")})))`;
+    AND ${CASE_ANONYMISED})`;
+
+/**
+ * A reminder about a case anonymised now or before whose title still carries the start of the
+ * case's (masked) text: "PAKN-2026-000123: <text>" (src/reminders/planner.ts). Its item is the ref.
+ */
+const REMINDER_DUE = `kind LIKE 'pakn_%' AND title <> item
+  AND EXISTS (SELECT 1 FROM feedback_cases c WHERE c.ref = reminder_deliveries.item
+    AND ${CASE_ANONYMISED})`;
 
 const TICKET_DUE = `status = 'closed' AND closed_at < @cutoff
   AND (summary <> @marker OR NOT ${anonymisedUser()})`;
@@ -101,21 +135,38 @@ const TICKET_MESSAGE_DUE = `text <> @marker AND ticket_id IN (SELECT id FROM han
 const NO_OPEN_TICKET = (table: string) => `NOT EXISTS (SELECT 1 FROM handoff_tickets t
   WHERE t.channel = ${table}.channel AND t.user_id = ${table}.user_id AND t.status <> 'closed')`;
 
+/** @cutoff and @marker as `?`, in the order they come. */
+function statement(text: string): Statement {
+  const params: (keyof PurgeParams)[] = [];
+  const sql = text.replace(/@(cutoff|marker)\b/g, (_, name: keyof PurgeParams) => {
+    params.push(name);
+    return "?";
+  });
+  if (sql.includes("@")) throw new Error(`unknown parameter in ${text}`);
+  return { sql, params };
+}
+
+/** The values of a statement's `?`, in order. */
+export const paramsOf = (s: Statement, values: PurgeParams): string[] =>
+  s.params.map((name) => values[name]);
+
 const step = (counter: Counter, table: string, where: string, change: string | null): Step => ({
   counter,
-  count: `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
-  apply:
+  count: statement(`SELECT count(*) AS n FROM ${table} WHERE ${where}`),
+  apply: statement(
     change === null
       ? `DELETE FROM ${table} WHERE ${where}`
       : `UPDATE ${table} SET ${change} WHERE ${where}`,
+  ),
 });
 
 export const KINDS: readonly Kind[] = [
   {
     name: "pakn",
     steps: [
-      // Notifications first: their condition looks at the cases before these change.
+      // Notifications and reminders first: their condition looks at the cases before these change.
       step("notifications", "feedback_outbox", NOTIFICATION_DUE, `user_id = ${newUser}`),
+      step("reminders", "reminder_deliveries", REMINDER_DUE, `title = item`),
       step(
         "cases",
         "feedback_cases",

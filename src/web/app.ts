@@ -1,37 +1,38 @@
 /**
- * The web application wired together: database (migrated), question log and HTTP server.
- * main.ts builds the assistant and hands it in; tests hand in a fake.
+ * The web application wired together: question log and HTTP server over the SqlDatabase
+ * (src/db/sql.ts: SQLite or PostgreSQL). main.ts builds the assistant and the database and hands
+ * them in; tests hand in fakes. The database is the caller's: it outlives the app and is closed by
+ * whoever opened it.
  */
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "../config.ts";
 import {
-  createQuestionLog,
-  createWriteGate,
-  openDatabase,
+  createSqlQuestionLog,
   recordInBackground,
-  SERVER_BUSY_TIMEOUT_MS,
-  type Database,
-  type QuestionLog,
-  type WriteGate,
+  type SqlDatabase,
+  type SqlQuestionLog,
 } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import type { RouteGroup } from "./routes.ts";
 import { createServer, type AskFunction, type ServerOptions } from "./server.ts";
 
+/** How long /healthz waits for the database's answer before reporting it not ready. */
+export const HEALTH_DATABASE_TIMEOUT_MS = 1_000;
+
 export interface AppOptions {
-  config: Pick<Config, "port" | "host" | "databaseFile">;
+  config: Pick<Config, "port" | "host">;
   logger: Logger;
   assistant: AskFunction | { ask: AskFunction };
   now?: () => Date;
-  /** An already open database; by default `config.databaseFile` is opened and migrated. */
-  db?: Database;
-  /** Its write gate (src/db/busy.ts), shared with the routes; by default one of its own. */
-  writes?: WriteGate;
+  /** The database: the question log of /api/ask, and the state /healthz reports. */
+  sql: SqlDatabase;
   /** What `GET /healthz` adds to `{ ok: true }` (retrieval mode, embeddings model). */
   health?: () => object;
-  /** More HTTP routes (feedback…), built over the app's database. */
-  routes?: (db: Database) => readonly RouteGroup[];
+  /** Default HEALTH_DATABASE_TIMEOUT_MS. */
+  healthTimeoutMs?: number;
+  /** More HTTP routes (chat, feedback, staff console, webhooks). */
+  routes?: () => readonly RouteGroup[];
   /** Per-client limits of the public POST routes, and the proxies trusted for the address. */
   rateLimits?: ServerOptions["rateLimits"];
   trustedProxies?: readonly string[];
@@ -39,29 +40,46 @@ export interface AppOptions {
 
 export interface App {
   server: http.Server;
-  db: Database;
-  questions: QuestionLog;
+  questions: SqlQuestionLog;
   /** Listens on config.host:config.port and resolves with the URL. */
   start(): Promise<{ url: string }>;
-  /** Stops accepting, closes open connections, closes the database. Safe to call twice. */
+  /** Stops accepting and closes open connections (not the database). Safe to call twice. */
   stop(): Promise<void>;
 }
 
+/**
+ * `sql.ping()`, or false when it has not answered within `ms`. On SQLite a ping does not wait
+ * for writes queued behind a lock another process holds (src/db/sqlite-sql.ts).
+ */
+async function pingWithin(sql: SqlDatabase, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([sql.ping(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createApp(deps: AppOptions): App {
-  const { config, logger } = deps;
-  const db =
-    deps.db ?? openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-  const writes = deps.writes ?? createWriteGate();
-  const questions = createQuestionLog(db);
+  const { config, logger, sql } = deps;
+  const questions = createSqlQuestionLog(sql);
+  const timeoutMs = deps.healthTimeoutMs ?? HEALTH_DATABASE_TIMEOUT_MS;
   const server = createServer({
     ask: deps.assistant,
-    recordQuestion: recordInBackground(questions, writes, (err) =>
+    recordQuestion: recordInBackground(questions, (err) =>
       logger.warn({ err }, "question not logged"),
     ),
     logger,
     ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.health ? { health: deps.health } : {}),
-    ...(deps.routes ? { extraRoutes: deps.routes(db) } : {}),
+    // An unreachable database answers 503 (ok: false): a load balancer takes the instance out.
+    health: async () => {
+      const ready = await pingWithin(sql, timeoutMs);
+      return { ...deps.health?.(), database: { engine: sql.dialect, ready }, ok: ready };
+    },
+    ...(deps.routes ? { extraRoutes: deps.routes() } : {}),
     ...(deps.rateLimits ? { rateLimits: deps.rateLimits } : {}),
     ...(deps.trustedProxies ? { trustedProxies: deps.trustedProxies } : {}),
   });
@@ -69,7 +87,6 @@ export function createApp(deps: AppOptions): App {
 
   return {
     server,
-    db,
     questions,
     start() {
       return new Promise((resolve, reject) => {
@@ -88,7 +105,6 @@ export function createApp(deps: AppOptions): App {
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         const finish = () => {
-          if (db.open) db.close();
           logger.info("motcua stopped");
           resolve();
         };

@@ -4,7 +4,7 @@
  * their senders on `senders`; the web's sender (the inbox) is registered here.
  */
 import type { Assistant } from "../assistant/index.ts";
-import { createSqlQuestionLog, type SqlDatabase } from "../db/index.ts";
+import { createSqlQuestionLog, recordInBackground, type SqlDatabase } from "../db/index.ts";
 import {
   createDialogueCore,
   createInbox,
@@ -43,12 +43,10 @@ export function createChatWiring(deps: ChatWiringOptions): {
     sql: deps.sql,
     now,
     logger: deps.logger,
-    // Not awaited: the answer is not held up by the log (on SQLite it waits out a lock another
-    // connection holds in the background, then gives up).
-    recordQuestion: (entry) =>
-      void questions
-        .record(entry)
-        .catch((err: unknown) => deps.logger.warn({ err }, "question not logged")),
+    // Not awaited: the answer is not held up by the log.
+    recordQuestion: recordInBackground(questions, (err) =>
+      deps.logger.warn({ err }, "question not logged"),
+    ),
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
   });
   const inbox = createInbox(deps.sql, now);

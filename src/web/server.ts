@@ -26,8 +26,8 @@ export interface ServerOptions {
   recordQuestion?: (record: QuestionRecord) => void;
   logger: Logger;
   now?: () => Date;
-  /** What `GET /healthz` adds to `{ ok: true }`. */
-  health?: () => object;
+  /** What `GET /healthz` adds to `{ ok: true }`; with `ok: false` it answers 503. */
+  health?: () => object | Promise<object>;
   /** The feature files' handlers (chat, feedback, staff console, webhooks). */
   extraRoutes?: readonly RouteGroup[];
   /** Addresses of reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
@@ -59,7 +59,10 @@ export function createHonoApp(deps: ServerOptions): Hono<Env> {
   const handlers: RouteHandlers = {
     ...extra,
     page: pageHandlers(loadPageAssets("chat")),
-    health: () => json({ ok: true, ...deps.health?.() }),
+    health: async () => {
+      const body = { ok: true, ...(await deps.health?.()) };
+      return json(body, body.ok === false ? 503 : 200);
+    },
     ask: createAskRoute({
       ask,
       recordQuestion: deps.recordQuestion,

@@ -9,7 +9,6 @@ import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  createQuestionLog,
   createWriteGate,
   DatabaseBusyError,
   isBusyError,
@@ -34,7 +33,14 @@ function setup(): { db: Database; holder: BetterSqlite3.Database; count(): numbe
   return { db, holder, count };
 }
 
-const question = (n: number) => ({ askedAt: new Date(0), channel: "web", question: `câu ${n}` });
+/** Writes to the questions table on the synchronous connection; `record` gives the row id. */
+const questionLog = (db: Database) => {
+  const insert = db.prepare<[string], { id: number }>(
+    "INSERT INTO questions (asked_at, channel, question_masked) VALUES ('t', 'web', ?) RETURNING id",
+  );
+  return { record: (question: string) => insert.get(question)!.id };
+};
+const question = (n: number) => `câu ${n}`;
 
 describe("openDatabase for the server", () => {
   it("keeps the short busy timeout it is given (opening still waits for migrations)", () => {
@@ -51,7 +57,7 @@ describe("isBusyError", () => {
     holder.exec("BEGIN IMMEDIATE");
     let caught: unknown;
     try {
-      createQuestionLog(db).record(question(1));
+      questionLog(db).record(question(1));
     } catch (err) {
       caught = err;
     }
@@ -70,7 +76,7 @@ describe("createWriteGate", () => {
   it("runs a write at once when the database is free", async () => {
     const { db, count } = setup();
     const gate = createWriteGate(manualTime());
-    const id = await gate.run(() => createQuestionLog(db).record(question(1)));
+    const id = await gate.run(() => questionLog(db).record(question(1)));
     expect(id).toBe(1);
     expect(count()).toBe(1);
   });
@@ -79,7 +85,7 @@ describe("createWriteGate", () => {
     const { db, holder, count } = setup();
     const time = manualTime();
     const gate = createWriteGate({ ...time, budgetMs: 5_000 });
-    const log = createQuestionLog(db);
+    const log = questionLog(db);
     holder.exec("BEGIN IMMEDIATE");
 
     let done = false;
@@ -101,7 +107,7 @@ describe("createWriteGate", () => {
     const { db, holder, count } = setup();
     const time = manualTime();
     const gate = createWriteGate({ ...time, budgetMs: 60_000 });
-    const log = createQuestionLog(db);
+    const log = questionLog(db);
     holder.exec("BEGIN IMMEDIATE");
 
     const tries = [0, 0, 0, 0, 0];
@@ -129,7 +135,7 @@ describe("createWriteGate", () => {
     const { db, holder, count } = setup();
     const gate = createWriteGate({ ...instantTime(), budgetMs: 2_000 });
     holder.exec("BEGIN IMMEDIATE");
-    const err = await gate.run(() => createQuestionLog(db).record(question(1))).catch((e) => e);
+    const err = await gate.run(() => questionLog(db).record(question(1))).catch((e) => e);
     expect(err).toBeInstanceOf(DatabaseBusyError);
     expect(err).toMatchObject({ code: "database_busy" });
     expect((err as DatabaseBusyError).waitedMs).toBeGreaterThanOrEqual(2_000);
@@ -143,7 +149,7 @@ describe("createWriteGate", () => {
     const { db, holder, count } = setup();
     const time = manualTime();
     const gate = createWriteGate(time);
-    const log = createQuestionLog(db);
+    const log = questionLog(db);
     holder.exec("BEGIN IMMEDIATE");
     const long = gate.run(() => log.record(question(1)), { budgetMs: 60_000 });
     const short = gate
@@ -161,7 +167,7 @@ describe("createWriteGate", () => {
     const { db, holder, count } = setup();
     const time = manualTime();
     const gate = createWriteGate(time);
-    const log = createQuestionLog(db);
+    const log = questionLog(db);
     holder.exec("BEGIN IMMEDIATE");
     let tries = 0;
     const tick = () => gate.run(() => (tries++, log.record(question(1))), { budgetMs: 0 });
@@ -182,7 +188,7 @@ describe("createWriteGate", () => {
     const { db, holder } = setup();
     const time = manualTime();
     const gate = createWriteGate(time);
-    const log = createQuestionLog(db);
+    const log = questionLog(db);
     holder.exec("BEGIN IMMEDIATE");
     const first = gate.run(() => log.record(question(1)));
     const broken = gate
@@ -201,7 +207,7 @@ describe("createWriteGate", () => {
     const { db, holder, count } = setup();
     const time = manualTime();
     const gate = createWriteGate(time);
-    const log = createQuestionLog(db);
+    const log = questionLog(db);
     const both = db.transaction(() => [log.record(question(1)), log.record(question(2))]);
     holder.exec("BEGIN IMMEDIATE");
     const written = gate.run(() => both.immediate());

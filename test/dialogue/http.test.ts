@@ -58,10 +58,10 @@ beforeAll(async () => {
     now: c.now,
   });
   app = createApp({
-    config: { host: "127.0.0.1", port: 0, databaseFile: ":unused:" },
+    config: { host: "127.0.0.1", port: 0 },
     logger: logs.logger,
     assistant,
-    db,
+    sql,
     now: c.now,
     routes: () => chat.routes,
   });
@@ -98,7 +98,7 @@ describe("web chat API", () => {
     const other = await chat({ session: "another-session-0001", text: "2" });
     expect(other.messages[0]!.text).not.toContain("Mã thủ tục");
     // The question log gets the web questions, masked.
-    expect(app.questions.recent(1)[0]).toMatchObject({ channel: "web" });
+    expect((await app.questions.recent(1))[0]).toMatchObject({ channel: "web" });
   });
 
   it("files a complaint; the session id itself is never stored", async () => {
@@ -115,7 +115,7 @@ describe("web chat API", () => {
     expect(view.channel).toBe("web");
     expect(view.userId).toBe(webUserId(SESSION));
     expect(view.userId).not.toContain(SESSION);
-    const dump = JSON.stringify(app.db.prepare("SELECT * FROM dialogue_state").all());
+    const dump = JSON.stringify(await sql.all("SELECT * FROM dialogue_state"));
     expect(dump).not.toContain(SESSION);
   });
 

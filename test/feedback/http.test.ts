@@ -6,6 +6,12 @@ import {
   MAX_TEXT_CHARS,
   type FeedbackQueue,
 } from "../../src/feedback/index.ts";
+import {
+  createSqliteSql,
+  openDatabase,
+  type Database,
+  type SqlDatabase,
+} from "../../src/db/index.ts";
 import { createApp, type App } from "../../src/web/app.ts";
 import { createFeedbackRoutes } from "../../src/web/feedback-routes.ts";
 import { fakeAsk, memoryLogger } from "../web/helpers.ts";
@@ -17,14 +23,20 @@ const logs = memoryLogger();
 let app: App;
 let base: string;
 let queue: FeedbackQueue;
+let db: Database;
+let sql: SqlDatabase;
 
 beforeAll(async () => {
+  const file = tempDbFile();
+  db = openDatabase(file);
+  sql = createSqliteSql({ file });
   app = createApp({
-    config: { host: "127.0.0.1", port: 0, databaseFile: tempDbFile() },
+    config: { host: "127.0.0.1", port: 0 },
     logger: logs.logger,
     assistant: fakeAsk,
+    sql,
     now: c.now,
-    routes: (db) => {
+    routes: () => {
       queue = createFeedbackQueue({
         db,
         now: c.now,
@@ -43,6 +55,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.stop();
+  await sql.close();
+  db.close();
 });
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({

@@ -26,13 +26,24 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database on the test server and returns its URL. */
-export async function freshPostgresDatabase(): Promise<FreshDatabase> {
+/**
+ * Creates an empty database on the test server and returns its URL; with `icuLocale` (e.g.
+ * "vi-VN") its text is compared in that ICU collation instead of the server's default.
+ */
+export async function freshPostgresDatabase(
+  options: { icuLocale?: string } = {},
+): Promise<FreshDatabase> {
   const name = `motcua_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    const locale = options.icuLocale;
+    if (locale !== undefined && !/^[A-Za-z-]+$/.test(locale)) throw new Error(`locale ${locale}?`);
+    await admin.query(
+      locale === undefined
+        ? `CREATE DATABASE ${name}`
+        : `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${locale}'`,
+    );
   } finally {
     await admin.end();
   }

@@ -1,18 +1,32 @@
 /**
  * A database with a bit of everything the retention purge looks at, written through the real
- * stores with a test clock: PAKN cases old and new (closed, rejected, answered, open), their
- * notifications delivered to the web chat inbox, conversations, answers, ratings, logged
- * questions, hand-over tickets and refused messages.
+ * stores on SqlDatabase (SQLite or PostgreSQL) with a test clock: PAKN cases old and new (closed,
+ * rejected, answered, open), their notifications delivered to the web chat inbox, officials'
+ * reminders about them, conversations, answers, ratings, logged questions, hand-over tickets and
+ * refused messages.
  */
 import { createUndeliveredLog } from "../../src/channels/undelivered.ts";
-import { createQuestionLog, createSqliteSql, type Database } from "../../src/db/index.ts";
+import { createSqlQuestionLog, type SqlDatabase } from "../../src/db/index.ts";
 import {
   createConversationStore,
   createInbox,
   createSenderRegistry,
 } from "../../src/dialogue/index.ts";
+import {
+  createDeadlineCalculator,
+  createFeedbackStore,
+  createSqlOutboxDispatcher,
+  type FeedbackStore,
+} from "../../src/feedback/index.ts";
 import { createHandoffStore } from "../../src/handoff/index.ts";
-import { makeQueue, type Clock } from "../feedback/helpers.ts";
+import { createReminderStore, loadAgencies } from "../../src/reminders/index.ts";
+import {
+  calendar,
+  clock as testClock,
+  PROCEDURES,
+  RULES,
+  type Clock,
+} from "../feedback/helpers.ts";
 
 /** Personal data the citizen wrote: none of it may be left once a case is past retention. */
 export const OLD_TEXT =
@@ -29,9 +43,9 @@ export const RECENT = "2025-02-20T02:00:00Z";
 export const PURGE_AT = "2025-03-01T02:00:00Z";
 
 export interface Fixture {
-  db: Database;
-  file: string;
+  sql: SqlDatabase;
   clock: Clock;
+  store: FeedbackStore;
   refs: {
     oldClosed: string;
     oldRejected: string;
@@ -39,48 +53,116 @@ export interface Fixture {
     oldAnswered: string;
     recentClosed: string;
   };
-  /** Sends what the outbox holds (to the web chat inbox). */
-  drain(): Promise<void>;
 }
 
-export async function buildFixture(): Promise<Fixture> {
-  const { db, queue, clock, file } = makeQueue({ at: OLD });
-  // The dialogue's stores on their own connection to the file, as the server has them.
-  const dialogueSql = createSqliteSql({ file });
-  const inbox = createInbox(dialogueSql, clock.now);
+export async function buildFixture(sql: SqlDatabase): Promise<Fixture> {
+  const clock = testClock(OLD);
+  const store = createFeedbackStore({
+    sql,
+    now: clock.now,
+    deadlines: createDeadlineCalculator(RULES, calendar),
+    procedures: PROCEDURES,
+    calendar,
+  });
+  const inbox = createInbox(sql, clock.now);
   const senders = createSenderRegistry();
-  senders.registerSender("web", inbox.sender("web"));
-  const dispatcher = senders.dispatcher({ db, now: clock.now });
+  const web = inbox.sender("web");
+  const dispatcher = createSqlOutboxDispatcher({
+    sql,
+    now: clock.now,
+    senders: {
+      web: (m) => web(m.userId, senders.toOutgoing(m), { idempotencyKey: m.idempotencyKey }),
+    },
+  });
   const drain = async () => {
-    while (dispatcher.pending() > 0) await dispatcher.drainOnce();
+    while ((await dispatcher.pending()) > 0) await dispatcher.drainOnce();
   };
-  const conversations = createConversationStore(dialogueSql);
-  const handoffSql = createSqliteSql({ file });
-  const handoff = createHandoffStore(handoffSql);
-  const questions = createQuestionLog(db);
-  const channelsSql = createSqliteSql({ file });
-  const undelivered = createUndeliveredLog(channelsSql, clock.now);
+  const conversations = createConversationStore(sql);
+  const handoff = createHandoffStore(sql);
+  const questions = createSqlQuestionLog(sql);
+  const undelivered = createUndeliveredLog(sql, clock.now);
+  const reminders = createReminderStore(sql, loadAgencies());
 
-  const file1 = (userId: string, text = KEPT_TEXT, contact: string | null = KEPT_CONTACT) =>
-    queue.fileCase({ channel: "web", userId, text, contact, procedureCode: "1.001193" }).ref;
-  const answer = (ref: string) => {
-    queue.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
-    queue.changeStatus(ref, { to: "answered", actor: "staff:lan", note: "Đã hướng dẫn bổ sung." });
+  const file1 = async (userId: string, text = KEPT_TEXT, contact: string | null = KEPT_CONTACT) =>
+    (
+      await store.fileCase({
+        channel: "web",
+        userId,
+        text,
+        contact,
+        procedureCode: "1.001193",
+      })
+    ).ref;
+  const answer = async (ref: string) => {
+    await store.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
+    await store.changeStatus(ref, {
+      to: "answered",
+      actor: "staff:lan",
+      note: "Đã hướng dẫn bổ sung.",
+    });
+  };
+  /** The officials' overdue reminder of a case, as the planner titles it, and a press on it. */
+  const remind = async (ref: string) => {
+    const c = (await store.byRef(ref))!;
+    const [delivery] = await reminders.claim(
+      [
+        {
+          kind: "pakn_overdue",
+          agency: "STP",
+          chat: "-1001234567890",
+          due: "2024-01-05",
+          title: `${ref}: ${c.text_masked.slice(0, 80)}`,
+          item: ref,
+          period: "2024-01-05#1",
+          reference: "test",
+          daysLeft: -1,
+        },
+      ],
+      clock.now(),
+    );
+    await reminders.audit({
+      delivery_id: Number(delivery!.id),
+      chat_id: "-1001234567890",
+      user_id: "777",
+      user_name: "Lê Văn Cán Bộ",
+      action: "progress",
+      outcome: "ok",
+      at: clock.now().toISOString(),
+    });
   };
 
   // January 2024.
-  const oldClosed = file1("wOld", OLD_TEXT, OLD_CONTACT);
-  answer(oldClosed);
-  queue.changeStatus(oldClosed, { to: "closed", actor: "citizen" });
-  const oldRejected = file1("wOld2", OLD_TEXT, OLD_CONTACT);
-  queue.changeStatus(oldRejected, {
+  const oldClosed = await file1("wOld", OLD_TEXT, OLD_CONTACT);
+  await remind(oldClosed);
+  await answer(oldClosed);
+  await store.changeStatus(oldClosed, { to: "closed", actor: "citizen" });
+  const oldRejected = await file1("wOld2", OLD_TEXT, OLD_CONTACT);
+  await store.changeStatus(oldRejected, {
     to: "rejected",
     actor: "staff:lan",
     reason: "Không thuộc phạm vi quy định hành chính.",
   });
-  const oldOpen = file1("wOpen");
-  const oldAnswered = file1("wAnswered");
-  answer(oldAnswered);
+  const oldOpen = await file1("wOpen");
+  await remind(oldOpen);
+  const oldAnswered = await file1("wAnswered");
+  await answer(oldAnswered);
+  // A reminder of a periodic report: not about a case.
+  await reminders.claim(
+    [
+      {
+        kind: "report",
+        agency: "STP",
+        chat: "-1001234567890",
+        due: "2024-03-25",
+        title: "Báo cáo quý I/2024",
+        item: "quarterly",
+        period: "2024Q1",
+        reference: "test",
+        daysLeft: 50,
+      },
+    ],
+    clock.now(),
+  );
   await conversations.save(
     "web",
     "wOld",
@@ -93,7 +175,7 @@ export async function buildFixture(): Promise<Fixture> {
     { procedureCode: "1.001193", aspect: "documents", question: "khai sinh cho con ông An" },
     clock.now(),
   );
-  queue.rateAnswer({
+  await store.ratings.rateAnswer({
     channel: "web",
     userId: "wOld",
     answerId: "1",
@@ -102,7 +184,11 @@ export async function buildFixture(): Promise<Fixture> {
     question: "khai sinh cho con ông An",
     procedureCode: "1.001193",
   });
-  questions.record({ askedAt: clock.now(), channel: "web", question: "nhà ông An ở thôn Đông" });
+  await questions.record({
+    askedAt: clock.now(),
+    channel: "web",
+    question: "nhà ông An ở thôn Đông",
+  });
   // A hand-over closed in January, and one still open since then (never touched).
   const closedTicket = (
     await handoff.open({
@@ -126,7 +212,6 @@ export async function buildFixture(): Promise<Fixture> {
     })
   ).ticket;
   await handoff.addMessage(openTicket.id, "citizen", null, "Tôi là Bình", clock.now());
-  await handoffSql.close();
   await conversations.save("telegram", "1002", { handedOff: true }, clock.now());
   await undelivered.record({
     channel: "zalo",
@@ -135,16 +220,15 @@ export async function buildFixture(): Promise<Fixture> {
     errorCode: -230,
     text: "Phản ánh của ông An đã được trả lời",
   });
-  await channelsSql.close();
   await drain();
 
   // February 2025.
   clock.set(RECENT);
-  const recentClosed = file1("wRecent");
-  answer(recentClosed);
-  queue.changeStatus(recentClosed, { to: "closed", actor: "citizen" });
+  const recentClosed = await file1("wRecent");
+  await answer(recentClosed);
+  await store.changeStatus(recentClosed, { to: "closed", actor: "citizen" });
   await conversations.save("web", "wRecent", {}, clock.now());
-  queue.rateAnswer({
+  await store.ratings.rateAnswer({
     channel: "web",
     userId: "wRecent",
     answerId: "2",
@@ -152,33 +236,37 @@ export async function buildFixture(): Promise<Fixture> {
     comment: "Chưa đúng",
   });
   await drain();
-  await dialogueSql.close();
 
   clock.set(PURGE_AT);
   return {
-    db,
-    file,
+    sql,
     clock,
+    store,
     refs: { oldClosed, oldRejected, oldOpen, oldAnswered, recentClosed },
-    drain,
   };
 }
 
 /** Every row of every table, for "nothing else changed". */
-export function dump(db: Database): Record<string, unknown[]> {
-  const tables = db
-    .prepare<[], { name: string }>(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
-    )
-    .all();
-  return Object.fromEntries(
-    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()]),
+export async function dump(sql: SqlDatabase): Promise<Record<string, unknown[]>> {
+  const tables = await sql.all<{ name: string }>(
+    sql.dialect === "postgres"
+      ? `SELECT table_name AS name FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`
+      : `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         ORDER BY name`,
   );
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of tables) {
+    out[name] = await sql.all(`SELECT * FROM "${name}" ORDER BY 1`);
+  }
+  return out;
 }
 
-export function caseRow(db: Database, ref: string): Record<string, unknown> {
-  return db.prepare(`SELECT * FROM feedback_cases WHERE ref = ?`).get(ref) as Record<
-    string,
-    unknown
-  >;
+export async function caseRow(sql: SqlDatabase, ref: string): Promise<Record<string, unknown>> {
+  return (await sql.get<Record<string, unknown>>(`SELECT * FROM feedback_cases WHERE ref = ?`, [
+    ref,
+  ]))!;
 }
+
+export const rows = (sql: SqlDatabase, query: string, params: (string | number)[] = []) =>
+  sql.all<Record<string, unknown>>(query, params);

@@ -2,21 +2,25 @@ import http from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AskResult } from "../../src/assistant/types.ts";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
 import { createApp, type App } from "../../src/web/app.ts";
 import { MAX_QUESTION_CHARS } from "../../src/web/server.ts";
 import { fakeAsk, memoryLogger } from "./helpers.ts";
 
 let app: App;
+let sql: SqlDatabase;
 let base: string;
 const asked: string[] = [];
 const logs = memoryLogger();
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "motcua-web-"));
+  sql = createSqliteSql({ file: path.join(dataDir, "motcua.sqlite") });
   app = createApp({
-    config: { host: "127.0.0.1", port: 0, databaseFile: path.join(dataDir, "motcua.sqlite") },
+    config: { host: "127.0.0.1", port: 0 },
+    sql,
     logger: logs.logger,
     assistant: {
       ask(question: string) {
@@ -31,7 +35,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.stop();
-  expect(app.db.open).toBe(false);
+  // The database is the caller's: still open.
+  expect(await sql.ping()).toBe(true);
+  await sql.close();
 });
 
 function post(body: string | Uint8Array, type = "application/json"): Promise<Response> {
@@ -100,7 +106,7 @@ describe("pages", () => {
     const res = await fetch(`${base}/healthz?probe=1`);
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, database: { engine: "sqlite", ready: true } });
   });
 });
 
@@ -127,7 +133,12 @@ describe("POST /api/ask", () => {
     const question = "Tôi số 0912 345 678, CCCD 001203004567, email an@example.vn, CMND 123456789";
     const res = await post(JSON.stringify({ question }));
     expect(res.status).toBe(200);
-    const [row] = app.questions.recent(1);
+    // Written in the background, after the answer.
+    const row = await vi.waitFor(async () => {
+      const [latest] = await app.questions.recent(1);
+      expect(latest?.questionMasked).toMatch(/^Tôi số/);
+      return latest;
+    });
     expect(row).toMatchObject({
       askedAt: "2026-03-02T08:00:00.000Z",
       channel: "web",
@@ -136,7 +147,7 @@ describe("POST /api/ask", () => {
       topCode: "1.001193",
       confidence: "sure",
     });
-    const dump = JSON.stringify(app.db.prepare("SELECT * FROM questions").all()) + logs.text();
+    const dump = JSON.stringify(await sql.all("SELECT * FROM questions")) + logs.text();
     for (const secret of ["345 678", "001203004567", "an@example.vn", "123456789"]) {
       expect(dump).not.toContain(secret);
     }
