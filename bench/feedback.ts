@@ -1,5 +1,5 @@
 /**
- * PAKN queue benchmark: with `cases` cases already in the queue (default 100k), the sustained rate
+ * PAKN benchmark: with `cases` cases already in the database (default 100k), the sustained rate
  * and latency of `POST /api/feedback` over HTTP (real server, real SQLite file in WAL mode), then
  * the staff list queries at that size. Called from bench/run.ts as `runFeedbackBench()`; also
  * runnable alone: `npx tsx bench/feedback.ts`.
@@ -16,15 +16,18 @@ import { Worker } from "node:worker_threads";
 import type { AskResult } from "../src/assistant/index.ts";
 import { loadCalendar, localDate } from "../src/calendar/index.ts";
 import {
+  createSqliteSql,
   createWriteGate,
   openDatabase,
   SERVER_BUSY_TIMEOUT_MS,
   type Database,
+  type SqlDatabase,
 } from "../src/db/index.ts";
 import {
   createDeadlineCalculator,
-  createFeedbackQueue,
+  createFeedbackStore,
   createProcedureDirectory,
+  createScopeResolver,
   createStaffAuth,
   loadRules,
   type PaknRules,
@@ -35,7 +38,7 @@ import { createApp } from "../src/web/app.ts";
 import { percentile, summarize, type LatencySummary } from "./stats.ts";
 
 export interface FeedbackBenchOptions {
-  /** Cases in the queue before timing. Default 100 000. */
+  /** Cases in the database before timing. Default 100 000. */
   cases?: number;
   /** How long to keep filing. Default 10 s. */
   fileForMs?: number;
@@ -327,6 +330,7 @@ export async function runFeedbackBench(
   const writes = createWriteGate();
   const rules = loadRules();
   const now = () => new Date();
+  let sql: SqlDatabase | undefined;
   try {
     log(`motcua PAKN bench: seeding ${n.toLocaleString("en")} cases…`);
     const t0 = performance.now();
@@ -335,22 +339,25 @@ export async function runFeedbackBench(
     db.pragma("optimize");
 
     const token = randomBytes(24).toString("base64url");
-    const queue = createFeedbackQueue({
-      db,
+    // The PAKN store on its own connection to the file, as src/main.ts has it.
+    sql = createSqliteSql({ file });
+    const calendar = loadCalendar();
+    const feedback = createFeedbackStore({
+      sql,
       now,
-      calendar: loadCalendar(),
-      rules,
+      deadlines: createDeadlineCalculator(rules, calendar),
+      calendar,
       procedures: createProcedureDirectory(
         CODES.map((code, i) => ({ code, agencies: [AGENCIES[i]!] })),
       ),
     });
     const routes = createFeedbackRoutes({
-      queue,
+      feedback,
+      scopes: createScopeResolver({ directory: [], agencies: feedback.agencies }),
       staff: createStaffAuth([
         { name: "bench", sha256: createHash("sha256").update(token).digest("hex") },
       ]),
       logger: createLogger({ level: "silent" }),
-      writes,
     });
     // As the server is wired (src/main.ts): the question log of POST /api/ask writes to the same
     // database; the assistant is a fixed answer (what is timed is the server around it).
@@ -490,6 +497,7 @@ export async function runFeedbackBench(
     }
     return result;
   } finally {
+    await sql?.close();
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   }

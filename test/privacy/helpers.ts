@@ -5,14 +5,19 @@
  * questions, hand-over tickets and refused messages.
  */
 import { createUndeliveredLog } from "../../src/channels/undelivered.ts";
-import { createQuestionLog, createSqliteSql, type Database } from "../../src/db/index.ts";
+import {
+  createQuestionLog,
+  createSqliteSql,
+  openDatabase,
+  type Database,
+} from "../../src/db/index.ts";
 import {
   createConversationStore,
   createInbox,
   createSenderRegistry,
 } from "../../src/dialogue/index.ts";
 import { createHandoffStore } from "../../src/handoff/index.ts";
-import { makeQueue, type Clock } from "../feedback/helpers.ts";
+import { makeStore, type Clock } from "../feedback/helpers.ts";
 
 /** Personal data the citizen wrote: none of it may be left once a case is past retention. */
 export const OLD_TEXT =
@@ -44,15 +49,17 @@ export interface Fixture {
 }
 
 export async function buildFixture(): Promise<Fixture> {
-  const { db, queue, clock, file } = makeQueue({ at: OLD });
+  // The PAKN store on its own connection to the file, as the server has it.
+  const { sql: feedbackSql, store: feedback, clock, file } = makeStore({ at: OLD });
+  const db = openDatabase(file);
   // The dialogue's stores on their own connection to the file, as the server has them.
   const dialogueSql = createSqliteSql({ file });
   const inbox = createInbox(dialogueSql, clock.now);
   const senders = createSenderRegistry();
   senders.registerSender("web", inbox.sender("web"));
-  const dispatcher = senders.dispatcher({ db, now: clock.now });
+  const dispatcher = senders.dispatcher({ sql: feedbackSql, now: clock.now });
   const drain = async () => {
-    while (dispatcher.pending() > 0) await dispatcher.drainOnce();
+    while ((await dispatcher.pending()) > 0) await dispatcher.drainOnce();
   };
   const conversations = createConversationStore(dialogueSql);
   const handoffSql = createSqliteSql({ file });
@@ -61,26 +68,31 @@ export async function buildFixture(): Promise<Fixture> {
   const channelsSql = createSqliteSql({ file });
   const undelivered = createUndeliveredLog(channelsSql, clock.now);
 
-  const file1 = (userId: string, text = KEPT_TEXT, contact: string | null = KEPT_CONTACT) =>
-    queue.fileCase({ channel: "web", userId, text, contact, procedureCode: "1.001193" }).ref;
-  const answer = (ref: string) => {
-    queue.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
-    queue.changeStatus(ref, { to: "answered", actor: "staff:lan", note: "Đã hướng dẫn bổ sung." });
+  const file1 = async (userId: string, text = KEPT_TEXT, contact: string | null = KEPT_CONTACT) =>
+    (await feedback.fileCase({ channel: "web", userId, text, contact, procedureCode: "1.001193" }))
+      .ref;
+  const answer = async (ref: string) => {
+    await feedback.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
+    await feedback.changeStatus(ref, {
+      to: "answered",
+      actor: "staff:lan",
+      note: "Đã hướng dẫn bổ sung.",
+    });
   };
 
   // January 2024.
-  const oldClosed = file1("wOld", OLD_TEXT, OLD_CONTACT);
-  answer(oldClosed);
-  queue.changeStatus(oldClosed, { to: "closed", actor: "citizen" });
-  const oldRejected = file1("wOld2", OLD_TEXT, OLD_CONTACT);
-  queue.changeStatus(oldRejected, {
+  const oldClosed = await file1("wOld", OLD_TEXT, OLD_CONTACT);
+  await answer(oldClosed);
+  await feedback.changeStatus(oldClosed, { to: "closed", actor: "citizen" });
+  const oldRejected = await file1("wOld2", OLD_TEXT, OLD_CONTACT);
+  await feedback.changeStatus(oldRejected, {
     to: "rejected",
     actor: "staff:lan",
     reason: "Không thuộc phạm vi quy định hành chính.",
   });
-  const oldOpen = file1("wOpen");
-  const oldAnswered = file1("wAnswered");
-  answer(oldAnswered);
+  const oldOpen = await file1("wOpen");
+  const oldAnswered = await file1("wAnswered");
+  await answer(oldAnswered);
   await conversations.save(
     "web",
     "wOld",
@@ -93,7 +105,7 @@ export async function buildFixture(): Promise<Fixture> {
     { procedureCode: "1.001193", aspect: "documents", question: "khai sinh cho con ông An" },
     clock.now(),
   );
-  queue.rateAnswer({
+  await feedback.ratings.rateAnswer({
     channel: "web",
     userId: "wOld",
     answerId: "1",
@@ -140,11 +152,11 @@ export async function buildFixture(): Promise<Fixture> {
 
   // February 2025.
   clock.set(RECENT);
-  const recentClosed = file1("wRecent");
-  answer(recentClosed);
-  queue.changeStatus(recentClosed, { to: "closed", actor: "citizen" });
+  const recentClosed = await file1("wRecent");
+  await answer(recentClosed);
+  await feedback.changeStatus(recentClosed, { to: "closed", actor: "citizen" });
   await conversations.save("web", "wRecent", {}, clock.now());
-  queue.rateAnswer({
+  await feedback.ratings.rateAnswer({
     channel: "web",
     userId: "wRecent",
     answerId: "2",
@@ -153,6 +165,7 @@ export async function buildFixture(): Promise<Fixture> {
   });
   await drain();
   await dialogueSql.close();
+  await feedbackSql.close();
 
   clock.set(PURGE_AT);
   return {
