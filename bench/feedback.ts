@@ -1,5 +1,5 @@
 /**
- * PAKN queue benchmark: with `cases` cases already in the queue (default 100k), the sustained rate
+ * PAKN benchmark: with `cases` cases already in the database (default 100k), the sustained rate
  * and latency of `POST /api/feedback` over HTTP (real server, real SQLite file in WAL mode), then
  * the staff list queries at that size. Called from bench/run.ts as `runFeedbackBench()`; also
  * runnable alone: `npx tsx bench/feedback.ts`.
@@ -21,11 +21,13 @@ import {
   openDatabase,
   SERVER_BUSY_TIMEOUT_MS,
   type Database,
+  type SqlDatabase,
 } from "../src/db/index.ts";
 import {
   createDeadlineCalculator,
-  createFeedbackQueue,
+  createFeedbackStore,
   createProcedureDirectory,
+  createScopeResolver,
   createStaffAuth,
   loadRules,
   type PaknRules,
@@ -36,7 +38,7 @@ import { createApp } from "../src/web/app.ts";
 import { percentile, summarize, type LatencySummary } from "./stats.ts";
 
 export interface FeedbackBenchOptions {
-  /** Cases in the queue before timing. Default 100 000. */
+  /** Cases in the database before timing. Default 100 000. */
   cases?: number;
   /** How long to keep filing. Default 10 s. */
   fileForMs?: number;
@@ -326,10 +328,9 @@ export async function runFeedbackBench(
   // As src/main.ts opens it: a write blocks at most SERVER_BUSY_TIMEOUT_MS, the gate waits longer.
   const db = openDatabase(file, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const writes = createWriteGate();
-  // The SqlDatabase beside it (its own connection), as main.ts has it: the question log, /healthz.
-  const sql = createSqliteSql({ file });
   const rules = loadRules();
   const now = () => new Date();
+  let sql: SqlDatabase | undefined;
   try {
     log(`motcua PAKN bench: seeding ${n.toLocaleString("en")} cases…`);
     const t0 = performance.now();
@@ -338,22 +339,25 @@ export async function runFeedbackBench(
     db.pragma("optimize");
 
     const token = randomBytes(24).toString("base64url");
-    const queue = createFeedbackQueue({
-      db,
+    // The PAKN store on its own connection to the file, as src/main.ts has it.
+    sql = createSqliteSql({ file });
+    const calendar = loadCalendar();
+    const feedback = createFeedbackStore({
+      sql,
       now,
-      calendar: loadCalendar(),
-      rules,
+      deadlines: createDeadlineCalculator(rules, calendar),
+      calendar,
       procedures: createProcedureDirectory(
         CODES.map((code, i) => ({ code, agencies: [AGENCIES[i]!] })),
       ),
     });
     const routes = createFeedbackRoutes({
-      queue,
+      feedback,
+      scopes: createScopeResolver({ directory: [], agencies: feedback.agencies }),
       staff: createStaffAuth([
         { name: "bench", sha256: createHash("sha256").update(token).digest("hex") },
       ]),
       logger: createLogger({ level: "silent" }),
-      writes,
     });
     // As the server is wired (src/main.ts): the question log of POST /api/ask writes to the same
     // database; the assistant is a fixed answer (what is timed is the server around it).
@@ -492,7 +496,7 @@ export async function runFeedbackBench(
     }
     return result;
   } finally {
-    await sql.close();
+    await sql?.close();
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   }

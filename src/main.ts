@@ -1,6 +1,6 @@
 /**
  * The composition root. `createService` reads nothing but the configuration it is given, builds
- * every part once and in order (assistant, database, PAKN queue, hand-over, dialogue core,
+ * every part once and in order (assistant, database, PAKN store, hand-over, dialogue core,
  * reminders), and starts nothing: channels, background jobs, reminders and the HTTP server start
  * in `start()`. `stop()` stops them in reverse, waits for work under way, then closes the
  * database. `main()` reads the configuration once and stops cleanly on SIGINT / SIGTERM.
@@ -19,9 +19,11 @@ import {
 } from "./db/index.ts";
 import { createSenderRegistry, INBOX_KEEP_DAYS } from "./dialogue/index.ts";
 import {
-  createFeedbackQueue,
+  createDeadlineCalculator,
+  createDesk,
   createFeedbackStore,
   createProcedureDirectory,
+  createScopeResolver,
   createStaffAuth,
   loadAgencyDirectory,
   loadRules,
@@ -89,14 +91,6 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   // The asynchronous SQL surface the stores are moving onto (src/db/sql.ts, issue 15): on SQLite
   // its own connection to the same file; PostgreSQL once every store runs on it.
   const sql = createSqliteSql({ file: config.databaseFile });
-  const queue = createFeedbackQueue({
-    db,
-    now,
-    calendar,
-    rules: loadRules(),
-    procedures: createProcedureDirectory(catalogue),
-    agencies,
-  });
   // Citizen notifications: each channel registers a sender (the web chat's inbox here; Telegram
   // and Zalo when they start); the PAKN outbox dispatcher drains through them.
   const senders = createSenderRegistry();
@@ -126,14 +120,18 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   if (staffDesk) handoff.addDesk(staffDesk.desk);
 
   // The PAKN store on the SqlDatabase: the chat files through it (a case filed from the chat
-  // commits with its state) and the reminders read the cases through it.
+  // commits with its state); the web routes, the officials' desk, the reminders and the jobs
+  // read and change the cases through it.
+  const procedures = createProcedureDirectory(catalogue);
   const feedback = createFeedbackStore({
     sql,
     now,
-    deadlines: queue.deadlines,
+    deadlines: createDeadlineCalculator(loadRules(), calendar),
     calendar,
-    procedures: createProcedureDirectory(catalogue),
+    procedures,
   });
+  const scopes = createScopeResolver({ directory: agencies, agencies: feedback.agencies });
+  const desk = createDesk({ store: feedback, now, calendar, scopes, procedures });
 
   // The dialogue core behind every channel, with the web chat's routes and inbox.
   const chat = createChatWiring({
@@ -161,7 +159,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       calendar,
       now,
       cases: () => r.feedbackCases(feedback),
-      queue,
+      feedback,
       telegram: config.telegram,
       logger,
     });
@@ -179,17 +177,15 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
       // The bundled model starts beside the rest; the HTTP server listens once it runs.
       const model = retrieval.start();
       jobs = startFeedbackJobs({
-        queue,
+        feedback,
         dispatcher: senders.dispatcher({
-          db,
+          sql,
           now,
-          writes,
           onError: (err, m) =>
             logger.warn({ err, channel: m.channel, ref: m.payload.ref }, "notification not sent"),
         }),
         onError: (err, job) => logger.error({ err, job }, "feedback job failed"),
         onBusy: (err, job) => logger.warn({ err, job }, "feedback job skipped: database busy"),
-        writes,
       });
       // Web chat notifications are kept INBOX_KEEP_DAYS, then deleted (read or not).
       const prune = () =>
@@ -253,12 +249,17 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         trustedProxies: config.trustedProxies,
         routes: () => [
           ...chat.routes,
-          createFeedbackRoutes({ queue, staff, logger, writes }),
+          createFeedbackRoutes({ feedback, scopes, staff, logger }),
           ...(started?.needsWebhooks
             ? [createChannelRoutes({ zalo: started.zalo, telegram: started.telegram, logger })]
             : []),
           // The hotline console and the officials' PAKN desk (docs/officials-desk.md).
-          createStaffRoutes({ handoff, staff, logger, queue }),
+          createStaffRoutes({
+            handoff,
+            staff,
+            logger,
+            feedback: { store: feedback, desk, scopes },
+          }),
         ],
       });
       await model;

@@ -20,13 +20,8 @@ export type { Database, OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
 export { createSqlQuestionLog, recordInBackground } from "./questions.ts";
 export type { QuestionRecord, SqlQuestionLog, StoredQuestion } from "./questions.ts";
-export { createOutboxTable, createSqlOutboxTable } from "./outbox-table.ts";
-export type {
-  OutboxFailure,
-  OutboxTable,
-  OutboxTableSpec,
-  SqlOutboxTable,
-} from "./outbox-table.ts";
+export { createSqlOutboxTable } from "./outbox-table.ts";
+export type { OutboxFailure, OutboxTableSpec, SqlOutboxTable } from "./outbox-table.ts";
 export { numberPlaceholders } from "./sql.ts";
 export type { SqlDatabase, SqlDialect, SqlExecutor, SqlRunResult, SqlValue } from "./sql.ts";
 export { createSqliteSql, type SqliteSqlOptions } from "./sqlite-sql.ts";

@@ -1,12 +1,4 @@
 /**
- * NOTE for the PAKN dispatcher's move to SqlDatabase (issue 15): this file holds two versions of
- * the same lease/claim SQL. `createOutboxTable(db, spec)` is synchronous, on the legacy
- * better-sqlite3 `Database` (src/feedback/dispatcher.ts uses it today; keep it working until the
- * dispatcher moves). `createSqlOutboxTable(sql, spec)` is the asynchronous one on `SqlDatabase`,
- * running on SQLite and PostgreSQL (claims with FOR UPDATE SKIP LOCKED on PostgreSQL, so
- * instances never hold the same row): the reply outbox (src/channels/reply-store.ts) uses it, and
- * the PAKN dispatcher should switch to it when it moves — then delete the synchronous one.
- *
  * Rows of an outbox table handed out under a lease: the part the PAKN notification outbox
  * (src/feedback/dispatcher.ts) and the chat reply outbox (src/channels/reply-outbox.ts) share.
  *
@@ -17,7 +9,6 @@
  * replies). A claimed row is locked until the lease ends: two dispatchers never hold the same row,
  * and a dispatcher that died lets go of its rows when their lease runs out.
  */
-import type { Database } from "./database.ts";
 import type { SqlDatabase, SqlExecutor } from "./sql.ts";
 
 export interface OutboxTableSpec {
@@ -36,25 +27,6 @@ export interface OutboxFailure {
   failedAt: Date | null;
 }
 
-export interface OutboxTable<Row> {
-  /**
-   * Up to `limit` due rows (`next_attempt_at` ≤ `at`, not locked, none behind an unfinished
-   * earlier row of its group) of these channels, in id order, locked until `at + leaseMs`.
-   * Reads first and takes the write lock only when there is something to claim.
-   */
-  claim(channels: readonly string[], at: Date, limit: number, leaseMs: number): Row[];
-  /** Sent: counts the attempt, lets go of the lock. False if it was already sent. */
-  markSent(id: number, at: Date): boolean;
-  /** A failed attempt: counts it, records the error, lets go of the lock. */
-  markFailure(id: number, failure: OutboxFailure): void;
-  /** Lets go of the lock without counting an attempt (the row was not tried). */
-  release(id: number): void;
-  /** Rows neither sent nor failed, all channels. */
-  pending(): number;
-  /** Deletes rows sent or failed before `before`; returns how many. */
-  prune(before: Date): number;
-}
-
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
 
 function identifier(name: string): string {
@@ -62,82 +34,24 @@ function identifier(name: string): string {
   return name;
 }
 
-export function createOutboxTable<Row extends { id: number }>(
-  db: Database,
-  spec: OutboxTableSpec,
-): OutboxTable<Row> {
-  const t = identifier(spec.table);
-  const sameGroup = spec.inOrderOf.map((c) => `e.${identifier(c)} = o.${c}`).join(" AND ");
-  const clear = (spec.clearWhenDone ?? []).map((c) => `, ${identifier(c)} = NULL`).join("");
-  const clearIfFailed = (spec.clearWhenDone ?? [])
-    .map((c) => `, ${c} = CASE WHEN @failedAt IS NULL THEN ${c} ELSE NULL END`)
-    .join("");
-
-  const selectDue = db.prepare<[string, string, string, number], Row>(
-    `SELECT o.* FROM ${t} o, json_each(?) c
-     WHERE o.channel = c.value AND o.sent_at IS NULL AND o.failed_at IS NULL
-       AND o.next_attempt_at <= ? AND (o.locked_until IS NULL OR o.locked_until <= ?)
-       AND NOT EXISTS (SELECT 1 FROM ${t} e
-                       WHERE ${sameGroup} AND e.id < o.id
-                         AND e.sent_at IS NULL AND e.failed_at IS NULL)
-     ORDER BY o.id LIMIT ?`,
-  );
-  const lock = db.prepare<[string, number]>(`UPDATE ${t} SET locked_until = ? WHERE id = ?`);
-  const markSent = db.prepare<[string, number]>(
-    `UPDATE ${t} SET sent_at = ?, locked_until = NULL, attempts = attempts + 1${clear}
-     WHERE id = ? AND sent_at IS NULL`,
-  );
-  const markFailure = db.prepare(
-    `UPDATE ${t} SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next,
-       failed_at = @failedAt, locked_until = NULL${clearIfFailed}
-     WHERE id = @id AND sent_at IS NULL`,
-  );
-  const release = db.prepare<[number]>(`UPDATE ${t} SET locked_until = NULL WHERE id = ?`);
-  const countPending = db.prepare<[], { n: number }>(
-    `SELECT count(*) AS n FROM ${t} WHERE sent_at IS NULL AND failed_at IS NULL`,
-  );
-  const prune = db.prepare<[string]>(`DELETE FROM ${t} WHERE coalesce(sent_at, failed_at) < ?`);
-
-  const due = (channels: readonly string[], iso: string, limit: number) =>
-    selectDue.all(JSON.stringify(channels), iso, iso, limit);
-  const claim = db.transaction(
-    (channels: readonly string[], at: Date, limit: number, leaseMs: number): Row[] => {
-      const iso = at.toISOString();
-      const rows = due(channels, iso, limit);
-      const until = new Date(at.getTime() + leaseMs).toISOString();
-      for (const r of rows) lock.run(until, r.id);
-      return rows;
-    },
-  );
-
-  return {
-    claim(channels, at, limit, leaseMs) {
-      if (channels.length === 0 || due(channels, at.toISOString(), 1).length === 0) return [];
-      return claim.immediate(channels, at, limit, leaseMs);
-    },
-    markSent: (id, at) => markSent.run(at.toISOString(), id).changes === 1,
-    markFailure(id, f) {
-      markFailure.run({
-        id,
-        error: f.error,
-        next: f.nextAttemptAt.toISOString(),
-        failedAt: f.failedAt?.toISOString() ?? null,
-      });
-    },
-    release: (id) => void release.run(id),
-    pending: () => countPending.get()!.n,
-    prune: (before) => prune.run(before.toISOString()).changes,
-  };
-}
-
-/** OutboxTable on SqlDatabase: the same rows and rules, every method asynchronous. */
+/** An outbox table on SqlDatabase (SQLite or PostgreSQL). */
 export interface SqlOutboxTable<Row> {
-  /** As OutboxTable.claim; on PostgreSQL rows another instance is claiming are skipped. */
+  /**
+   * Up to `limit` due rows (`next_attempt_at` ≤ `at`, not locked, none behind an unfinished
+   * earlier row of its group) of these channels, in id order, locked until `at + leaseMs`.
+   * Reads first and takes the write lock only when there is something to claim. On PostgreSQL
+   * rows another instance is claiming are skipped.
+   */
   claim(channels: readonly string[], at: Date, limit: number, leaseMs: number): Promise<Row[]>;
+  /** Sent: counts the attempt, lets go of the lock. False if it was already sent. */
   markSent(id: number, at: Date): Promise<boolean>;
+  /** A failed attempt: counts it, records the error, lets go of the lock. */
   markFailure(id: number, failure: OutboxFailure): Promise<void>;
+  /** Lets go of the lock without counting an attempt (the row was not tried). */
   release(id: number): Promise<void>;
+  /** Rows neither sent nor failed, all channels. */
   pending(): Promise<number>;
+  /** Deletes rows sent or failed before `before`; returns how many. */
   prune(before: Date): Promise<number>;
   /** The writes, on `tx` (inside a transaction of the caller's). */
   within(tx: SqlExecutor): Pick<SqlOutboxTable<Row>, "markSent" | "markFailure" | "release">;

@@ -5,19 +5,19 @@
  *
  *   const senders = createSenderRegistry({ render });
  *   senders.registerSender("telegram", (userId, message) => bot.api.sendMessage(…));
- *   startFeedbackJobs({ queue, dispatcher: senders.dispatcher({ db, now }), … });
+ *   startFeedbackJobs({ feedback, dispatcher: senders.dispatcher({ sql, now }), … });
  *
  * A channel without a sender keeps its messages waiting in the outbox (they go out once one is
  * registered, even after a restart). A sender that throws is retried with backoff by the
  * dispatcher; throw `PermanentDeliveryError` (src/feedback) when retrying cannot help.
  */
-import type { Database, WriteGate } from "../db/index.ts";
+import type { SqlDatabase } from "../db/index.ts";
 import {
-  createOutboxDispatcher,
+  createSqlOutboxDispatcher,
   renderNotification,
   type NotificationSender,
-  type OutboxDispatcher,
   type OutboxMessage,
+  type SqlOutboxDispatcher,
 } from "../feedback/index.ts";
 import type { ChannelName, ChannelSender, OutgoingMessage } from "../channels/index.ts";
 import { loadDialogueTemplates, type DialogueTemplates } from "./templates.ts";
@@ -35,12 +35,11 @@ export interface SenderRegistry {
    * registered later is used by the next drain.
    */
   dispatcher(deps: {
-    db: Database;
+    /** The PAKN store's database. */
+    sql: SqlDatabase;
     now: () => Date;
     onError?: (err: unknown, message: OutboxMessage) => void;
-    /** The database's write gate: marks after a send wait there for the lock. */
-    writes?: Pick<WriteGate, "run">;
-  }): OutboxDispatcher;
+  }): SqlOutboxDispatcher;
 }
 
 export function createSenderRegistry(
@@ -72,8 +71,8 @@ export function createSenderRegistry(
     channels: () => [...senders.keys()],
     toOutgoing,
     dispatcher(deps) {
-      // createOutboxDispatcher reads its senders' channel list once: rebuild it on registration.
-      let built: { generation: number; dispatcher: OutboxDispatcher } | null = null;
+      // The dispatcher reads its senders' channel list once: rebuild it on registration.
+      let built: { generation: number; dispatcher: SqlOutboxDispatcher } | null = null;
       const current = () => {
         if (built?.generation !== generation) {
           const record: Record<string, NotificationSender> = {};
@@ -83,12 +82,11 @@ export function createSenderRegistry(
           }
           built = {
             generation,
-            dispatcher: createOutboxDispatcher({
-              db: deps.db,
+            dispatcher: createSqlOutboxDispatcher({
+              sql: deps.sql,
               now: deps.now,
               senders: record,
               ...(deps.onError ? { onError: deps.onError } : {}),
-              ...(deps.writes ? { writes: deps.writes } : {}),
             }),
           };
         }

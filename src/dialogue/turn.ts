@@ -2,7 +2,7 @@
 import type { Assistant } from "../assistant/index.ts";
 import type { AspectDetector } from "../assistant/index.ts";
 import type { QuestionRecord, SqlExecutor } from "../db/index.ts";
-import type { AsyncRatings, FeedbackStore } from "../feedback/index.ts";
+import type { FeedbackStore, Ratings } from "../feedback/index.ts";
 import type { Button, ChannelName, IncomingMessage, OutgoingMessage } from "../channels/index.ts";
 import type { FollowUpDetector } from "./followup.ts";
 import type { DialogueState, StatePatch } from "./state.ts";
@@ -54,7 +54,7 @@ export type DialogueQueue = Pick<
   FeedbackStore,
   "fileCase" | "citizenView" | "citizenViewForFiler"
 > & {
-  ratings: Pick<AsyncRatings, "rateAnswer">;
+  ratings: Pick<Ratings, "rateAnswer">;
 };
 
 export interface Deps {

@@ -1,7 +1,7 @@
 /**
  * The agencies directory (data/agencies.json) as staff scopes need it: each agency's code and
  * name. The reminders read the same file with their own, stricter schema (levels); this reader
- * keeps the PAKN queue free of the reminders' dependencies (grammY, node-cron).
+ * keeps the PAKN store free of the reminders' dependencies (grammY, node-cron).
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";

@@ -1,5 +1,4 @@
 /** What the staff desk shows of a case's notifications: queued, sent, retried or given up. */
-import type { Database } from "../db/index.ts";
 
 export interface NotificationAudit {
   id: number;
@@ -17,8 +16,3 @@ export interface NotificationAudit {
 export const NOTIFICATION_AUDIT_SQL = `SELECT id, kind, channel, created_at AS "createdAt",
      sent_at AS "sentAt", failed_at AS "failedAt", attempts, last_error AS "lastError"
    FROM feedback_outbox WHERE case_id = ? ORDER BY id`;
-
-export function createNotificationAudit(db: Database): (caseId: number) => NotificationAudit[] {
-  const rows = db.prepare<[number], NotificationAudit>(NOTIFICATION_AUDIT_SQL);
-  return (caseId) => rows.all(caseId);
-}

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/index.ts";
+import { createSqliteSql } from "../db/index.ts";
 import { quarterlyReport } from "./report.ts";
 import { reportToCsv, reportToXlsx } from "./report-export.ts";
 import { newStaffToken, STAFF_SCOPE } from "./staff-auth.ts";
@@ -79,9 +79,9 @@ export async function runFeedbackCommand(
   if (format !== "csv" && format !== "xlsx") {
     throw new FeedbackUsageError("--format must be csv or xlsx");
   }
-  const db = openDatabase(values.db ?? deps.databaseFile());
+  const sql = createSqliteSql({ file: values.db ?? deps.databaseFile() });
   try {
-    const report = quarterlyReport(db, values.quarter, deps.now());
+    const report = await quarterlyReport(sql, values.quarter, deps.now());
     if (format === "csv") {
       const csv = reportToCsv(report);
       if (values.out) {
@@ -101,7 +101,7 @@ export async function runFeedbackCommand(
       deps.out(`wrote ${file}`);
     }
   } finally {
-    db.close();
+    await sql.close();
   }
   return 0;
 }

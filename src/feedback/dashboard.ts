@@ -14,14 +14,8 @@
  * period) counts as one missed. Compliance = made / (made + missed), over history in the period.
  */
 import { localDate, type Calendar } from "../calendar/index.ts";
-import type { Database, SqlExecutor, SqlValue } from "../db/index.ts";
-import {
-  periodReport,
-  periodReportOn,
-  reportWithin,
-  type QuarterlyReport,
-  type ReportPeriod,
-} from "./report.ts";
+import type { SqlExecutor } from "../db/index.ts";
+import { periodReport, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
 import type { CaseScope } from "./scope.ts";
 import { OPEN_STATUSES } from "./status.ts";
 
@@ -103,58 +97,36 @@ interface DashboardRows {
 
 type DashboardScope = Pick<CaseScope, "all" | "covers" | "spec">;
 
-/** Runs the dashboard's queries through `all` (either engine). */
+/** Runs the dashboard's queries (either engine). */
 async function fetchRows(
-  all: <T extends object>(sql: string, params: SqlValue[]) => Promise<T[]> | T[],
+  db: SqlExecutor,
   report: QuarterlyReport,
   now: Date,
   scope: DashboardScope,
 ): Promise<DashboardRows> {
   const period = [report.from, report.asOf];
   return {
-    handled: await all<DashboardRows["handled"][number]>(DASHBOARD_SQL.handled, period),
-    overdue: await all<DashboardRows["overdue"][number]>(DASHBOARD_SQL.overdue, [
+    handled: await db.all<DashboardRows["handled"][number]>(DASHBOARD_SQL.handled, period),
+    overdue: await db.all<DashboardRows["overdue"][number]>(DASHBOARD_SQL.overdue, [
       now.toISOString(),
     ]),
-    progress: await all<DashboardRows["progress"][number]>(DASHBOARD_SQL.progress, period),
+    progress: await db.all<DashboardRows["progress"][number]>(DASHBOARD_SQL.progress, period),
     ratings: scope.all
-      ? (await all<NonNullable<DashboardRows["ratings"]>>(DASHBOARD_SQL.ratings, period))[0]
+      ? await db.get<NonNullable<DashboardRows["ratings"]>>(DASHBOARD_SQL.ratings, period)
       : undefined,
   };
 }
 
-/** The dashboard on the synchronous connection (legacy `db`, until the callers move). */
-export function dashboard(
-  db: Database,
-  calendar: Pick<Calendar, "countWorkingDays">,
-  period: ReportPeriod,
-  now: Date,
-  scope: DashboardScope,
-): Dashboard {
-  const report = reportWithin(periodReport(db, period, now), scope.covers);
-  const params = [report.from, report.asOf];
-  const all = <T>(sql: string, p: SqlValue[]) => db.prepare<SqlValue[], T>(sql).all(...p);
-  const rows: DashboardRows = {
-    handled: all(DASHBOARD_SQL.handled, params),
-    overdue: all(DASHBOARD_SQL.overdue, [now.toISOString()]),
-    progress: all(DASHBOARD_SQL.progress, params),
-    ratings: scope.all
-      ? all<NonNullable<DashboardRows["ratings"]>>(DASHBOARD_SQL.ratings, params)[0]
-      : undefined,
-  };
-  return assemble(calendar, report, rows, scope);
-}
-
-/** The dashboard on SqlDatabase (src/feedback/sql-store.ts). */
-export async function dashboardOn(
+/** The dashboard's figures (src/feedback/sql-store.ts runs it on its database). */
+export async function dashboard(
   db: SqlExecutor,
   calendar: Pick<Calendar, "countWorkingDays">,
   period: ReportPeriod,
   now: Date,
   scope: DashboardScope,
 ): Promise<Dashboard> {
-  const report = reportWithin(await periodReportOn(db, period, now), scope.covers);
-  const rows = await fetchRows((sql, p) => db.all(sql, p), report, now, scope);
+  const report = reportWithin(await periodReport(db, period, now), scope.covers);
+  const rows = await fetchRows(db, report, now, scope);
   return assemble(calendar, report, rows, scope);
 }
 

@@ -4,15 +4,14 @@
  * days. Everything is read within the caller's scope (src/feedback/scope.ts).
  */
 import { endOfLocalDay, localDate, type Calendar } from "../calendar/index.ts";
-import { createNotificationAudit, type NotificationAudit } from "./audit.ts";
+import type { NotificationAudit } from "./audit.ts";
 import { CaseNotFoundError, FeedbackInputError } from "./errors.ts";
-import type { CaseCounts, CaseLister, ListFilter } from "./list.ts";
+import type { CaseCounts, ListFilter } from "./list.ts";
 import type { ProcedureDirectory } from "./procedures.ts";
 import type { CaseScope, ScopeResolver } from "./scope.ts";
+import type { FeedbackStore } from "./sql-store.ts";
 import { allowedNext, isOpen, type Status } from "./status.ts";
-import type { CaseRow } from "./store.ts";
-import type { StaffCaseSummary, StaffCaseView } from "./views.ts";
-import type { Database } from "../db/index.ts";
+import { staffView, type StaffCaseSummary, type StaffCaseView } from "./views.ts";
 
 /**
  * An open case due within this many working days (and not overdue) is marked "due soon"; the
@@ -63,24 +62,22 @@ export interface DeskCase extends StaffCaseView {
 }
 
 export interface Desk {
-  list(query: DeskQuery, scope: CaseScope): DeskList;
-  view(ref: string, scope: CaseScope): DeskCase;
+  list(query: DeskQuery, scope: CaseScope): Promise<DeskList>;
+  /** CaseNotFoundError for a case outside the scope, as for no such case. */
+  view(ref: string, scope: CaseScope): Promise<DeskCase>;
 }
 
 export interface DeskOptions {
-  db: Database;
+  store: Pick<FeedbackStore, "list" | "byRef" | "history" | "notifications">;
   now: () => Date;
   calendar: Pick<Calendar, "addWorkingDays" | "countWorkingDays">;
-  lister: CaseLister;
   scopes: ScopeResolver;
   procedures: ProcedureDirectory;
-  byRef: (ref: string) => CaseRow | undefined;
-  staffView: (ref: string) => StaffCaseView;
 }
 
 export function createDesk(deps: DeskOptions): Desk {
-  const { calendar, lister, scopes } = deps;
-  const notifications = createNotificationAudit(deps.db);
+  const { calendar, scopes, store } = deps;
+  const lister = store.list;
 
   const today = () => localDate(deps.now());
   const dueSoonBy = () =>
@@ -93,15 +90,18 @@ export function createDesk(deps: DeskOptions): Desk {
   }
 
   /** The agencies a query may read: the scope's, narrowed by the agency filter. */
-  function agencyIn(query: DeskQuery, scope: CaseScope): readonly string[] | undefined {
-    const allowed = scope.agencyValues();
+  async function agencyIn(
+    query: DeskQuery,
+    scope: CaseScope,
+  ): Promise<readonly string[] | undefined> {
+    const allowed = await scope.agencyValues();
     if (query.agency === undefined || query.agency.trim() === "") return allowed ?? undefined;
-    const wanted = scopes.resolve(query.agency).agencyValues() ?? [];
+    const wanted = (await scopes.resolve(query.agency).agencyValues()) ?? [];
     return allowed === null ? wanted : wanted.filter((a) => allowed.includes(a));
   }
 
   return {
-    list(query, scope) {
+    async list(query, scope) {
       const n = query.dueWithinWorkingDays;
       if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > MAX_DUE_WITHIN)) {
         throw new FeedbackInputError(
@@ -110,7 +110,7 @@ export function createDesk(deps: DeskOptions): Desk {
           `dueWithin must be 0–${MAX_DUE_WITHIN} working days`,
         );
       }
-      const within = agencyIn(query, scope);
+      const within = await agencyIn(query, scope);
       const filter: ListFilter = {
         ...(query.statuses ? { statuses: query.statuses } : {}),
         ...(within !== undefined ? { agencyIn: within } : {}),
@@ -122,32 +122,40 @@ export function createDesk(deps: DeskOptions): Desk {
           : {}),
         ...(query.search ? { search: query.search } : {}),
       };
-      const page = lister({
-        ...filter,
-        ...(query.limit !== undefined ? { limit: query.limit } : {}),
-        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
-      });
-      const all = scope.agencyValues();
+      const all = await scope.agencyValues();
+      const [page, matching, counts] = await Promise.all([
+        lister({
+          ...filter,
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+        }),
+        lister.matching(filter),
+        lister.counts(all ?? undefined, dueSoonBy()),
+      ]);
       return {
         items: page.items.map(decorate),
         nextCursor: page.nextCursor,
-        matching: lister.matching(filter),
-        counts: lister.counts(all ?? undefined, dueSoonBy()),
+        matching,
+        counts,
         dueSoonWorkingDays: DUE_SOON_WORKING_DAYS,
       };
     },
 
-    view(ref, scope) {
-      const row = deps.byRef(ref);
+    async view(ref, scope) {
+      const row = await store.byRef(ref);
       if (!row || !scope.covers(row.agency)) throw new CaseNotFoundError(ref);
-      const view = decorate(deps.staffView(ref));
+      const [history, notifications] = await Promise.all([
+        store.history(row.id),
+        store.notifications(row.id),
+      ]);
+      const view = decorate(staffView(row, history, deps.now()));
       const code = view.procedureCode;
       return {
         ...view,
         allowed: allowedNext(view.status),
         procedureName: (code && deps.procedures.nameOf?.(code)) || null,
         procedureUrl: (code && deps.procedures.urlOf?.(code)) || null,
-        notifications: notifications(row.id),
+        notifications,
       };
     },
   };

@@ -2,18 +2,12 @@
  * Drains the notification outbox through the channel senders, with retries and backoff.
  *
  * No duplicates: a message is claimed under a lease (src/db/outbox-table.ts; two dispatchers never
- * send the same one), is marked sent once and never claimed again, and a case's messages go out in
- * order. A process that dies between a channel accepting a message and the "sent" mark would
- * resend it after the lease: senders get the idempotency key so channels that can deduplicate do.
+ * send the same one, on PostgreSQL not even two instances'), is marked sent once and never claimed
+ * again, and a case's messages go out in order. A process that dies between a channel accepting a
+ * message and the "sent" mark would resend it after the lease: senders get the idempotency key so
+ * channels that can deduplicate do.
  */
-import {
-  createOutboxTable,
-  createSqlOutboxTable,
-  type Database,
-  type OutboxFailure,
-  type SqlDatabase,
-  type WriteGate,
-} from "../db/index.ts";
+import { createSqlOutboxTable, type SqlDatabase } from "../db/index.ts";
 import { maskPersonalData, scrubSecrets } from "../logger.ts";
 import { toMessage, type OutboxMessage, type OutboxRow } from "./outbox.ts";
 import { MotcuaError } from "../errors.ts";
@@ -26,8 +20,8 @@ export class PermanentDeliveryError extends MotcuaError {
   readonly code: string = "permanent_delivery_failure";
 }
 
-export interface DispatcherOptions {
-  db: Database;
+export interface SqlDispatcherOptions {
+  sql: SqlDatabase;
   now: () => Date;
   /** One sender per channel; messages for other channels wait until one is registered. */
   senders: Readonly<Record<string, NotificationSender>>;
@@ -39,17 +33,6 @@ export interface DispatcherOptions {
   /** Delay before attempt n + 1 after n failures. Default 30 s × 2^(n−1), at most 6 h. */
   backoffMs?: (failures: number) => number;
   onError?: (err: unknown, message: OutboxMessage) => void;
-  /**
-   * The database's write gate (src/db/busy.ts): the mark after a send waits there, up to half the
-   * lease, for a lock another connection holds, instead of counting a delivered message as failed
-   * (and sending it again). Without one, marks run at once.
-   */
-  writes?: Pick<WriteGate, "run">;
-}
-
-/** The dispatcher on SqlDatabase (several instances on one PostgreSQL database, or SQLite). */
-export interface SqlDispatcherOptions extends Omit<DispatcherOptions, "db" | "writes"> {
-  sql: SqlDatabase;
 }
 
 export interface SqlOutboxDispatcher {
@@ -68,39 +51,25 @@ export interface DrainResult {
   failed: number;
 }
 
-export interface OutboxDispatcher {
-  /** Claims due messages, sends them, records the outcome. */
-  drainOnce(): Promise<DrainResult>;
-  /** Pending (not sent, not failed) messages, all channels. */
-  pending(): number;
-}
-
 const defaultBackoff = (failures: number) => Math.min(30_000 * 2 ** (failures - 1), 6 * 3600_000);
 
-/** The table operations a drain needs, on either connection. */
-interface DrainTable {
-  claim(
-    channels: readonly string[],
-    at: Date,
-    limit: number,
-    leaseMs: number,
-  ): Promise<OutboxRow[]>;
-  markSent(id: number, at: Date): Promise<unknown>;
-  markFailure(id: number, failure: OutboxFailure): Promise<void>;
-}
-
-function createDrain(
-  deps: Omit<DispatcherOptions, "db" | "writes">,
-  table: DrainTable,
-): () => Promise<DrainResult> {
+/**
+ * The dispatcher on SqlDatabase. A held SQLite lock is waited out by the SqlDatabase itself
+ * (DatabaseBusyError after its budget); a mark that fails after a send is not a failed delivery.
+ */
+export function createSqlOutboxDispatcher(deps: SqlDispatcherOptions): SqlOutboxDispatcher {
   const { now } = deps;
+  const table = createSqlOutboxTable<OutboxRow>(deps.sql, {
+    table: "feedback_outbox",
+    inOrderOf: ["case_id"],
+  });
   const batchSize = deps.batchSize ?? 20;
   const leaseMs = deps.leaseMs ?? 60_000;
   const maxAttempts = deps.maxAttempts ?? 8;
   const backoff = deps.backoffMs ?? defaultBackoff;
   const channels = Object.keys(deps.senders);
 
-  return async () => {
+  const drainOnce = async () => {
     const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
     if (channels.length === 0) return result;
     const rows = await table.claim(channels, now(), batchSize, leaseMs);
@@ -150,33 +119,5 @@ function createDrain(
     }
     return result;
   };
-}
-
-/** The dispatcher on the synchronous connection (legacy `db`). */
-export function createOutboxDispatcher(deps: DispatcherOptions): OutboxDispatcher {
-  const leaseMs = deps.leaseMs ?? 60_000;
-  const mark = async <T>(op: () => T): Promise<T> =>
-    deps.writes ? deps.writes.run(op, { budgetMs: leaseMs / 2 }) : op();
-  const table = createOutboxTable<OutboxRow>(deps.db, {
-    table: "feedback_outbox",
-    inOrderOf: ["case_id"],
-  });
-  const drainOnce = createDrain(deps, {
-    claim: async (...args) => table.claim(...args),
-    markSent: (id, at) => mark(() => table.markSent(id, at)),
-    markFailure: (id, f) => mark(() => table.markFailure(id, f)),
-  });
   return { drainOnce, pending: () => table.pending() };
-}
-
-/**
- * The dispatcher on SqlDatabase: the same drain. Its marks need no write gate (a held SQLite lock
- * is waited out by the SqlDatabase itself, DatabaseBusyError after its budget).
- */
-export function createSqlOutboxDispatcher(deps: SqlDispatcherOptions): SqlOutboxDispatcher {
-  const table = createSqlOutboxTable<OutboxRow>(deps.sql, {
-    table: "feedback_outbox",
-    inOrderOf: ["case_id"],
-  });
-  return { drainOnce: createDrain(deps, table), pending: () => table.pending() };
 }

@@ -1,11 +1,12 @@
 /**
- * Errors of the PAKN queue, named by cause. Each carries a stable `code` the HTTP layer maps to a
- * status; messages are for logs and staff (citizens get short Vietnamese text from the web layer).
+ * Errors of PAKN (src/feedback), named by cause. Each carries a stable `code` the HTTP layer maps
+ * to a status; messages are for logs and staff (citizens get short Vietnamese text from the web
+ * layer).
  */
 import { MotcuaError } from "../errors.ts";
 import type { Status } from "./status.ts";
 
-/** The queue's own errors (a bad data/pakn-rules.json is a DataFileError). */
+/** PAKN's own errors (a bad data/pakn-rules.json is a DataFileError). */
 export abstract class FeedbackError extends MotcuaError {}
 
 /** Input that cannot be accepted: which field, and why. */

@@ -1,22 +1,15 @@
 /**
  * Filing a case: one transaction (the year's next number, the case, its first history entry);
- * acknowledged once committed. `prepareFiling` is what both stores share.
+ * acknowledged once committed. `prepareFiling` builds it; the store (src/feedback/sql-store.ts)
+ * writes it.
  */
 import { localDate } from "../calendar/index.ts";
-import type { Database } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
-import { validateFileCase, type FeedbackKind, type FileCaseInput } from "./input.ts";
-import type { ProcedureDirectory } from "./procedures.ts";
+import type { FeedbackKind, validateFileCase } from "./input.ts";
 import { formatRef, newCitizenToken, sha256Hex } from "./reference.ts";
-import { routeCase } from "./routing.ts";
+import type { routeCase } from "./routing.ts";
 import type { DeadlineCalculator } from "./rules.ts";
-import {
-  addHistory,
-  insertCaseParams,
-  type FeedbackStatements,
-  type HistoryEntry,
-  type NewCaseRow,
-} from "./store.ts";
+import type { HistoryEntry, NewCaseRow } from "./store.ts";
 
 export interface FiledCase {
   ref: string;
@@ -31,14 +24,6 @@ export interface FiledCase {
   dueAt: string;
   agency: string | null;
   procedureCode: string | null;
-}
-
-export interface FileCaseOptions {
-  db: Database;
-  statements: FeedbackStatements;
-  now: () => Date;
-  deadlines: DeadlineCalculator;
-  procedures: ProcedureDirectory;
 }
 
 /** A case about to be filed: its year, and its row and receipt once the year's number is known. */
@@ -102,24 +87,5 @@ export function prepareFiling(
       to: "received",
       note: null,
     }),
-  };
-}
-
-/** The synchronous filing (legacy connection, until the callers move). */
-export function createFileCase(deps: FileCaseOptions): (input: FileCaseInput) => FiledCase {
-  const { db, statements: s } = deps;
-  const write = db.transaction(
-    (input: ReturnType<typeof validateFileCase>, routing: ReturnType<typeof routeCase>) => {
-      const filing = prepareFiling(input, routing, deps.deadlines, deps.now());
-      const { row, filed } = filing.build(s.nextSequence.get(filing.year)!.last);
-      const { id } = s.insertCase.get(...insertCaseParams(row))!;
-      addHistory(s, filing.history(id));
-      return filed;
-    },
-  );
-  return (raw) => {
-    const input = validateFileCase(raw);
-    const routing = routeCase(input, deps.procedures);
-    return write.immediate(input, routing);
   };
 }

@@ -1,9 +1,8 @@
-export { createFeedbackQueue, type FeedbackQueue, type FeedbackQueueOptions } from "./queue.ts";
 export {
   createFeedbackStore,
-  type AsyncRatings,
   type FeedbackStore,
   type FeedbackStoreOptions,
+  type Ratings,
 } from "./sql-store.ts";
 export type { FiledCase } from "./file-case.ts";
 export { MAX_TEXT_CHARS, MIN_TEXT_CHARS, type FileCaseInput, type FeedbackKind } from "./input.ts";
@@ -44,14 +43,17 @@ export {
   type AgencyRef,
   type CaseScope,
   type ScopeResolver,
+  type ScopeResolverOptions,
   type ScopeSpec,
 } from "./scope.ts";
 export {
+  createDesk,
   DUE_SOON_WORKING_DAYS,
   MAX_DUE_WITHIN,
   type Desk,
   type DeskCase,
   type DeskList,
+  type DeskOptions,
   type DeskQuery,
   type DeskRow,
 } from "./desk.ts";
@@ -59,13 +61,12 @@ export type { NotificationAudit } from "./audit.ts";
 export { loadAgencyDirectory, DEFAULT_AGENCY_DIRECTORY } from "./agencies.ts";
 export { dashboard, median, type Dashboard, type AgencyMeasures } from "./dashboard.ts";
 export { MAX_LIST_LIMIT } from "./list.ts";
-export type { RatingInput, StoredRating, Rating, Ratings } from "./ratings.ts";
+export type { RatingInput, StoredRating, Rating } from "./ratings.ts";
 export {
-  createOutboxDispatcher,
   createSqlOutboxDispatcher,
   PermanentDeliveryError,
   type NotificationSender,
-  type OutboxDispatcher,
+  type SqlDispatcherOptions,
   type SqlOutboxDispatcher,
   type DrainResult,
 } from "./dispatcher.ts";

@@ -3,8 +3,7 @@
  * owed, text; ordered by due time (most urgent first) with keyset pagination, so page 500 costs
  * what page 1 does. A staff member's scope (src/feedback/scope.ts) arrives as `agencyIn`.
  */
-import type { Statement } from "better-sqlite3";
-import type { Database, SqlExecutor, SqlValue } from "../db/index.ts";
+import type { SqlExecutor, SqlValue } from "../db/index.ts";
 import { foldAccents } from "../text/index.ts";
 import { FeedbackInputError } from "./errors.ts";
 import { MAX_AGENCY_CHARS } from "./input.ts";
@@ -120,21 +119,10 @@ export type CaseCounts = {
   progressDue: number;
 };
 
-export interface CaseLister {
-  (filter: ListFilter): CaseList;
-  /** Counts per desk filter over the cases `agencyIn` allows (all when absent). */
-  counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): CaseCounts;
-  /** How many cases match the filter (all pages). */
-  matching(filter: Omit<ListFilter, "cursor" | "limit">): number;
-}
-
 const OPEN = OPEN_STATUSES.map((x) => `'${x}'`).join(", ");
 
 /** The page's query (one row more than the limit, to know if there is a next page). */
-export function listQuery(
-  filter: ListFilter,
-  at: Date,
-): { sql: string; params: SqlValue[] } | null {
+function listQuery(filter: ListFilter, at: Date): { sql: string; params: SqlValue[] } | null {
   const limit = filter.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
     throw new FeedbackInputError("invalid_field", "limit", `limit must be 1–${MAX_LIST_LIMIT}`);
@@ -153,7 +141,7 @@ export function listQuery(
 }
 
 /** The page from the rows the query gave. */
-export function pageOf(filter: ListFilter, rows: CaseRow[], at: Date): CaseList {
+function pageOf(filter: ListFilter, rows: CaseRow[], at: Date): CaseList {
   const limit = filter.limit ?? 50;
   const page = rows.slice(0, limit);
   return {
@@ -165,7 +153,7 @@ export function pageOf(filter: ListFilter, rows: CaseRow[], at: Date): CaseList 
 const one = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 
 /** Counts per status and desk filter; null when the scope allows nothing. */
-export function countsQuery(
+function countsQuery(
   agencyIn: readonly string[] | undefined,
   dueSoonBy: string,
   at: Date,
@@ -186,7 +174,7 @@ export function countsQuery(
   };
 }
 
-export function countsOf(rows: readonly Record<string, number | string | null>[]): CaseCounts {
+function countsOf(rows: readonly Record<string, number | string | null>[]): CaseCounts {
   const byStatus = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
   const counts: CaseCounts = {
     all: 0,
@@ -212,7 +200,7 @@ export function countsOf(rows: readonly Record<string, number | string | null>[]
 }
 
 /** How many cases match (all pages); null when the filter can match nothing. */
-export function matchingQuery(
+function matchingQuery(
   filter: Omit<ListFilter, "cursor" | "limit">,
   at: Date,
 ): { sql: string; params: SqlValue[] } | null {
@@ -226,14 +214,15 @@ export function matchingQuery(
   };
 }
 
-export interface AsyncCaseLister {
+export interface CaseLister {
   (filter: ListFilter): Promise<CaseList>;
+  /** Counts per desk filter over the cases `agencyIn` allows (all when absent). */
   counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): Promise<CaseCounts>;
+  /** How many cases match the filter (all pages). */
   matching(filter: Omit<ListFilter, "cursor" | "limit">): Promise<number>;
 }
 
-/** The lister on SqlDatabase (src/feedback/sql-store.ts): the same queries. */
-export function createAsyncCaseLister(db: SqlExecutor, now: () => Date): AsyncCaseLister {
+export function createCaseLister(db: SqlExecutor, now: () => Date): CaseLister {
   const list = async (filter: ListFilter): Promise<CaseList> => {
     const at = now();
     const q = listQuery(filter, at);
@@ -249,40 +238,6 @@ export function createAsyncCaseLister(db: SqlExecutor, now: () => Date): AsyncCa
     async matching(filter: Omit<ListFilter, "cursor" | "limit">) {
       const q = matchingQuery(filter, now());
       return q ? Number((await db.get<{ n: number }>(q.sql, q.params))!.n) : 0;
-    },
-  });
-}
-
-/** The lister on the synchronous connection (legacy `db`, until the callers move). */
-export function createCaseLister(db: Database, now: () => Date): CaseLister {
-  const cache = new Map<string, Statement<SqlValue[], CaseRow>>();
-  const prepare = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = db.prepare<SqlValue[], CaseRow>(sql);
-      cache.set(sql, stmt);
-    }
-    return stmt;
-  };
-
-  const list = (filter: ListFilter): CaseList => {
-    const at = now();
-    const q = listQuery(filter, at);
-    return pageOf(filter, q ? prepare(q.sql).all(...q.params) : [], at);
-  };
-
-  return Object.assign(list, {
-    counts(agencyIn: readonly string[] | undefined, dueSoonBy: string): CaseCounts {
-      const q = countsQuery(agencyIn, dueSoonBy, now());
-      if (!q) return countsOf([]);
-      return countsOf(
-        db.prepare<SqlValue[], Record<string, number | string | null>>(q.sql).all(...q.params),
-      );
-    },
-    matching(filter: Omit<ListFilter, "cursor" | "limit">): number {
-      const q = matchingQuery(filter, now());
-      if (!q) return 0;
-      return (db.prepare<SqlValue[], { n: number }>(q.sql).get(...q.params) as { n: number }).n;
     },
   });
 }

@@ -3,7 +3,7 @@
  * same transaction as the change, so a committed change always has its notification and a rolled
  * back one never does. The idempotency key is UNIQUE: recording the same event twice adds nothing.
  */
-import type { Database, SqlValue } from "../db/index.ts";
+import type { SqlValue } from "../db/index.ts";
 import type { Status } from "./status.ts";
 
 export type NotificationKind = "status" | "progress";
@@ -56,8 +56,6 @@ export interface NewNotification {
   now: Date;
 }
 
-export type Enqueue = (n: NewNotification) => boolean;
-
 /** The outbox row of a notification; a second one with the same key adds nothing. */
 export const INSERT_NOTIFICATION_SQL = `INSERT INTO feedback_outbox (idempotency_key, case_id, channel,
      user_id, kind, payload, created_at, next_attempt_at)
@@ -76,12 +74,6 @@ export function notificationParams(n: NewNotification): SqlValue[] {
     now,
     now,
   ];
-}
-
-/** Returns a function that records a notification; call it inside the change's transaction. */
-export function createEnqueue(db: Database): Enqueue {
-  const insert = db.prepare<SqlValue[]>(INSERT_NOTIFICATION_SQL);
-  return (n) => insert.run(...notificationParams(n)).changes === 1;
 }
 
 export function toMessage(row: OutboxRow): OutboxMessage {

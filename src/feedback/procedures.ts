@@ -1,4 +1,4 @@
-/** The catalogue as the queue needs it: does a procedure code exist, and which agencies run it. */
+/** The catalogue as PAKN needs it: does a procedure code exist, and which agencies run it. */
 
 export interface ProcedureDirectory {
   has(code: string): boolean;

@@ -3,24 +3,13 @@
  * "still being handled" entry in its history and a notification to the citizen. Idempotent per
  * scheduled time, so running the sweep twice (or from two processes) notifies once.
  */
-import type { Database } from "../db/index.ts";
-import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import { OPEN_STATUSES } from "./status.ts";
-import { citizenEvent, writeRecorded, type Recorded } from "./record-event.ts";
-import type { CaseRow, FeedbackStatements } from "./store.ts";
+import { citizenEvent, type Recorded } from "./record-event.ts";
+import type { CaseRow } from "./store.ts";
 
 export const SYSTEM_PROGRESS_NOTE =
   "Phản ánh, kiến nghị của Ông/Bà đã quá thời hạn xử lý và đang tiếp tục được xử lý.";
-
-export interface ProgressSweepOptions {
-  db: Database;
-  statements: FeedbackStatements;
-  now: () => Date;
-  deadlines: DeadlineCalculator;
-  enqueue: Enqueue;
-  batchSize?: number;
-}
 
 const open = OPEN_STATUSES.map((x) => `'${x}'`).join(", ");
 
@@ -58,29 +47,5 @@ export function progressOwed(
       note: SYSTEM_PROGRESS_NOTE,
       now,
     }),
-  };
-}
-
-/** Returns a sweep that handles up to batchSize due cases per call and returns how many. */
-export function createProgressSweep(deps: ProgressSweepOptions): () => number {
-  const { db, statements: s, deadlines, enqueue } = deps;
-  const due = db.prepare<[string, number], CaseRow>(PROGRESS_SQL.due);
-  const setNext = db.prepare<[string, number, string]>(PROGRESS_SQL.move);
-
-  const one = db.transaction((row: CaseRow, now: Date): boolean => {
-    const owed = progressOwed(deadlines, row, now);
-    // Someone else (staff, another sweeper) moved it since we read: nothing to do.
-    if (setNext.run(owed.next, row.id, owed.scheduled).changes !== 1) return false;
-    writeRecorded(s, enqueue, owed.recorded);
-    return true;
-  });
-
-  return () => {
-    const now = deps.now();
-    let n = 0;
-    for (const row of due.all(now.toISOString(), deps.batchSize ?? 500)) {
-      if (one.immediate(row, now)) n++;
-    }
-    return n;
   };
 }

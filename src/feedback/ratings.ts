@@ -1,5 +1,5 @@
 /** 👍/👎 on the assistant's answers; a 👎 with its comment waits for staff review. */
-import type { Database, SqlValue } from "../db/index.ts";
+import type { SqlValue } from "../db/index.ts";
 import { maskPersonalData } from "../logger.ts";
 import { FeedbackInputError } from "./errors.ts";
 import { MAX_COMMENT_CHARS, checkChannelAndUser, cleanOptionalText } from "./input.ts";
@@ -27,14 +27,6 @@ export interface StoredRating {
   commentMasked: string | null;
   questionMasked: string | null;
   procedureCode: string | null;
-}
-
-export interface Ratings {
-  /** Rating the same answer again replaces the earlier rating. */
-  rateAnswer(input: RatingInput): StoredRating;
-  /** 👎 not yet reviewed, oldest first. */
-  pendingReview(limit?: number): StoredRating[];
-  markReviewed(id: number): boolean;
 }
 
 const ANSWER_ID = /^[\p{L}\p{N}_.:@-]{1,128}$/u;
@@ -86,20 +78,4 @@ export function ratingParams(input: RatingInput, at: Date): SqlValue[] {
     null,
     comment === null ? null : maskPersonalData(comment),
   ];
-}
-
-export function createRatings(db: Database, now: () => Date): Ratings {
-  const upsert = db.prepare<SqlValue[], { id: number }>(RATINGS_SQL.upsert);
-  const byId = db.prepare<[number], StoredRating>(RATINGS_SQL.byId);
-  const pending = db.prepare<[number], StoredRating>(RATINGS_SQL.pending);
-  const review = db.prepare<[string, number]>(RATINGS_SQL.review);
-
-  return {
-    rateAnswer(input) {
-      const { id } = upsert.get(...ratingParams(input, now()))!;
-      return byId.get(id)!;
-    },
-    pendingReview: (limit = 50) => pending.all(limit),
-    markReviewed: (id) => review.run(now().toISOString(), id).changes === 1,
-  };
 }

@@ -1,10 +1,10 @@
 /**
  * A change the citizen is told about: its history row and its outbox notification, written
- * together (the caller runs this inside the change's transaction).
+ * together (the store writes both inside the change's transaction).
  */
-import type { Enqueue, NewNotification } from "./outbox.ts";
+import type { NewNotification } from "./outbox.ts";
 import type { Status } from "./status.ts";
-import { addHistory, type CaseRow, type FeedbackStatements, type HistoryEntry } from "./store.ts";
+import type { CaseRow, HistoryEntry } from "./store.ts";
 
 export interface CitizenEvent {
   /** The case as saved by the change. */
@@ -53,14 +53,4 @@ export function citizenEvent(e: CitizenEvent): Recorded {
       },
     },
   };
-}
-
-/** Writes what was recorded on the synchronous connection. */
-export function writeRecorded(s: FeedbackStatements, enqueue: Enqueue, r: Recorded): void {
-  addHistory(s, r.history);
-  if (r.notification) enqueue(r.notification);
-}
-
-export function recordCitizenEvent(s: FeedbackStatements, enqueue: Enqueue, e: CitizenEvent): void {
-  writeRecorded(s, enqueue, citizenEvent(e));
 }

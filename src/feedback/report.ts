@@ -3,12 +3,12 @@
  * in it on time or late (answered or rejected; rejections also counted apart), and what was still
  * pending at its end (or now, for the current quarter), within the deadline or overdue.
  *
- * `periodReport` is the same query over any period (the staff dashboard's date ranges);
+ * `periodReport` is the query over any period (the staff dashboard's date ranges);
  * `quarterlyReport` is it over a quarter. The CLI, the CSV/XLSX downloads and the dashboard all
- * read these functions, so their figures agree.
+ * read these functions, on either engine, so their figures agree.
  */
 import { addDays, isIsoDate, startOfLocalDay, type IsoDate } from "../calendar/index.ts";
-import type { Database, SqlExecutor, SqlValue } from "../db/index.ts";
+import type { SqlExecutor, SqlValue } from "../db/index.ts";
 import { FeedbackInputError } from "./errors.ts";
 
 export interface Quarter {
@@ -81,7 +81,11 @@ export interface QuarterlyReport {
   total: ReportRow;
 }
 
-export function quarterlyReport(db: Database, quarterLabel: string, now: Date): QuarterlyReport {
+export function quarterlyReport(
+  db: SqlExecutor,
+  quarterLabel: string,
+  now: Date,
+): Promise<QuarterlyReport> {
   return periodReport(db, parseQuarter(quarterLabel), now);
 }
 
@@ -134,7 +138,7 @@ const REPORT_SQL = `SELECT COALESCE(agency, '') AS agency,
    GROUP BY COALESCE(agency, '')`;
 
 /** The period's bounds: from its start to its end, or now if earlier. */
-export function reportBounds(q: ReportPeriod, now: Date): { from: string; asOf: string } {
+function reportBounds(q: ReportPeriod, now: Date): { from: string; asOf: string } {
   const end = new Date(Math.min(q.to.getTime(), Math.max(now.getTime(), q.from.getTime())));
   return { from: q.from.toISOString(), asOf: end.toISOString() };
 }
@@ -165,13 +169,7 @@ function reportOf(q: ReportPeriod, now: Date, raw: readonly RawReportRow[]): Qua
   return { quarter: q.label, from, to: q.to.toISOString(), asOf, rows, total: totalOf(rows) };
 }
 
-export function periodReport(db: Database, q: ReportPeriod, now: Date): QuarterlyReport {
-  const { sql, params } = reportQuery(q, now);
-  return reportOf(q, now, db.prepare<SqlValue[], RawReportRow>(sql).all(...params));
-}
-
-/** The report on SqlDatabase (src/feedback/sql-store.ts). */
-export async function periodReportOn(
+export async function periodReport(
   db: SqlExecutor,
   q: ReportPeriod,
   now: Date,

@@ -5,8 +5,6 @@
  * that agency's code or name, compared the way the reminders compare them (NFC, trimmed,
  * case-insensitive). An agency official never sees unassigned cases nor another agency's.
  */
-import type { Database } from "../db/index.ts";
-
 /** `*` or an agency code / name. */
 export type ScopeSpec = string;
 
@@ -29,7 +27,7 @@ export interface CaseScope {
   readonly agencyCode: string | null;
   covers(agency: string | null): boolean;
   /** The `agency` values stored on cases that this scope covers (for SQL `IN`); null = all. */
-  agencyValues(): string[] | null;
+  agencyValues(): Promise<string[] | null>;
 }
 
 export const foldAgency = (s: string): string => s.normalize("NFC").trim().toLocaleLowerCase("vi");
@@ -37,15 +35,22 @@ export const foldAgency = (s: string): string => s.normalize("NFC").trim().toLoc
 export interface ScopeResolver {
   resolve(spec: ScopeSpec | undefined): CaseScope;
   /** Every agency the desk can offer (directory names first, then other values on cases). */
-  knownAgencies(): string[];
+  knownAgencies(): Promise<string[]>;
+}
+
+export interface ScopeResolverOptions {
+  /** The agencies directory (data/agencies.json). */
+  directory: readonly AgencyRef[];
+  /** Every agency value on a case (the PAKN store's `agencies`), read when a scope needs them. */
+  agencies: () => Promise<string[]>;
 }
 
 /** Every agency value on a case. */
 export const DISTINCT_AGENCIES_SQL = `SELECT DISTINCT agency FROM feedback_cases
    WHERE agency IS NOT NULL ORDER BY agency`;
 
-export function createScopeResolver(db: Database, directory: readonly AgencyRef[]): ScopeResolver {
-  const distinct = db.prepare<[], { agency: string }>(DISTINCT_AGENCIES_SQL);
+export function createScopeResolver(options: ScopeResolverOptions): ScopeResolver {
+  const { directory, agencies } = options;
   const byKey = new Map<string, AgencyRef>();
   for (const a of directory) {
     byKey.set(foldAgency(a.code), a);
@@ -58,7 +63,7 @@ export function createScopeResolver(db: Database, directory: readonly AgencyRef[
     agencyName: null,
     agencyCode: null,
     covers: () => true,
-    agencyValues: () => null,
+    agencyValues: async () => null,
   };
 
   return {
@@ -74,17 +79,13 @@ export function createScopeResolver(db: Database, directory: readonly AgencyRef[
         agencyName: known?.name ?? spec.trim(),
         agencyCode: known?.code ?? null,
         covers,
-        agencyValues: () =>
-          distinct
-            .all()
-            .map((r) => r.agency)
-            .filter(covers),
+        agencyValues: async () => (await agencies()).filter(covers),
       };
     },
-    knownAgencies() {
+    async knownAgencies() {
       const names = directory.map((a) => a.name);
       const seen = new Set([...names, ...directory.map((a) => a.code)].map(foldAgency));
-      for (const { agency } of distinct.all()) {
+      for (const agency of await agencies()) {
         if (!seen.has(foldAgency(agency))) {
           seen.add(foldAgency(agency));
           names.push(agency);

@@ -1,9 +1,10 @@
 /**
- * The PAKN store on SqlDatabase (issue 15): the same cases, history, outbox rows and ratings as the
- * synchronous queue, asynchronous and on either engine — SQLite (the embedded default) or
- * PostgreSQL shared by several instances. The SQL is the one of store.ts, outbox.ts,
- * progress.ts, ratings.ts and audit.ts; the checks are the shared plans (transitions.ts,
- * file-case.ts), so both stores behave alike.
+ * The PAKN store (phản ánh, kiến nghị): cases, their history, citizen notifications in the outbox,
+ * ratings of the bot's answers — on SqlDatabase, so on either engine: SQLite (the embedded
+ * default) or PostgreSQL shared by several instances. The SQL is that of store.ts, outbox.ts,
+ * progress.ts, ratings.ts, audit.ts, list.ts, report.ts and dashboard.ts; the checks are the
+ * plans of transitions.ts and file-case.ts. The chat, the web routes, the officials' desk
+ * (desk.ts), the reminders, the CLI and the progress-sweep job all go through it.
  *
  * With several instances on one PostgreSQL database:
  * - references stay unique and gap-free per year: the year's counter row is updated with
@@ -20,18 +21,18 @@
 import type { Calendar } from "../calendar/index.ts";
 import type { SqlDatabase, SqlExecutor } from "../db/index.ts";
 import { NOTIFICATION_AUDIT_SQL, type NotificationAudit } from "./audit.ts";
-import { dashboardOn, type Dashboard } from "./dashboard.ts";
+import { dashboard, type Dashboard } from "./dashboard.ts";
 import { CaseNotFoundError, VersionConflictError } from "./errors.ts";
 import { prepareFiling, type FiledCase } from "./file-case.ts";
 import { validateFileCase, type FileCaseInput } from "./input.ts";
-import { createAsyncCaseLister, type AsyncCaseLister } from "./list.ts";
+import { createCaseLister, type CaseLister } from "./list.ts";
 import { INSERT_NOTIFICATION_SQL, notificationParams } from "./outbox.ts";
 import type { ProcedureDirectory } from "./procedures.ts";
 import { PROGRESS_SQL, progressOwed } from "./progress.ts";
 import { RATINGS_SQL, ratingParams, type RatingInput, type StoredRating } from "./ratings.ts";
 import type { Recorded } from "./record-event.ts";
 import { isRef, tokenMatches } from "./reference.ts";
-import { periodReportOn, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
+import { periodReport, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
 import { routeCase } from "./routing.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import { DISTINCT_AGENCIES_SQL, type CaseScope } from "./scope.ts";
@@ -66,7 +67,7 @@ export interface FeedbackStoreOptions {
   sweepBatch?: number;
 }
 
-export interface AsyncRatings {
+export interface Ratings {
   /** Rating the same answer again replaces the earlier rating. */
   rateAnswer(input: RatingInput): Promise<StoredRating>;
   /** 👎 not yet reviewed, oldest first. */
@@ -99,12 +100,12 @@ export interface FeedbackStore {
   /** Every agency value on a case (for scopes and the desk's agency list). */
   agencies(): Promise<string[]>;
   /** The staff list (filters, keyset pages), its counts and how many match. */
-  list: AsyncCaseLister;
+  list: CaseLister;
   /** The report's figures over a period (a quarter: `parseQuarter`), within a scope. */
   report(period: ReportPeriod, scope?: Pick<CaseScope, "covers">): Promise<QuarterlyReport>;
   /** The dashboard's figures (the report's, and more) over a period, within a scope. */
   dashboard(period: ReportPeriod, scope: CaseScope): Promise<Dashboard>;
-  ratings: AsyncRatings;
+  ratings: Ratings;
 }
 
 /** A hash no token has, compared against when the ref is unknown so both paths cost the same. */
@@ -161,7 +162,7 @@ export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
     });
   }
 
-  const ratings: AsyncRatings = {
+  const ratings: Ratings = {
     async rateAnswer(input) {
       const params = ratingParams(input, now());
       const { id } = (await sql.get<{ id: number }>(RATINGS_SQL.upsert, params))!;
@@ -225,12 +226,12 @@ export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
     notifications: (caseId) => sql.all<NotificationAudit>(NOTIFICATION_AUDIT_SQL, [caseId]),
     agencies: async () =>
       (await sql.all<{ agency: string }>(DISTINCT_AGENCIES_SQL)).map((r) => r.agency),
-    list: createAsyncCaseLister(sql, now),
+    list: createCaseLister(sql, now),
     async report(period, scope) {
-      const report = await periodReportOn(sql, period, now());
+      const report = await periodReport(sql, period, now());
       return scope ? reportWithin(report, scope.covers) : report;
     },
-    dashboard: (period, scope) => dashboardOn(sql, deps.calendar, period, now(), scope),
+    dashboard: (period, scope) => dashboard(sql, deps.calendar, period, now(), scope),
     ratings,
   };
 }

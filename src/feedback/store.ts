@@ -1,5 +1,5 @@
-/** Rows of the PAKN tables and the statements over them, shared by the queue's operations. */
-import type { Database, SqlValue } from "../db/index.ts";
+/** Rows of the PAKN tables and the SQL over them (src/feedback/sql-store.ts runs it). */
+import type { SqlValue } from "../db/index.ts";
 import type { FeedbackKind } from "./input.ts";
 import type { RoutedBy } from "./routing.ts";
 import type { Status } from "./status.ts";
@@ -51,9 +51,8 @@ export interface HistoryEntry {
 }
 
 /**
- * The SQL of the PAKN tables, written once for both engines (src/feedback/sql-store.ts on
- * SqlDatabase; the synchronous statements below during the move): `?` placeholders, ISO text
- * times, `ON CONFLICT … DO UPDATE` and `RETURNING`, which SQLite and PostgreSQL both speak.
+ * The SQL of the PAKN tables, written once for both engines: `?` placeholders, ISO text times,
+ * `ON CONFLICT … DO UPDATE` and `RETURNING`, which SQLite and PostgreSQL both speak.
  */
 export const CASE_SQL = {
   /**
@@ -139,21 +138,3 @@ export const updateCaseParams = (next: CaseRow, updatedAt: string, version: numb
   next.id,
   version,
 ];
-
-export type FeedbackStatements = ReturnType<typeof prepareStatements>;
-
-/** The synchronous statements (legacy connection), from the same SQL. */
-export function prepareStatements(db: Database) {
-  return {
-    nextSequence: db.prepare<[number], { last: number }>(CASE_SQL.nextSequence),
-    insertCase: db.prepare<SqlValue[], { id: number }>(CASE_SQL.insertCase),
-    byRef: db.prepare<[string], CaseRow>(CASE_SQL.byRef),
-    history: db.prepare<[number], HistoryRow>(CASE_SQL.history),
-    insertHistory: db.prepare<SqlValue[]>(CASE_SQL.insertHistory),
-    updateCase: db.prepare<SqlValue[]>(CASE_SQL.updateCase),
-  };
-}
-
-export function addHistory(s: FeedbackStatements, e: HistoryEntry): void {
-  s.insertHistory.run(...historyParams(e));
-}

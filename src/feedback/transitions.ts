@@ -1,10 +1,10 @@
 /**
  * Staff actions on a case: change status, reassign, post a progress note. The checks and what a
- * change writes are plans (planStatusChange…), run by both stores; each runs in one transaction — read, check version and transition, update with `version = version + 1`,
+ * change writes are plans (planStatusChange…), which the store (src/feedback/sql-store.ts) runs in
+ * one transaction — read, check version and transition, update with `version = version + 1`,
  * append history, queue the citizen's notification — so it happens entirely or not at all.
  */
 import { isIsoDate, localDate, type IsoDate } from "../calendar/index.ts";
-import type { Database } from "../db/index.ts";
 import {
   CaseNotFoundError,
   CaseNotOpenError,
@@ -13,12 +13,11 @@ import {
   VersionConflictError,
 } from "./errors.ts";
 import { MAX_AGENCY_CHARS, MAX_NOTE_CHARS, cleanOptionalText, requireText } from "./input.ts";
-import type { Enqueue } from "./outbox.ts";
 import type { DeadlineCalculator } from "./rules.ts";
 import type { CaseScope } from "./scope.ts";
 import { allowedNext, canTransition, isHandled, isOpen, isStatus, type Status } from "./status.ts";
-import { citizenEvent, writeRecorded, type Recorded } from "./record-event.ts";
-import { updateCaseParams, type CaseRow, type FeedbackStatements } from "./store.ts";
+import { citizenEvent, type Recorded } from "./record-event.ts";
+import type { CaseRow } from "./store.ts";
 
 export interface StatusChange {
   to: Status | string;
@@ -50,20 +49,6 @@ export interface ProgressNote {
   note: string;
   expectedVersion?: number;
   scope?: Pick<CaseScope, "covers">;
-}
-
-export interface TransitionOptions {
-  db: Database;
-  statements: FeedbackStatements;
-  now: () => Date;
-  deadlines: DeadlineCalculator;
-  enqueue: Enqueue;
-}
-
-export interface Transitions {
-  changeStatus(ref: string, change: StatusChange): CaseRow;
-  assign(ref: string, assignment: Assignment): CaseRow;
-  addProgress(ref: string, progress: ProgressNote): CaseRow;
 }
 
 const ACTOR = /^(citizen|system|staff:[\p{L}\p{N}_.@-]{1,64})$/u;
@@ -252,32 +237,5 @@ export function planProgress(
           }),
       };
     },
-  };
-}
-
-/** The plans on the synchronous connection (legacy `db`, until the callers move). */
-export function createTransitions(deps: TransitionOptions): Transitions {
-  const { db, statements: s, deadlines, enqueue } = deps;
-
-  /** Reads the case, checks the version; applies the plan and writes its result. */
-  function mutate(plan: TransitionPlan): CaseRow {
-    const run = db.transaction(() => {
-      const row = checkRead(plan, s.byRef.get(plan.ref));
-      const now = deps.now();
-      const { next, record } = plan.apply(row, now);
-      const info = s.updateCase.run(...updateCaseParams(next, now.toISOString(), row.version));
-      if (info.changes !== 1)
-        throw new VersionConflictError(plan.ref, row.version, row.version + 1);
-      const saved = s.byRef.get(plan.ref)!;
-      writeRecorded(s, enqueue, record(saved));
-      return saved;
-    });
-    return run.immediate();
-  }
-
-  return {
-    changeStatus: (ref, change) => mutate(planStatusChange(ref, change, deadlines)),
-    assign: (ref, assignment) => mutate(planAssignment(ref, assignment)),
-    addProgress: (ref, progress) => mutate(planProgress(ref, progress, deadlines)),
   };
 }

@@ -1,4 +1,4 @@
-/** The PAKN cases the planner needs, read through the queue's public API. */
+/** The PAKN cases the planner needs, read through the PAKN store. */
 import type {
   CaseList,
   ListFilter,
@@ -10,17 +10,14 @@ import type { CaseInfo } from "./planner.ts";
 
 const OPEN: readonly Status[] = ["received", "accepted", "in_progress"];
 
-/**
- * Where the cases are read: the PAKN store on SqlDatabase (FeedbackStore) or the synchronous
- * queue (FeedbackQueue), which both have these two.
- */
+/** Where the cases are read: the PAKN store (FeedbackStore). */
 export interface CaseSource {
-  list(filter: ListFilter): CaseList | Promise<CaseList>;
-  staffView(ref: string): StaffCaseView | Promise<StaffCaseView>;
+  list(filter: ListFilter): Promise<CaseList>;
+  staffView(ref: string): Promise<StaffCaseView>;
 }
 
 /** Open cases (due, overdue, progress) and answered ones (result still to record). */
-export async function feedbackCases(queue: CaseSource): Promise<CaseInfo[]> {
+export async function feedbackCases(feedback: CaseSource): Promise<CaseInfo[]> {
   const out: CaseInfo[] = [];
   const each = async (
     statuses: readonly Status[],
@@ -28,7 +25,7 @@ export async function feedbackCases(queue: CaseSource): Promise<CaseInfo[]> {
   ) => {
     let cursor: string | undefined;
     do {
-      const page = await queue.list({ statuses, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = await feedback.list({ statuses, limit: 200, ...(cursor ? { cursor } : {}) });
       for (const s of page.items) {
         const c = await f(s);
         if (c) out.push(c);
@@ -48,7 +45,7 @@ export async function feedbackCases(queue: CaseSource): Promise<CaseInfo[]> {
     };
   });
   await each(["answered"], async (s) => {
-    const v = await queue.staffView(s.ref);
+    const v = await feedback.staffView(s.ref);
     if (!v.resultRecordDueAt) return null;
     return {
       ref: v.ref,

@@ -4,8 +4,13 @@
  */
 import { parseArgs } from "node:util";
 import { isIsoDate, loadCalendar, type Calendar } from "../calendar/index.ts";
-import { createSqliteSql, openDatabase, type Database } from "../db/index.ts";
-import { createFeedbackQueue, createProcedureDirectory, loadRules } from "../feedback/index.ts";
+import { createSqliteSql } from "../db/index.ts";
+import {
+  createDeadlineCalculator,
+  createFeedbackStore,
+  createProcedureDirectory,
+  loadRules,
+} from "../feedback/index.ts";
 import { feedbackCases } from "./cases.ts";
 import type { ReminderSender } from "./dispatcher.ts";
 import { loadAgencies, loadReminderRules } from "./rules.ts";
@@ -76,16 +81,14 @@ export async function runRemindersCommand(
   const now = parseNow(values.now, deps.now);
   const clock = () => (values.now ? now : deps.now());
   const file = values.db ?? deps.databaseFile();
-  // The PAKN queue is still on the synchronous connection; the reminders on their SqlDatabase.
-  const db: Database = openDatabase(file);
   const sql = createSqliteSql({ file });
   try {
     const calendar = deps.calendar ?? loadCalendar();
-    const queue = createFeedbackQueue({
-      db,
+    const feedback = createFeedbackStore({
+      sql,
       now: clock,
+      deadlines: createDeadlineCalculator(loadRules(), calendar),
       calendar,
-      rules: loadRules(),
       procedures: createProcedureDirectory([]),
     });
     const telegram = sub === "run" && !deps.sender ? deps.telegram?.() : undefined;
@@ -98,8 +101,8 @@ export async function runRemindersCommand(
       agencies: loadAgencies(deps.agenciesFile),
       calendar,
       now: clock,
-      cases: () => feedbackCases(queue),
-      queue,
+      cases: () => feedbackCases(feedback),
+      feedback,
       ...(deps.sender ? { sender: deps.sender } : {}),
       ...(telegram ? { telegram } : {}),
     });
@@ -164,6 +167,5 @@ export async function runRemindersCommand(
     }
   } finally {
     await sql.close();
-    db.close();
   }
 }

@@ -24,7 +24,7 @@ import { createReminderStore, type ReminderStore } from "./store.ts";
 import {
   createReminderGroupHandler,
   createTelegramReminderSender,
-  type ReminderQueue,
+  type ReminderFeedback,
 } from "./telegram.ts";
 
 export interface RemindersOptions {
@@ -38,7 +38,8 @@ export interface RemindersOptions {
   /** Where digests go; or `telegram` to build one from the bot token. */
   sender?: ReminderSender;
   telegram?: { token: string; apiRoot?: string | undefined };
-  queue?: ReminderQueue;
+  /** The PAKN store the digest buttons write to. */
+  feedback?: ReminderFeedback;
   logger?: Logger;
 }
 
@@ -79,7 +80,7 @@ export function createReminders(deps: RemindersOptions): Reminders {
     store,
     agencies: deps.agencies,
     now: deps.now,
-    ...(deps.queue ? { queue: deps.queue } : {}),
+    ...(deps.feedback ? { feedback: deps.feedback } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
   let task: ScheduledTask | null = null;

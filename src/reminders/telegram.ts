@@ -3,13 +3,13 @@
  * handled by the dispatcher's limiter, not by sleeping inside the client), and one group handler
  * for /dangky <agency code>, /huydangky and the digest's buttons.
  *
- * Buttons write back to the PAKN queue as "staff:tg.<user id>" (the history is the queue's audit);
+ * Buttons write back to the PAKN store as "staff:tg.<user id>" (the case history is the audit);
  * every press is also recorded in reminder_actions with the official's Telegram id and name. A
  * press counts only in the group the digest was sent to, and only while that group is approved.
  */
 import type { Api, Context } from "grammy";
 import type { TelegramGroupHandler } from "../channels/index.ts";
-import { STATUS_LABELS, type FeedbackQueue, type Status } from "../feedback/index.ts";
+import { STATUS_LABELS, type FeedbackStore, type Status } from "../feedback/index.ts";
 import type { Logger } from "../logger.ts";
 import type { ReminderSender } from "./dispatcher.ts";
 import { KIND_LABELS, vnDate } from "./digest.ts";
@@ -28,13 +28,13 @@ export function createTelegramReminderSender(api: Api): ReminderSender {
   };
 }
 
-export type ReminderQueue = Pick<FeedbackQueue, "staffView" | "changeStatus" | "addProgress">;
+export type ReminderFeedback = Pick<FeedbackStore, "staffView" | "changeStatus" | "addProgress">;
 
 export interface ReminderGroupHandlerOptions {
   store: ReminderStore;
   agencies: readonly Agency[];
-  /** Absent: PAKN buttons answer that the queue is not available. */
-  queue?: ReminderQueue;
+  /** The PAKN store the buttons write to; absent: they answer that it is not available. */
+  feedback?: ReminderFeedback;
   now: () => Date;
   logger?: Logger;
 }
@@ -85,12 +85,11 @@ export function createReminderGroupHandler(
 
   /** The action on a PAKN case; returns the toast text. */
   async function paknAction(d: DeliveryRow, action: "d" | "p", actor: string): Promise<string> {
-    const queue = deps.queue;
-    if (!queue) return "Hàng đợi PAKN không khả dụng.";
-    // `await`: the queue's methods may be synchronous (SQLite today) or not.
-    let view = await queue.staffView(d.item);
+    const feedback = deps.feedback;
+    if (!feedback) return "Hàng đợi PAKN không khả dụng.";
+    let view = await feedback.staffView(d.item);
     const to = async (status: Status, note?: string) => {
-      view = await queue.changeStatus(d.item, {
+      view = await feedback.changeStatus(d.item, {
         to: status,
         actor,
         expectedVersion: view.version,
@@ -101,7 +100,7 @@ export function createReminderGroupHandler(
       if (view.status === "received") await to("accepted");
       if (view.status === "accepted") await to("in_progress");
       else if (view.status === "in_progress") {
-        view = await queue.addProgress(d.item, {
+        view = await feedback.addProgress(d.item, {
           actor,
           note: PROGRESS_NOTE,
           expectedVersion: view.version,
@@ -122,8 +121,8 @@ export function createReminderGroupHandler(
   }
 
   async function view(d: DeliveryRow): Promise<string> {
-    if (d.kind.startsWith("pakn_") && deps.queue) {
-      const v = await deps.queue.staffView(d.item);
+    if (d.kind.startsWith("pakn_") && deps.feedback) {
+      const v = await deps.feedback.staffView(d.item);
       return `${v.ref} · ${STATUS_LABELS[v.status]} · hạn ${vnDate(v.dueAt.slice(0, 10))}\n${v.preview}`;
     }
     return `${KIND_LABELS[d.kind]}: ${d.title} — hạn ${vnDate(d.due)}`;

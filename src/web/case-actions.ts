@@ -1,10 +1,10 @@
 /**
  * The staff changes of one PAKN case — status, assign, progress — as both staff surfaces take
  * them: the bearer API (feedback-routes.ts) and the officials' desk (staff-routes.ts). One body
- * schema and one queue call each; the surfaces differ only in how a bad body is told (`parse`).
+ * schema and one store call each; the surfaces differ only in how a bad body is told (`parse`).
  */
 import { z } from "zod";
-import type { CaseScope, FeedbackQueue, StaffCaseView } from "../feedback/index.ts";
+import type { CaseScope, FeedbackStore, StaffCaseView } from "../feedback/index.ts";
 
 const version = z.number().int().positive();
 const statusBody = z
@@ -28,16 +28,16 @@ export type CaseAction = (
   actor: string,
   body: unknown,
   scope: CaseScope | undefined,
-) => StaffCaseView;
+) => Promise<StaffCaseView>;
 
 export function caseActions(
-  queue: Pick<FeedbackQueue, "changeStatus" | "assign" | "addProgress">,
+  feedback: Pick<FeedbackStore, "changeStatus" | "assign" | "addProgress">,
   parse: BodyParser,
 ): Record<"status" | "assign" | "progress", CaseAction> {
   return {
-    status(ref, actor, body, scope) {
+    async status(ref, actor, body, scope) {
       const b = parse(statusBody, body);
-      return queue.changeStatus(ref, {
+      return feedback.changeStatus(ref, {
         to: b.status,
         actor,
         scope,
@@ -47,9 +47,9 @@ export function caseActions(
         ...(b.resultDate !== undefined ? { resultDate: b.resultDate } : {}),
       });
     },
-    assign(ref, actor, body, scope) {
+    async assign(ref, actor, body, scope) {
       const b = parse(assignBody, body);
-      return queue.assign(ref, {
+      return feedback.assign(ref, {
         agency: b.agency,
         actor,
         scope,
@@ -57,9 +57,9 @@ export function caseActions(
         expectedVersion: b.version,
       });
     },
-    progress(ref, actor, body, scope) {
+    async progress(ref, actor, body, scope) {
       const b = parse(progressBody, body);
-      return queue.addProgress(ref, { note: b.note, actor, scope, expectedVersion: b.version });
+      return feedback.addProgress(ref, { note: b.note, actor, scope, expectedVersion: b.version });
     },
   };
 }

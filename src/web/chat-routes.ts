@@ -5,7 +5,7 @@
  *   GET  /api/chat/inbox?session=…                     → { messages: OutgoingMessage[] }
  *
  * `session` is a random id the page keeps in localStorage (16–128 characters of [A-Za-z0-9_-]).
- * It is a secret of the browser: the dialogue and the PAKN queue only ever see a hash of it
+ * It is a secret of the browser: the dialogue and the PAKN store only ever see a hash of it
  * ("w" + 32 hex), so neither the database nor the staff views can be used to take it over.
  * Notifications for the web (PAKN status changes) wait in the inbox: POST /api/chat returns them
  * before its replies, GET /api/chat/inbox returns them alone; each is handed out once.

@@ -1,7 +1,7 @@
 /**
  * What a caller gets when a request fails, decided in one place: `HttpError` (status, code, a
  * Vietnamese then English message, extra headers) and `toHttpError`, which maps the domain errors
- * (PAKN queue, hand-off, a busy database) to one. The route table's error handler
+ * (PAKN, hand-off, a busy database) to one. The route table's error handler
  * (src/web/routes.ts) answers with JSON `{ error: { code, message } }`; anything unknown becomes a
  * 500 apology.
  */
@@ -46,7 +46,7 @@ const MESSAGES: Record<string, string> = {
   invalid_json: "Nội dung JSON không hợp lệ. / Malformed JSON body.",
   internal_error:
     "Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau hoặc gọi Tổng đài 1022. / Sorry, something went wrong. Please try again later.",
-  // PAKN queue (src/feedback)
+  // PAKN (src/feedback)
   text_too_long: `Nội dung quá dài (tối đa ${n(MAX_TEXT_CHARS)} ký tự). / Text too long (max ${MAX_TEXT_CHARS} characters).`,
   text_too_short: `Nội dung quá ngắn (ít nhất ${MIN_TEXT_CHARS} ký tự): xin mô tả rõ sự việc. / Text too short (min ${MIN_TEXT_CHARS} characters).`,
   text_empty: "Vui lòng nhập nội dung phản ánh, kiến nghị. / The text is empty.",

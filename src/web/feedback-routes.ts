@@ -1,5 +1,5 @@
 /**
- * The PAKN queue over HTTP (rows in src/web/routes.ts):
+ * The PAKN store over HTTP (rows in src/web/routes.ts):
  *
  *   POST /api/feedback                          file a case → 201 { ref, token, dueAt, … }
  *   GET  /api/feedback/:ref?token=…             the citizen's view (404 for a wrong token too)
@@ -14,18 +14,19 @@
  * caller learns nothing, not even whether a case exists. A token scoped to an agency
  * (docs/officials-desk.md) lists only that agency's cases, and any other case — read or change —
  * is 404 `case_not_found`, as if it did not exist. Domain errors (unknown case, stale version…)
- * are mapped to HTTP in src/web/errors.ts.
+ * are mapped to HTTP in src/web/errors.ts; a write that finds SQLite's lock held by another
+ * connection waits in the SqlDatabase's write gate, then 503 `database_busy`.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import {
   isStatus,
   type CaseScope,
-  type FeedbackQueue,
+  type FeedbackStore,
+  type ScopeResolver,
   type StaffAuth,
   type Status,
 } from "../feedback/index.ts";
-import { createWriteGate, type WriteGate } from "../db/index.ts";
 import { maskPersonalData, type Logger } from "../logger.ts";
 import { caseActions, type CaseAction } from "./case-actions.ts";
 import { HttpError } from "./errors.ts";
@@ -33,14 +34,11 @@ import { json, type Handler, type Middleware } from "./http.ts";
 import type { RouteGroup } from "./routes.ts";
 
 export interface FeedbackRouteOptions {
-  queue: FeedbackQueue;
+  feedback: FeedbackStore;
+  /** Staff tokens' scopes (src/feedback/scope.ts). */
+  scopes: ScopeResolver;
   staff: StaffAuth;
   logger: Logger;
-  /**
-   * The database's write gate (src/db/busy.ts): filings and staff changes wait for a lock held by
-   * another connection without blocking the server, then 503 `database_busy`. Default: its own.
-   */
-  writes?: WriteGate;
 }
 
 const UNAUTHORIZED = "Cần đăng nhập cán bộ (Bearer token). / Staff authentication required.";
@@ -74,14 +72,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
-  const { queue, staff, logger } = deps;
-  const writes = deps.writes ?? createWriteGate();
+  const { feedback, scopes, staff, logger } = deps;
 
   /** The caller's agency scope; undefined for `*` (a token without one sees every case). */
   const scopeOf = (name: string): CaseScope | undefined => {
     const spec = staff.scopeOf(name);
     if (spec === null) throw new HttpError(401, "unauthorized", UNAUTHORIZED);
-    return spec === "*" ? undefined : queue.scopes.resolve(spec);
+    return spec === "*" ? undefined : scopes.resolve(spec);
   };
 
   const staffToken: Middleware = async (c, next) => {
@@ -98,22 +95,20 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
 
   const file: Handler = async (c) => {
     const body = parse(fileBody, c.var.body);
-    const filed = await writes.run(() =>
-      queue.fileCase({
-        channel: "web",
-        // A caller's own id is kept apart from the chat's hashed ids ("w…"), so it can never pose
-        // as another web chat user and receive their notifications.
-        userId:
-          typeof body.userId === "string" && body.userId !== ""
-            ? `api-${createHash("sha256").update(body.userId).digest("hex").slice(0, 32)}`
-            : `web-${randomBytes(12).toString("base64url")}`,
-        text: body.text as string,
-        kind: body.kind as "complaint" | "proposal" | undefined,
-        procedureCode: body.procedureCode as string | null | undefined,
-        agency: body.agency as string | null | undefined,
-        contact: body.contact as string | null | undefined,
-      }),
-    );
+    const filed = await feedback.fileCase({
+      channel: "web",
+      // A caller's own id is kept apart from the chat's hashed ids ("w…"), so it can never pose
+      // as another web chat user and receive their notifications.
+      userId:
+        typeof body.userId === "string" && body.userId !== ""
+          ? `api-${createHash("sha256").update(body.userId).digest("hex").slice(0, 32)}`
+          : `web-${randomBytes(12).toString("base64url")}`,
+      text: body.text as string,
+      kind: body.kind as "complaint" | "proposal" | undefined,
+      procedureCode: body.procedureCode as string | null | undefined,
+      agency: body.agency as string | null | undefined,
+      contact: body.contact as string | null | undefined,
+    });
     logger.info(
       {
         ref: filed.ref,
@@ -143,7 +138,7 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
     );
   };
 
-  const list: Handler = (c) => {
+  const list: Handler = async (c) => {
     const statuses = (c.req.query("status") ?? "")
       .split(",")
       .map((s) => s.trim())
@@ -162,9 +157,9 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
     const flag = (name: string) => ["1", "true"].includes(c.req.query(name) ?? "");
     const agency = c.req.query("agency");
     const cursor = c.req.query("cursor");
-    const within = scopeOf(c.var.staff)?.agencyValues() ?? null;
+    const within = (await scopeOf(c.var.staff)?.agencyValues()) ?? null;
     return json(
-      queue.list({
+      await feedback.list({
         statuses: statuses as Status[],
         ...(agency ? { agency } : {}),
         ...(within !== null ? { agencyIn: within } : {}),
@@ -176,7 +171,7 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
     );
   };
 
-  const changes = caseActions(queue, parse);
+  const changes = caseActions(feedback, parse);
 
   /** A staff action on one case, logged with who did it. */
   const action =
@@ -184,7 +179,7 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
     async (c) => {
       const ref = c.req.param("ref")!;
       const actor = `staff:${c.var.staff}`;
-      const view = await writes.run(() => run(ref, actor, c.var.body, scopeOf(c.var.staff)));
+      const view = await run(ref, actor, c.var.body, scopeOf(c.var.staff));
       logger.info(
         { ref, actor, action: name, status: view.status, version: view.version },
         "feedback updated",
@@ -198,15 +193,16 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
       file,
       // The X-Citizen-Token header keeps the token out of proxy logs and browser history;
       // ?token= stays for links.
-      citizenView: (c) =>
+      citizenView: async (c) =>
         json(
-          queue.citizenView(
+          await feedback.citizenView(
             c.req.param("ref")!,
             c.req.header("x-citizen-token") ?? c.req.query("token") ?? "",
           ),
         ),
       list,
-      staffView: (c) => json(queue.staffView(c.req.param("ref")!, scopeOf(c.var.staff))),
+      staffView: async (c) =>
+        json(await feedback.staffView(c.req.param("ref")!, scopeOf(c.var.staff))),
       status: action("status", changes.status),
       assign: action("assign", changes.assign),
       progress: action("progress", changes.progress),

@@ -8,7 +8,7 @@
  *   GET  /staff/api/tickets            → { officer, tickets: [ticket + transcript], report }
  *   POST /staff/api/tickets/:id/claim | /reply { text } | /close
  *
- * The desk (mounted when a PAKN queue is given; docs/officials-desk.md):
+ * The desk (mounted when the PAKN store is given; docs/officials-desk.md):
  *
  *   GET  /staff/pakn, /staff/pakn/:ref, /staff/thongke   the same page, on the desk's views
  *   GET  /staff/desk.js, /staff/charts.js                its scripts (no CDN: served from here)
@@ -47,9 +47,11 @@ import {
   reportToXlsx,
   VersionConflictError,
   type CaseScope,
+  type Desk,
   type DeskCase,
-  type FeedbackQueue,
+  type FeedbackStore,
   type ReportPeriod,
+  type ScopeResolver,
   type StaffAuth,
   type Status,
 } from "../feedback/index.ts";
@@ -71,8 +73,8 @@ export interface StaffRouteOptions {
   handoff: Handoff;
   staff: StaffAuth;
   logger: Logger;
-  /** The PAKN queue: with it, the officials' desk and dashboard are served too. */
-  queue?: FeedbackQueue;
+  /** The PAKN store, its desk and staff scopes: with them, the officials' desk and dashboard. */
+  feedback?: DeskParts;
   now?: () => Date;
   /** Tests over plain http: no Secure flag. */
   insecureCookie?: boolean;
@@ -113,8 +115,15 @@ function vnTime(iso: string): string {
   return `${d.slice(11, 16)} ngày ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 }
 
+/** What the officials' desk is served from (src/feedback: the store, createDesk, scopes). */
+export interface DeskParts {
+  store: FeedbackStore;
+  desk: Desk;
+  scopes: ScopeResolver;
+}
+
 export function createStaffRoutes(deps: StaffRouteOptions): RouteGroup {
-  const { handoff, staff, logger, queue } = deps;
+  const { handoff, staff, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const page = pageHandlers(loadPageAssets("staff"));
   /** Failed logins per client address in the current minute: at most LOGIN_TRIES. */
@@ -260,13 +269,14 @@ export function createStaffRoutes(deps: StaffRouteOptions): RouteGroup {
       close: act("close"),
     },
   };
-  if (queue)
-    group.desk = createDeskHandlers({ queue, handoff, logger, now, session, specOf, page });
+  if (deps.feedback) {
+    const parts = { ...deps.feedback, handoff, logger, now, session, specOf, page };
+    group.desk = createDeskHandlers(parts);
+  }
   return group;
 }
 
-interface DeskHandlerOptions {
-  queue: FeedbackQueue;
+interface DeskHandlerOptions extends DeskParts {
   handoff: Handoff;
   logger: Logger;
   now: () => Date;
@@ -277,7 +287,7 @@ interface DeskHandlerOptions {
 
 /** The PAKN desk's handlers (src/web/routes.ts, group `desk`). */
 function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["desk"]> {
-  const { queue, handoff, logger, session, specOf, page } = deps;
+  const { store, desk, scopes, handoff, logger, session, specOf, page } = deps;
   const deskJs = readStatic("desk.js");
   const chartsJs = readStatic("charts.js");
   const script =
@@ -288,17 +298,18 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
   const scopeOf = (c: Context<Env>): CaseScope => {
     const spec = specOf(c);
     if (spec === null) throw new HttpError(401, "unauthorized", MESSAGES.unauthorized);
-    return queue.scopes.resolve(spec);
+    return scopes.resolve(spec);
   };
   /** The agencies the member may pick (filters, reassignment). */
-  const agenciesFor = (scope: CaseScope) => queue.scopes.knownAgencies().filter(scope.covers);
+  const agenciesFor = async (scope: CaseScope) =>
+    (await scopes.knownAgencies()).filter(scope.covers);
 
   /** The dashboard's scope: the member's, or one agency within it (`?agency=`). */
   const figuresScope = (c: Context<Env>): CaseScope => {
     const mine = scopeOf(c);
     const agency = c.req.query("agency")?.trim();
     if (!agency || !mine.all) return mine;
-    return queue.scopes.resolve(agency);
+    return scopes.resolve(agency);
   };
 
   const periodOf = (c: Context<Env>): ReportPeriod => {
@@ -321,26 +332,26 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
     throw err;
   };
 
-  const view = (ref: string, scope: CaseScope): DeskCase => {
+  const view = async (ref: string, scope: CaseScope): Promise<DeskCase> => {
     try {
-      return queue.desk.view(ref, scope);
+      return await desk.view(ref, scope);
     } catch (err) {
       return notFound(err);
     }
   };
 
-  const changes = caseActions(queue, parse);
+  const changes = caseActions(store, parse);
 
   /** A change on one case, checked against the version the officer read. */
-  const change = (name: string, run: CaseAction) => (c: Context<Env>) => {
+  const change = (name: string, run: CaseAction) => async (c: Context<Env>) => {
     const ref = c.req.param("ref")!;
     const scope = scopeOf(c);
     const actor = `staff:${c.var.staff}`;
     try {
-      run(ref, actor, c.var.body, scope);
+      await run(ref, actor, c.var.body, scope);
     } catch (err) {
       if (err instanceof VersionConflictError) {
-        const current = view(ref, scope);
+        const current = await view(ref, scope);
         const last = current.history.at(-1);
         const by = last ? ` bởi ${last.actor.replace(/^staff:/, "")} lúc ${vnTime(last.at)}` : "";
         throw new HttpError(
@@ -355,7 +366,7 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
     }
     logger.info({ ref, actor, action: name }, "feedback updated from the desk");
     try {
-      return json(queue.desk.view(ref, scope));
+      return json(await desk.view(ref, scope));
     } catch (err) {
       // Handed to another agency: no longer the officer's to see.
       if (err instanceof CaseNotFoundError) return json({ ref, movedOut: true });
@@ -363,7 +374,7 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
     }
   };
 
-  const list: Handler = (c) => {
+  const list: Handler = async (c) => {
     const scope = scopeOf(c);
     const statuses = (c.req.query("status") ?? "")
       .split(",")
@@ -391,7 +402,7 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
     const agency = text("agency");
     const search = text("q");
     const cursor = text("cursor");
-    const result = queue.desk.list(
+    const result = await desk.list(
       {
         statuses: statuses as Status[],
         ...(agency ? { agency } : {}),
@@ -405,13 +416,13 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
       },
       scope,
     );
-    return json({ ...result, agencies: agenciesFor(scope) });
+    return json({ ...result, agencies: await agenciesFor(scope) });
   };
 
   const dashboard: Handler = async (c) => {
     const period = periodOf(c);
     const scope = figuresScope(c);
-    const figures = queue.dashboard(period, scope);
+    const figures = await store.dashboard(period, scope);
     const handover = scope.all
       ? await handoff.report(new Date(figures.period.from), new Date(figures.period.asOf))
       : null;
@@ -420,7 +431,7 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
       columns: REPORT_COLUMNS,
       agency: scope.agencyName,
       /** What the scope picker offers (the member's agencies). */
-      agencyChoices: agenciesFor(scopeOf(c)),
+      agencyChoices: await agenciesFor(scopeOf(c)),
       handover,
     });
   };
@@ -436,7 +447,7 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
         throw new HttpError(400, "invalid_period", MESSAGES.invalid_period);
       }
       const scope = figuresScope(c);
-      const report = queue.report(period, scope.all ? undefined : scope);
+      const report = await store.report(period, scope.all ? undefined : scope);
       const suffix = scope.agencyCode ?? (scope.all ? "" : "don-vi");
       const file = `pakn-${report.quarter}${suffix ? `-${suffix}` : ""}.${format}`;
       const headers = {
@@ -472,11 +483,11 @@ function createDeskHandlers(deps: DeskHandlerOptions): NonNullable<RouteGroup["d
       });
     },
     list,
-    view: (c) => {
+    view: async (c) => {
       const scope = scopeOf(c);
       return json({
-        ...view(c.req.param("ref")!, scope),
-        agencies: queue.scopes.knownAgencies(),
+        ...(await view(c.req.param("ref")!, scope)),
+        agencies: await scopes.knownAgencies(),
         today: localDate(deps.now()),
       });
     },

@@ -36,7 +36,7 @@ describe("dialogue: a whole conversation", () => {
     expect(actions(asked)).toEqual(["rate:skip"]);
     const thanks = await h.say("Không nói rõ phí cho người nước ngoài, gọi 0912345678");
     expect(texts(thanks)).toContain("Cảm ơn góp ý");
-    const [rating] = h.queue.ratings.pendingReview();
+    const [rating] = await h.feedback.ratings.pendingReview();
     expect(rating).toMatchObject({
       channel: "telegram",
       rating: "down",
@@ -72,7 +72,7 @@ describe("dialogue: a whole conversation", () => {
     expect(filedText).toContain("Hạn xử lý: 23/03/2026");
     expect(filedText).toContain("/trangthai PAKN-2026-000001");
     expect(actions(filed)).toEqual(["status:PAKN-2026-000001"]);
-    const view = h.queue.staffView("PAKN-2026-000001");
+    const view = await h.feedback.staffView("PAKN-2026-000001");
     expect(view).toMatchObject({
       channel: "telegram",
       userId: "u1",
@@ -82,7 +82,7 @@ describe("dialogue: a whole conversation", () => {
     });
 
     // Status on the same channel and user: no token needed.
-    h.queue.changeStatus("PAKN-2026-000001", {
+    await h.feedback.changeStatus("PAKN-2026-000001", {
       to: "accepted",
       actor: "staff:lan",
       note: "Đã chuyển Sở Tư pháp",
@@ -179,7 +179,7 @@ describe("dialogue: a whole conversation", () => {
     // 👎 then skip: the rating stays, without comment.
     await h.press(up.replace("up", "down"));
     expect(texts(await h.press("rate:skip"))).toContain("Cảm ơn");
-    expect(h.queue.ratings.pendingReview()).toMatchObject([
+    expect(await h.feedback.ratings.pendingReview()).toMatchObject([
       { rating: "down", commentMasked: null },
     ]);
     // The next message is a question again.
@@ -216,7 +216,7 @@ describe("dialogue: complaints", () => {
     expect(texts(summary)).toContain("Liên hệ: (không nêu)");
     const filed = await h.say("gửi");
     expect(texts(filed)).toContain("Đã gửi kiến nghị");
-    expect(h.queue.staffView("PAKN-2026-000001")).toMatchObject({
+    expect(await h.feedback.staffView("PAKN-2026-000001")).toMatchObject({
       kind: "proposal",
       contact: null,
       procedureCode: null,
@@ -234,7 +234,7 @@ describe("dialogue: complaints", () => {
     expect(texts(summary)).toContain("Thủ tục/cơ quan: UBND xã Tân Lập");
     expect(texts(summary)).toContain("Liên hệ: an@example.vn");
     await h.press(action(summary, "fb:send:"));
-    expect(h.queue.staffView("PAKN-2026-000001")).toMatchObject({
+    expect(await h.feedback.staffView("PAKN-2026-000001")).toMatchObject({
       agency: "UBND xã Tân Lập",
       routedBy: "citizen",
       contact: "an@example.vn",

@@ -10,10 +10,8 @@ import {
   type WriteGateOptions,
 } from "../../src/db/index.ts";
 import {
-  createFeedbackQueue,
   createFeedbackStore,
   createProcedureDirectory,
-  type FeedbackQueue,
   type FeedbackStore,
 } from "../../src/feedback/index.ts";
 import {
@@ -24,7 +22,7 @@ import {
   type OutgoingMessage,
 } from "../../src/dialogue/index.ts";
 import { catalogue, fakeRetriever } from "../assistant/fixtures.ts";
-import { calendar, clock, RULES, type Clock } from "../feedback/helpers.ts";
+import { calendar, clock, deadlines, type Clock } from "../feedback/helpers.ts";
 
 export { clock, type Clock };
 
@@ -54,9 +52,7 @@ export interface Harness {
   db: Database;
   /** The core's database (its own connection to `file`). */
   sql: SqlDatabase;
-  /** The synchronous PAKN queue on `db` (staff changes in tests). */
-  queue: FeedbackQueue;
-  /** The PAKN store on `sql`, as the core uses it. */
+  /** The PAKN store on `sql`, as the core uses it (and staff changes in tests). */
   feedback: FeedbackStore;
   core: DialogueCoreHandle;
   clock: Clock;
@@ -89,17 +85,10 @@ export function makeHarness(
   const db = openDatabase(file);
   const sql = createSqliteSql({ file, ...(options.gate ? { gate: options.gate } : {}) });
   const c = options.clock ?? clock("2026-03-02T02:00:00Z"); // Monday 09:00 in Hà Nội
-  const queue = createFeedbackQueue({
-    db,
-    now: c.now,
-    calendar,
-    rules: RULES,
-    procedures: createProcedureDirectory(catalogue),
-  });
   const feedback = createFeedbackStore({
     sql,
     now: c.now,
-    deadlines: queue.deadlines,
+    deadlines,
     calendar,
     procedures: createProcedureDirectory(catalogue),
   });
@@ -115,7 +104,6 @@ export function makeHarness(
     file,
     db,
     sql,
-    queue,
     feedback,
     core,
     clock: c,

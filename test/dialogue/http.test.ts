@@ -1,20 +1,19 @@
-// POST /api/chat and GET /api/chat/inbox in-process, over the real dialogue core and queue.
+// POST /api/chat and GET /api/chat/inbox in-process, over the real dialogue core and PAKN store.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutgoingMessage } from "../../src/channels/index.ts";
 import { createSqliteSql, openDatabase, type SqlDatabase } from "../../src/db/index.ts";
 import { createSenderRegistry, type SenderRegistry } from "../../src/dialogue/index.ts";
 import {
-  createFeedbackQueue,
   createFeedbackStore,
   createProcedureDirectory,
-  type FeedbackQueue,
-  type OutboxDispatcher,
+  type FeedbackStore,
+  type SqlOutboxDispatcher,
 } from "../../src/feedback/index.ts";
 import { createApp, type App } from "../../src/web/app.ts";
 import { createChatWiring } from "../../src/web/chat-wiring.ts";
 import { webUserId } from "../../src/web/chat-routes.ts";
 import { catalogue } from "../assistant/fixtures.ts";
-import { calendar, RULES } from "../feedback/helpers.ts";
+import { calendar, deadlines } from "../feedback/helpers.ts";
 import { memoryLogger } from "../web/helpers.ts";
 import { clock, makeAssistant, tempDbFile } from "./helpers.ts";
 
@@ -22,30 +21,23 @@ const c = clock("2026-03-02T02:00:00Z");
 const logs = memoryLogger();
 let app: App;
 let base: string;
-let queue: FeedbackQueue;
+let feedback: FeedbackStore;
 let senders: SenderRegistry;
 let sql: SqlDatabase;
-let dispatcher: OutboxDispatcher;
+let dispatcher: SqlOutboxDispatcher;
 const SESSION = "s3ssion-abcdefghijklmnop";
 
 beforeAll(async () => {
   const file = tempDbFile();
   const db = openDatabase(file);
   sql = createSqliteSql({ file });
-  queue = createFeedbackQueue({
-    db,
-    now: c.now,
-    calendar,
-    rules: RULES,
-    procedures: createProcedureDirectory(catalogue),
-  });
   senders = createSenderRegistry();
-  dispatcher = senders.dispatcher({ db, now: c.now });
+  dispatcher = senders.dispatcher({ sql, now: c.now });
   const assistant = makeAssistant();
-  const feedback = createFeedbackStore({
+  feedback = createFeedbackStore({
     sql,
     now: c.now,
-    deadlines: queue.deadlines,
+    deadlines,
     calendar,
     procedures: createProcedureDirectory(catalogue),
   });
@@ -111,7 +103,7 @@ describe("web chat API", () => {
     const send = summary.messages[0]!.buttons![0]![0]!.action;
     const filed = await chat({ session: SESSION, action: send });
     expect(filed.messages[0]!.text).toContain("PAKN-2026-000001");
-    const view = queue.staffView("PAKN-2026-000001");
+    const view = await feedback.staffView("PAKN-2026-000001");
     expect(view.channel).toBe("web");
     expect(view.userId).toBe(webUserId(SESSION));
     expect(view.userId).not.toContain(SESSION);
@@ -120,7 +112,7 @@ describe("web chat API", () => {
   });
 
   it("notifications wait in the inbox: fetched once, or shown with the next reply", async () => {
-    queue.changeStatus("PAKN-2026-000001", { to: "accepted", actor: "staff:lan" });
+    await feedback.changeStatus("PAKN-2026-000001", { to: "accepted", actor: "staff:lan" });
     await dispatcher.drainOnce();
     const inbox = await fetch(`${base}/api/chat/inbox?session=${SESSION}`);
     expect(inbox.status).toBe(200);
@@ -133,7 +125,7 @@ describe("web chat API", () => {
     };
     expect(again.messages).toEqual([]);
 
-    queue.changeStatus("PAKN-2026-000001", { to: "in_progress", actor: "staff:lan" });
+    await feedback.changeStatus("PAKN-2026-000001", { to: "in_progress", actor: "staff:lan" });
     await dispatcher.drainOnce();
     const next = await chat({ session: SESSION, text: "/help" });
     expect(next.messages.map((m) => m.text.split("\n")[0])).toEqual([

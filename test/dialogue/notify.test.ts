@@ -25,13 +25,17 @@ describe("notifications", () => {
   it("a status change reaches the citizen on the channel they used, once", async () => {
     h = makeHarness();
     const registry = createSenderRegistry();
-    const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now });
+    const dispatcher = registry.dispatcher({ sql: h.sql, now: h.clock.now });
     const ref = await fileFrom("telegram", "t1");
-    h.queue.changeStatus(ref, { to: "accepted", actor: "staff:lan", note: "Đã giao Phòng Nội vụ" });
+    await h.feedback.changeStatus(ref, {
+      to: "accepted",
+      actor: "staff:lan",
+      note: "Đã giao Phòng Nội vụ",
+    });
 
     // No sender yet: the message waits.
     expect(await dispatcher.drainOnce()).toEqual({ sent: 0, retried: 0, failed: 0 });
-    expect(dispatcher.pending()).toBe(1);
+    expect(await dispatcher.pending()).toBe(1);
 
     const sent: { userId: string; message: OutgoingMessage; key?: string }[] = [];
     registry.registerSender("telegram", async (userId, message, meta) => {
@@ -60,9 +64,9 @@ describe("notifications", () => {
   it("a failing sender is retried later; a permanent failure stops", async () => {
     h = makeHarness();
     const registry = createSenderRegistry();
-    const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now, onError: () => {} });
+    const dispatcher = registry.dispatcher({ sql: h.sql, now: h.clock.now, onError: () => {} });
     const ref = await fileFrom("telegram", "t1");
-    h.queue.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
+    await h.feedback.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
     let calls = 0;
     registry.registerSender("telegram", async () => {
       calls++;
@@ -73,12 +77,12 @@ describe("notifications", () => {
     h.clock.advanceDays(1);
     expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });
 
-    h.queue.changeStatus(ref, { to: "in_progress", actor: "staff:lan" });
+    await h.feedback.changeStatus(ref, { to: "in_progress", actor: "staff:lan" });
     registry.registerSender("telegram", async () => {
       throw new PermanentDeliveryError("bot blocked");
     });
     expect(await dispatcher.drainOnce()).toMatchObject({ failed: 1 });
-    expect(dispatcher.pending()).toBe(0);
+    expect(await dispatcher.pending()).toBe(0);
   });
 
   it("web: notifications wait in the inbox and are handed out once", async () => {
@@ -86,10 +90,14 @@ describe("notifications", () => {
     const inbox = createInbox(h.sql, h.clock.now);
     const registry = createSenderRegistry();
     registry.registerSender("web", inbox.sender("web"));
-    const dispatcher = registry.dispatcher({ db: h.db, now: h.clock.now });
+    const dispatcher = registry.dispatcher({ sql: h.sql, now: h.clock.now });
     const ref = await fileFrom("web", "w-session-hash");
-    h.queue.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
-    h.queue.changeStatus(ref, { to: "answered", actor: "staff:lan", note: "Đã nhắc nhở bộ phận." });
+    await h.feedback.changeStatus(ref, { to: "accepted", actor: "staff:lan" });
+    await h.feedback.changeStatus(ref, {
+      to: "answered",
+      actor: "staff:lan",
+      note: "Đã nhắc nhở bộ phận.",
+    });
     // A case's messages go out in order, one per drain.
     expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });
     expect(await dispatcher.drainOnce()).toMatchObject({ sent: 1 });

@@ -2,12 +2,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadCalendar } from "../../src/calendar/index.ts";
-import { openDatabase, type Database } from "../../src/db/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
 import {
-  createFeedbackQueue,
+  createDeadlineCalculator,
+  createFeedbackStore,
   createProcedureDirectory,
   parseRules,
-  type FeedbackQueue,
+  type FeedbackStore,
+  type FeedbackStoreOptions,
   type PaknRules,
 } from "../../src/feedback/index.ts";
 
@@ -25,6 +27,7 @@ export const PROCEDURES = createProcedureDirectory([
 ]);
 
 export const calendar = loadCalendar();
+export const deadlines = createDeadlineCalculator(RULES, calendar);
 
 export interface Clock {
   now: () => Date;
@@ -45,23 +48,33 @@ export function tempDbFile(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), "motcua-fb-")), "motcua.sqlite");
 }
 
-export function makeQueue(options: { file?: string; at?: string; db?: Database } = {}): {
-  db: Database;
-  queue: FeedbackQueue;
+/** The PAKN store on `sql` with the test rules, procedures and calendar. */
+export function storeOn(
+  sql: SqlDatabase,
+  c: Pick<Clock, "now">,
+  options: Partial<FeedbackStoreOptions> = {},
+): FeedbackStore {
+  return createFeedbackStore({
+    sql,
+    now: c.now,
+    deadlines,
+    procedures: PROCEDURES,
+    calendar,
+    ...options,
+  });
+}
+
+/** The PAKN store on a new SQLite file (or `file`), its clock at `at` (default Monday 2/3/2026). */
+export function makeStore(options: { file?: string; at?: string } = {}): {
+  sql: SqlDatabase;
+  store: FeedbackStore;
   clock: Clock;
   file: string;
 } {
   const file = options.file ?? tempDbFile();
-  const db = options.db ?? openDatabase(file);
+  const sql = createSqliteSql({ file });
   const c = clock(options.at ?? "2026-03-02T02:00:00Z"); // Monday 09:00 in Hà Nội
-  const queue = createFeedbackQueue({
-    db,
-    now: c.now,
-    calendar,
-    rules: RULES,
-    procedures: PROCEDURES,
-  });
-  return { db, queue, clock: c, file };
+  return { sql, store: storeOn(sql, c), clock: c, file };
 }
 
 export const TEXT = "Cán bộ yêu cầu nộp thêm bản sao giấy tờ không có trong quy định.";

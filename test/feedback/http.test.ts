@@ -1,35 +1,29 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
 import {
-  createFeedbackQueue,
+  createScopeResolver,
   createStaffAuth,
   MAX_TEXT_CHARS,
-  type FeedbackQueue,
+  type FeedbackStore,
 } from "../../src/feedback/index.ts";
-import {
-  createSqliteSql,
-  openDatabase,
-  type Database,
-  type SqlDatabase,
-} from "../../src/db/index.ts";
 import { createApp, type App } from "../../src/web/app.ts";
 import { createFeedbackRoutes } from "../../src/web/feedback-routes.ts";
 import { fakeAsk, memoryLogger } from "../web/helpers.ts";
-import { PROCEDURES, RULES, TEXT, calendar, clock, tempDbFile } from "./helpers.ts";
+import { TEXT, clock, storeOn, tempDbFile } from "./helpers.ts";
 
 const STAFF_TOKEN = "s3cret-staff-token-for-lan-0123456789";
 const c = clock("2026-03-02T02:00:00Z");
 const logs = memoryLogger();
 let app: App;
 let base: string;
-let queue: FeedbackQueue;
-let db: Database;
 let sql: SqlDatabase;
+let feedback: FeedbackStore;
 
 beforeAll(async () => {
   const file = tempDbFile();
-  db = openDatabase(file);
   sql = createSqliteSql({ file });
+  feedback = storeOn(sql, c);
   app = createApp({
     config: { host: "127.0.0.1", port: 0 },
     logger: logs.logger,
@@ -37,17 +31,11 @@ beforeAll(async () => {
     sql,
     now: c.now,
     routes: () => {
-      queue = createFeedbackQueue({
-        db,
-        now: c.now,
-        calendar,
-        rules: RULES,
-        procedures: PROCEDURES,
-      });
       const staff = createStaffAuth([
         { name: "lan", sha256: createHash("sha256").update(STAFF_TOKEN).digest("hex") },
       ]);
-      return [createFeedbackRoutes({ queue, staff, logger: logs.logger })];
+      const scopes = createScopeResolver({ directory: [], agencies: feedback.agencies });
+      return [createFeedbackRoutes({ feedback, scopes, staff, logger: logs.logger })];
     },
   });
   base = (await app.start()).url.replace(/\/$/, "");
@@ -56,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.stop();
   await sql.close();
-  db.close();
 });
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -209,7 +196,7 @@ describe("staff endpoints", () => {
         401,
       );
     }
-    expect(queue.staffView(ref).status).toBe("received");
+    expect((await feedback.staffView(ref)).status).toBe("received");
   });
 
   it("list, filter by status / agency / overdue, page with a cursor", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
 import {
   FeedbackInputError,
   parseQuarter,
@@ -11,44 +11,61 @@ import {
   reportToCsv,
   runFeedbackCommand,
 } from "../../src/feedback/index.ts";
-import { TEXT, makeQueue } from "./helpers.ts";
+import { ENGINES, type TestEngine } from "../helpers/engines.ts";
+import { TEXT, clock as makeClock, storeOn, tempDbFile } from "./helpers.ts";
 
-const open: Database[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) if (db.open) db.close();
+const open: SqlDatabase[] = [];
+afterEach(async () => {
+  for (const sql of open.splice(0)) await sql.close();
 });
 
-/** Q1 2026: cases for two agencies, handled on time, late, rejected, pending and overdue. */
-function seed() {
-  const q = makeQueue({ at: "2025-12-20T03:00:00Z" });
-  open.push(q.db);
-  const { queue, clock } = q;
-  const file = (agency: string | null) =>
-    queue.fileCase({ channel: "web", userId: "u", text: TEXT, ...(agency ? { agency } : {}) }).ref;
+/**
+ * Q1 2026: cases for two agencies, handled on time, late, rejected, pending and overdue; on
+ * `engine`, or on a SQLite file of its own (for the CLI).
+ */
+async function seed(engine?: TestEngine) {
+  const clock = makeClock("2025-12-20T03:00:00Z");
+  const dbFile = engine ? undefined : tempDbFile();
+  const sql = dbFile ? createSqliteSql({ file: dbFile }) : await engine!.open();
+  open.push(sql);
+  const store = storeOn(sql, clock);
+  const file = async (agency: string | null) =>
+    (
+      await store.fileCase({
+        channel: "web",
+        userId: "u",
+        text: TEXT,
+        ...(agency ? { agency } : {}),
+      })
+    ).ref;
   const staff = "staff:lan";
   // Received in Q4 2025 (due 9/1/2026), answered late in Q1.
-  const carried = file("Sở Tư pháp");
+  const carried = await file("Sở Tư pháp");
   clock.set("2026-01-05T03:00:00Z");
-  const onTime = file("Sở Tư pháp"); // due 26/1
-  const late = file("UBND phường Ba Đình"); // due 26/1
-  const rejected = file("UBND phường Ba Đình");
-  file("UBND phường Ba Đình"); // still open at 31/3: overdue
+  const onTime = await file("Sở Tư pháp"); // due 26/1
+  const late = await file("UBND phường Ba Đình"); // due 26/1
+  const rejected = await file("UBND phường Ba Đình");
+  await file("UBND phường Ba Đình"); // still open at 31/3: overdue
   clock.set("2026-03-20T03:00:00Z");
-  file(null); // open, due 9/4: pending on time
-  file("Sở Tư pháp"); // open, due 9/4
+  await file(null); // open, due 9/4: pending on time
+  await file("Sở Tư pháp"); // open, due 9/4
   clock.set("2026-01-10T03:00:00Z");
-  queue.changeStatus(onTime, { to: "accepted", actor: staff });
-  queue.changeStatus(onTime, { to: "answered", actor: staff, note: "ok" });
-  queue.changeStatus(rejected, { to: "rejected", actor: staff, reason: "Không thuộc thẩm quyền" });
+  await store.changeStatus(onTime, { to: "accepted", actor: staff });
+  await store.changeStatus(onTime, { to: "answered", actor: staff, note: "ok" });
+  await store.changeStatus(rejected, {
+    to: "rejected",
+    actor: staff,
+    reason: "Không thuộc thẩm quyền",
+  });
   clock.set("2026-02-10T03:00:00Z");
-  queue.changeStatus(late, { to: "accepted", actor: staff });
-  queue.changeStatus(late, { to: "answered", actor: staff, note: "ok" });
-  queue.changeStatus(carried, { to: "accepted", actor: staff });
-  queue.changeStatus(carried, { to: "answered", actor: staff, note: "ok" });
-  return q;
+  await store.changeStatus(late, { to: "accepted", actor: staff });
+  await store.changeStatus(late, { to: "answered", actor: staff, note: "ok" });
+  await store.changeStatus(carried, { to: "accepted", actor: staff });
+  await store.changeStatus(carried, { to: "answered", actor: staff, note: "ok" });
+  return { sql, file: dbFile };
 }
 
-describe("quarterly report", () => {
+describe("quarters", () => {
   it("parses quarters in Vietnam's time", () => {
     expect(parseQuarter("2026Q1")).toMatchObject({
       from: new Date("2025-12-31T17:00:00Z"),
@@ -57,60 +74,66 @@ describe("quarterly report", () => {
     expect(parseQuarter("2026-q4").to).toEqual(new Date("2026-12-31T17:00:00Z"));
     expect(() => parseQuarter("2026Q5")).toThrow(FeedbackInputError);
   });
+});
 
-  it("counts received, handled on time / late, rejected, pending and overdue by agency", () => {
-    const { db } = seed();
-    const r = quarterlyReport(db, "2026Q1", new Date("2026-06-01T00:00:00Z"));
-    expect(r.asOf).toBe("2026-03-31T17:00:00.000Z");
-    expect(r.rows).toEqual([
-      {
-        agency: "UBND phường Ba Đình",
-        received: 3,
-        handledOnTime: 1, // the rejection, on 10/1
-        handledLate: 1,
-        rejected: 1,
-        pendingOnTime: 0,
+for (const engine of ENGINES) {
+  describe.skipIf(engine.skip)(`quarterly report on ${engine.name}`, () => {
+    it("counts received, handled on time / late, rejected, pending and overdue by agency", async () => {
+      const { sql } = await seed(engine);
+      const r = await quarterlyReport(sql, "2026Q1", new Date("2026-06-01T00:00:00Z"));
+      expect(r.asOf).toBe("2026-03-31T17:00:00.000Z");
+      expect(r.rows).toEqual([
+        {
+          agency: "UBND phường Ba Đình",
+          received: 3,
+          handledOnTime: 1, // the rejection, on 10/1
+          handledLate: 1,
+          rejected: 1,
+          pendingOnTime: 0,
+          pendingOverdue: 1,
+        },
+        {
+          agency: "Sở Tư pháp",
+          received: 2,
+          handledOnTime: 1,
+          handledLate: 1, // received in Q4, answered 10/2 after its 9/1 due date
+          rejected: 0,
+          pendingOnTime: 1,
+          pendingOverdue: 0,
+        },
+        {
+          agency: "",
+          received: 1,
+          handledOnTime: 0,
+          handledLate: 0,
+          rejected: 0,
+          pendingOnTime: 1,
+          pendingOverdue: 0,
+        },
+      ]);
+      expect(r.total).toMatchObject({
+        received: 6,
+        handledOnTime: 2,
+        handledLate: 2,
         pendingOverdue: 1,
-      },
-      {
-        agency: "Sở Tư pháp",
-        received: 2,
-        handledOnTime: 1,
-        handledLate: 1, // received in Q4, answered 10/2 after its 9/1 due date
-        rejected: 0,
-        pendingOnTime: 1,
-        pendingOverdue: 0,
-      },
-      {
-        agency: "",
-        received: 1,
-        handledOnTime: 0,
+      });
+    });
+
+    it("mid-quarter figures are as of now", async () => {
+      const { sql } = await seed(engine);
+      const r = await quarterlyReport(sql, "2026Q1", new Date("2026-01-20T00:00:00Z"));
+      expect(r.asOf).toBe("2026-01-20T00:00:00.000Z");
+      expect(r.total).toMatchObject({
+        received: 4,
+        handledOnTime: 2,
         handledLate: 0,
-        rejected: 0,
-        pendingOnTime: 1,
-        pendingOverdue: 0,
-      },
-    ]);
-    expect(r.total).toMatchObject({
-      received: 6,
-      handledOnTime: 2,
-      handledLate: 2,
-      pendingOverdue: 1,
+        pendingOverdue: 1,
+      });
     });
   });
+}
 
-  it("mid-quarter figures are as of now", () => {
-    const { db } = seed();
-    const r = quarterlyReport(db, "2026Q1", new Date("2026-01-20T00:00:00Z"));
-    expect(r.asOf).toBe("2026-01-20T00:00:00.000Z");
-    expect(r.total).toMatchObject({
-      received: 4,
-      handledOnTime: 2,
-      handledLate: 0,
-      pendingOverdue: 1,
-    });
-  });
-
+describe("report exports", () => {
   it("CSV: Vietnamese headers, unassigned labelled, formulas defused", () => {
     const csv = reportToCsv({
       quarter: "2026Q1",
@@ -160,11 +183,11 @@ describe("quarterly report", () => {
   });
 
   it("cli: feedback report --format csv prints, --format xlsx writes a workbook", async () => {
-    const { file, db } = seed();
-    db.close();
+    const { file, sql } = await seed();
+    await sql.close();
     const out: string[] = [];
     const deps = {
-      databaseFile: () => file,
+      databaseFile: () => file!,
       now: () => new Date("2026-06-01T00:00:00Z"),
       out: (l: string) => out.push(l),
     };

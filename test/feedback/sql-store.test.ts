@@ -1,43 +1,44 @@
 /**
  * The PAKN store on SqlDatabase (src/feedback/sql-store.ts), run on both engines: SQLite files
- * and a real PostgreSQL server (test/helpers/engines.ts). The same behaviour as the synchronous
- * queue (test/feedback/queue.test.ts), and what several instances on one database must keep:
- * unique, gap-free references per year, one case per filed draft, one winner between two
- * officers, one progress notice per period.
+ * and a real PostgreSQL server (test/helpers/engines.ts). Filing and its checks, the views, the
+ * lifecycle, 7-day progress notices, the staff list, report scopes, ratings, and what several
+ * instances on one database must keep: unique, gap-free references per year, one case per filed
+ * draft, one winner between two officers, one progress notice per period.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { MIGRATIONS, PG_MIGRATIONS, type SqlDatabase } from "../../src/db/index.ts";
+import {
+  createSqliteSql,
+  MIGRATIONS,
+  PG_MIGRATIONS,
+  type SqlDatabase,
+} from "../../src/db/index.ts";
 import {
   CaseNotFoundError,
   CaseNotOpenError,
   FeedbackInputError,
   InvalidTransitionError,
+  MAX_TEXT_CHARS,
   SYSTEM_PROGRESS_NOTE,
   UnknownProcedureError,
   VersionConflictError,
-  createDeadlineCalculator,
   createScopeResolver,
   createSqlOutboxDispatcher,
   parseQuarter,
-  type OutboxMessage,
-  createFeedbackStore,
+  reportWithin,
   type FeedbackStore,
+  type OutboxMessage,
 } from "../../src/feedback/index.ts";
 import { ENGINES, type TestEngine } from "../helpers/engines.ts";
-import { PROCEDURES, RULES, TEXT, calendar, clock, makeQueue, type Clock } from "./helpers.ts";
+import { TEXT, clock, storeOn, tempDbFile, type Clock } from "./helpers.ts";
 
 const staff = "staff:lan";
-const deadlines = createDeadlineCalculator(RULES, calendar);
 
 const opened: SqlDatabase[] = [];
 afterEach(async () => {
   for (const db of opened.splice(0)) await db.close();
 });
-
-function storeOn(sql: SqlDatabase, c: Clock): FeedbackStore {
-  return createFeedbackStore({ sql, now: c.now, deadlines, procedures: PROCEDURES, calendar });
-}
 
 /** A caller's own table beside the feedback tables: conversation drafts, filed at most once. */
 const DRAFTS = `CREATE TABLE drafts (id TEXT PRIMARY KEY, filed_ref TEXT)`;
@@ -57,34 +58,11 @@ async function setup(engine: TestEngine, at = "2026-03-02T02:00:00Z") {
   return { sql: sql!, store: storeOn(sql!, c), clock: c };
 }
 
-type Filer = {
-  fileCase(i: { channel: string; userId: string; text: string; agency?: string }): unknown;
-  changeStatus(
-    ref: string,
-    change: Record<string, unknown> & { to: string; actor: string },
-  ): unknown;
-  addProgress(ref: string, p: { actor: string; note: string }): unknown;
-  rateAnswer(i: {
-    channel: string;
-    userId: string;
-    answerId: string;
-    rating: "up" | "down";
-  }): unknown;
-};
-
 /** Q4 2025 – Q1 2026 for two agencies: on time, late, rejected, pending, overdue, progress, ratings. */
-async function seedQuarter(q: Filer, c: Clock): Promise<void> {
+async function seedQuarter(q: FeedbackStore, c: Clock): Promise<void> {
   const file = async (agency: string | null) =>
-    (
-      (await q.fileCase({
-        channel: "web",
-        userId: "u",
-        text: TEXT,
-        ...(agency ? { agency } : {}),
-      })) as {
-        ref: string;
-      }
-    ).ref;
+    (await q.fileCase({ channel: "web", userId: "u", text: TEXT, ...(agency ? { agency } : {}) }))
+      .ref;
   c.set("2025-12-20T03:00:00Z");
   const carried = await file("Sở Tư pháp");
   c.set("2026-01-05T03:00:00Z");
@@ -106,8 +84,8 @@ async function seedQuarter(q: Filer, c: Clock): Promise<void> {
   await q.changeStatus(carried, { to: "accepted", actor: staff });
   await q.changeStatus(carried, { to: "answered", actor: staff, note: "ok" });
   await q.addProgress(open, { actor: staff, note: "Đang xác minh" });
-  await q.rateAnswer({ channel: "web", userId: "u", answerId: "a1", rating: "up" });
-  await q.rateAnswer({ channel: "web", userId: "u", answerId: "a2", rating: "down" });
+  await q.ratings.rateAnswer({ channel: "web", userId: "u", answerId: "a1", rating: "up" });
+  await q.ratings.rateAnswer({ channel: "web", userId: "u", answerId: "a2", rating: "down" });
   c.set("2026-06-01T00:00:00Z");
 }
 
@@ -230,6 +208,103 @@ for (const engine of ENGINES) {
         expect(await count(sql, "feedback_cases")).toBe(1);
         const next = await store.fileCase({ channel: "web", userId: "u", text: TEXT });
         expect(next.ref).toBe("PAKN-2026-000002");
+      });
+    });
+
+    describe("filing checks", () => {
+      it.runIf(engine.name === "sqlite")("the citizen's token is nowhere in the file", async () => {
+        const file = tempDbFile();
+        const sql = createSqliteSql({ file });
+        opened.push(sql);
+        const { token } = await storeOn(sql, clock("2026-03-02T02:00:00Z")).fileCase({
+          channel: "web",
+          userId: "u1",
+          text: TEXT,
+        });
+        await sql.all("PRAGMA wal_checkpoint(TRUNCATE)");
+        expect(readFileSync(file).includes(Buffer.from(token))).toBe(false);
+      });
+
+      it("text too long or too short, invisible characters: the limit named, nothing stored", async () => {
+        const { sql, store } = await setup(engine);
+        const long = await rejection(
+          store.fileCase({ channel: "web", userId: "u", text: "ạ".repeat(MAX_TEXT_CHARS + 1) }),
+          FeedbackInputError,
+        );
+        expect(long).toMatchObject({ code: "text_too_long", field: "text" });
+        expect(long.message).toContain(String(MAX_TEXT_CHARS));
+        // Exactly the limit in code points (Vietnamese combining marks are normalized first).
+        await store.fileCase({ channel: "web", userId: "u", text: "ạ".repeat(MAX_TEXT_CHARS) });
+        const code = async (text: string) =>
+          (
+            await rejection(
+              store.fileCase({ channel: "web", userId: "u", text }),
+              FeedbackInputError,
+            )
+          ).code;
+        // Invisible characters are not text: zero-width spaces, stray combining marks.
+        expect(await code("\u200b".repeat(30))).toBe("text_empty");
+        expect(await code(`tệ${"\u0301".repeat(20)} \u200d`)).toBe("text_too_short");
+        expect(
+          (
+            await rejection(
+              store.fileCase({ channel: "web", userId: "a b", text: TEXT }),
+              FeedbackInputError,
+            )
+          ).field,
+        ).toBe("userId");
+        expect(await count(sql, "feedback_cases")).toBe(1);
+      });
+
+      it("the procedure code is checked and routes; else the citizen's agency; lists mask", async () => {
+        const { store } = await setup(engine);
+        expect(
+          (
+            await rejection(
+              store.fileCase({ channel: "web", userId: "u", text: TEXT, procedureCode: "1001193" }),
+              FeedbackInputError,
+            )
+          ).code,
+        ).toBe("invalid_procedure_code");
+        const named = await store.fileCase({
+          channel: "web",
+          userId: "u",
+          text: `${TEXT} Gọi tôi: 0912 345 678.`,
+          agency: "Công an phường",
+        });
+        expect(named.agency).toBe("Công an phường");
+        expect((await store.staffView(named.ref)).routedBy).toBe("citizen");
+        const none = await store.fileCase({
+          channel: "web",
+          userId: "u",
+          text: TEXT,
+          procedureCode: "2.002123",
+        });
+        expect(none.agency).toBeNull();
+        expect((await store.list({ unassigned: true })).items.map((c) => c.ref)).toEqual([
+          none.ref,
+        ]);
+        expect((await store.list({})).items[0]!.preview).toContain("[phone]");
+      });
+
+      it("a result recorded more than 2 working days after its date is flagged; closed is final", async () => {
+        const { store, clock: c } = await setup(engine);
+        const { ref } = await store.fileCase({ channel: "web", userId: "u", text: TEXT });
+        await store.changeStatus(ref, { to: "accepted", actor: staff });
+        c.set("2026-03-12T03:00:00Z"); // Thursday
+        const late = await store.changeStatus(ref, {
+          to: "answered",
+          actor: staff,
+          note: "Kết quả",
+          resultDate: "2026-03-09", // Monday: to be recorded by Wednesday 11/3
+        });
+        expect(late.resultRecordedLate).toBe(true);
+        await store.changeStatus(ref, { to: "closed", actor: staff });
+        const err = await rejection(
+          store.changeStatus(ref, { to: "received", actor: staff }),
+          InvalidTransitionError,
+        );
+        expect(err).toMatchObject({ from: "closed", to: "received", allowed: [] });
       });
     });
 
@@ -519,38 +594,56 @@ for (const engine of ENGINES) {
     });
 
     describe("report and dashboard", () => {
-      it("the same figures as the synchronous queue's, for every scope", async () => {
-        const legacy = makeQueue();
-        try {
-          await seedQuarter(legacy.queue, legacy.clock);
-          const { store, clock: c } = await setup(engine);
-          await seedQuarter(
-            {
-              ...store,
-              rateAnswer: (i: Parameters<typeof store.ratings.rateAnswer>[0]) =>
-                store.ratings.rateAnswer(i),
-            } as unknown as Filer,
-            c,
-          );
-          const scopes = createScopeResolver(legacy.db, []);
-          const quarter = parseQuarter("2026Q1");
-          const report = await store.report(quarter);
-          expect(report).toEqual(legacy.queue.report(quarter));
-          expect(report.total).toMatchObject({ received: 6, handledOnTime: 2, handledLate: 2 });
-          for (const spec of ["*", "Sở Tư pháp", "UBND phường Ba Đình", "Nơi khác"]) {
-            const scope = scopes.resolve(spec);
-            expect(await store.report(quarter, scope)).toEqual(legacy.queue.report(quarter, scope));
-            expect(await store.dashboard(quarter, scope)).toEqual(
-              legacy.queue.dashboard(quarter, scope),
-            );
-          }
-          const d = await store.dashboard(quarter, scopes.resolve("*"));
-          expect(d.ratings).toEqual({ up: 1, down: 1, upShare: 50 });
-          expect(d.total.handled).toBe(4);
-          expect(d.total.progressUpdates).toBeGreaterThan(0);
-        } finally {
-          legacy.db.close();
+      it("by agency, within every scope; the dashboard's report is the report", async () => {
+        const { store, clock: c } = await setup(engine);
+        await seedQuarter(store, c);
+        const scopes = createScopeResolver({ directory: [], agencies: store.agencies });
+        const quarter = parseQuarter("2026Q1");
+        const report = await store.report(quarter);
+        expect(report.asOf).toBe("2026-03-31T17:00:00.000Z");
+        expect(report.rows).toEqual([
+          {
+            agency: "UBND phường Ba Đình",
+            received: 3,
+            handledOnTime: 1,
+            handledLate: 1,
+            rejected: 1,
+            pendingOnTime: 0,
+            pendingOverdue: 1,
+          },
+          {
+            agency: "Sở Tư pháp",
+            received: 2,
+            handledOnTime: 1,
+            handledLate: 1,
+            rejected: 0,
+            pendingOnTime: 1,
+            pendingOverdue: 0,
+          },
+          {
+            agency: "",
+            received: 1,
+            handledOnTime: 0,
+            handledLate: 0,
+            rejected: 0,
+            pendingOnTime: 1,
+            pendingOverdue: 0,
+          },
+        ]);
+        expect(report.total).toMatchObject({ received: 6, handledOnTime: 2, handledLate: 2 });
+        for (const spec of ["*", "Sở Tư pháp", "UBND phường Ba Đình", "Nơi khác"]) {
+          const scope = scopes.resolve(spec);
+          const within = reportWithin(report, scope.covers);
+          expect(await store.report(quarter, scope)).toEqual(within);
+          const d = await store.dashboard(quarter, scope);
+          expect(d.report).toEqual(within);
+          expect(d.agencies.map((a) => a.agency)).toEqual(within.rows.map((r) => r.agency));
+          expect(d.ratings === null).toBe(!scope.all);
         }
+        const d = await store.dashboard(quarter, scopes.resolve("*"));
+        expect(d.ratings).toEqual({ up: 1, down: 1, upShare: 50 });
+        expect(d.total).toMatchObject({ handled: 4, onTimeRate: 50, overdueNow: 3 });
+        expect(d.total.progressUpdates).toBeGreaterThan(0);
       });
     });
 
@@ -589,6 +682,12 @@ for (const engine of ENGINES) {
         await expect(store.ratings.rateAnswer({ ...base, rating: "meh" as "up" })).rejects.toThrow(
           FeedbackInputError,
         );
+        await expect(
+          store.ratings.rateAnswer({ ...base, answerId: "", rating: "up" }),
+        ).rejects.toThrow(/answerId/);
+        await expect(
+          store.ratings.rateAnswer({ ...base, rating: "down", comment: "x".repeat(1001) }),
+        ).rejects.toThrow(/comment/);
       });
     });
 

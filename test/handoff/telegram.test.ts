@@ -21,13 +21,8 @@ import {
 } from "../helpers/fake-telegram.ts";
 import { memoryLogger } from "../web/helpers.ts";
 import { clock, makeAssistant, tempDbFile } from "../dialogue/helpers.ts";
-import { calendar } from "../feedback/helpers.ts";
-import {
-  createFeedbackQueue,
-  createFeedbackStore,
-  createProcedureDirectory,
-} from "../../src/feedback/index.ts";
-import { RULES } from "../feedback/helpers.ts";
+import { calendar, deadlines } from "../feedback/helpers.ts";
+import { createFeedbackStore, createProcedureDirectory } from "../../src/feedback/index.ts";
 import { catalogue } from "../assistant/fixtures.ts";
 import { OPEN_TIME } from "./helpers.ts";
 
@@ -47,13 +42,6 @@ function setUp(file: string) {
   log = memoryLogger();
   const c = clock(OPEN_TIME);
   db = openDatabase(file);
-  const queue = createFeedbackQueue({
-    db,
-    now: c.now,
-    calendar,
-    rules: RULES,
-    procedures: createProcedureDirectory(catalogue),
-  });
   sql = createSqliteSql({ file });
   handoff = createHandoff({
     sql,
@@ -67,7 +55,7 @@ function setUp(file: string) {
     queue: createFeedbackStore({
       sql,
       now: c.now,
-      deadlines: queue.deadlines,
+      deadlines,
       calendar,
       procedures: createProcedureDirectory(catalogue),
     }),

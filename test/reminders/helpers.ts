@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { localDate } from "../../src/calendar/index.ts";
-import { openDatabase, type Database, type SqlDatabase } from "../../src/db/index.ts";
-import { createFeedbackQueue, type FeedbackQueue } from "../../src/feedback/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
+import type { FeedbackStore } from "../../src/feedback/index.ts";
 import {
   createReminderDispatcher,
   createReminderStore,
@@ -14,7 +14,7 @@ import {
   type ReminderStore,
 } from "../../src/reminders/index.ts";
 import type { TestEngine } from "../helpers/engines.ts";
-import { PROCEDURES, RULES, calendar, clock, tempDbFile, type Clock } from "../feedback/helpers.ts";
+import { calendar, clock, storeOn, tempDbFile, type Clock } from "../feedback/helpers.ts";
 import { memoryLogger } from "../web/helpers.ts";
 
 export const rules = loadReminderRules();
@@ -36,14 +36,14 @@ export interface Instance {
 
 export interface Rig extends Instance {
   clock: Clock;
-  /** The PAKN queue the reminders read (through feedbackCases), on its own SQLite file. */
-  queue: FeedbackQueue;
+  /** The PAKN store the reminders read (through feedbackCases), on its own SQLite file. */
+  feedback: FeedbackStore;
   sent: Sent[];
   /** Throws this (once per entry) instead of sending, by chat. */
   failures: Map<string, unknown[]>;
   /** What every instance's dispatcher logged at warn or above (a failed group, a deadlock…). */
   warnings(): Record<string, unknown>[];
-  /** Another instance (process) on the same database, same clock, queue and sender. */
+  /** Another instance (process) on the same database, same clock, PAKN store and sender. */
   sibling(): Promise<Instance>;
   /** Closes every instance opened. */
   close(): Promise<void>;
@@ -52,15 +52,9 @@ export interface Rig extends Instance {
 /** The reminders on `engine`: one instance, more with sibling(). */
 export async function rig(engine: TestEngine, at: string): Promise<Rig> {
   const target = await engine.target();
-  const queueDb: Database = openDatabase(tempDbFile());
+  const feedbackSql = createSqliteSql({ file: tempDbFile() });
   const c = clock(at);
-  const queue = createFeedbackQueue({
-    db: queueDb,
-    now: c.now,
-    calendar,
-    rules: RULES,
-    procedures: PROCEDURES,
-  });
+  const feedback = storeOn(feedbackSql, c);
   const sent: Sent[] = [];
   const failures = new Map<string, unknown[]>();
   const sender: ReminderSender = {
@@ -83,7 +77,7 @@ export async function rig(engine: TestEngine, at: string): Promise<Rig> {
       rules,
       calendar,
       agencies,
-      cases: () => feedbackCases(queue),
+      cases: () => feedbackCases(feedback),
       sender,
       limiter: createSendLimiter({ now: () => c.now().getTime() }),
       now: c.now,
@@ -97,7 +91,7 @@ export async function rig(engine: TestEngine, at: string): Promise<Rig> {
   return {
     ...main,
     clock: c,
-    queue,
+    feedback,
     sent,
     failures,
     warnings: () => log.lines().filter((l) => Number(l.level) >= 40),
@@ -105,7 +99,7 @@ export async function rig(engine: TestEngine, at: string): Promise<Rig> {
     async close() {
       // An instance a test closed itself (a crash) is closed again here: ignored.
       for (const sql of opened.splice(0)) await sql.close().catch(() => undefined);
-      queueDb.close();
+      await feedbackSql.close();
     },
   };
 }

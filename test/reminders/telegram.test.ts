@@ -1,13 +1,8 @@
 import { Api } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramChannel, type TelegramChannel } from "../../src/channels/index.ts";
-import {
-  createSqliteSql,
-  openDatabase,
-  type Database,
-  type SqlDatabase,
-} from "../../src/db/index.ts";
-import { createFeedbackQueue, type FeedbackQueue } from "../../src/feedback/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
+import type { FeedbackStore } from "../../src/feedback/index.ts";
 import {
   createReminderDispatcher,
   createReminderGroupHandler,
@@ -19,7 +14,7 @@ import {
   type ReminderStore,
 } from "../../src/reminders/index.ts";
 import { scriptedCore } from "../channels/helpers.ts";
-import { PROCEDURES, RULES, clock, tempDbFile, type Clock } from "../feedback/helpers.ts";
+import { clock, storeOn, tempDbFile, type Clock } from "../feedback/helpers.ts";
 import {
   FAKE_BOT_INFO,
   FAKE_BOT_TOKEN,
@@ -32,11 +27,10 @@ import { agencies, calendar, rules, vn } from "./helpers.ts";
 const GROUP = -100500;
 const OTHER = -100600;
 let tg: FakeTelegram;
-let db: Database;
 let sql: SqlDatabase;
 let file: string;
 let c: Clock;
-let queue: FeedbackQueue;
+let feedback: FeedbackStore;
 let store: ReminderStore;
 let channel: TelegramChannel;
 
@@ -73,10 +67,9 @@ const repliesTo = (chat: number) =>
 beforeEach(async () => {
   tg = await startFakeTelegram();
   file = tempDbFile();
-  db = openDatabase(file);
   c = clock(vn("2026-01-05", "09:00"));
-  queue = createFeedbackQueue({ db, now: c.now, calendar, rules: RULES, procedures: PROCEDURES });
   sql = createSqliteSql({ file });
+  feedback = storeOn(sql, c);
   store = createReminderStore(sql, agencies);
   channel = createTelegramChannel({
     token: FAKE_BOT_TOKEN,
@@ -86,7 +79,7 @@ beforeEach(async () => {
     logger: memoryLogger().logger,
     sql,
     pollingTimeoutSeconds: 1,
-    groupHandlers: [createReminderGroupHandler({ store, agencies, queue, now: c.now })],
+    groupHandlers: [createReminderGroupHandler({ store, agencies, feedback, now: c.now })],
   });
   await channel.start();
 });
@@ -95,11 +88,10 @@ afterEach(async () => {
   await channel.stop();
   await tg.close();
   await sql.close();
-  db.close();
 });
 
 describe("reminders through Telegram", () => {
-  it("/dangky → staff approve → digest → button writes back to the queue with an audit entry", async () => {
+  it("/dangky → staff approve → digest → button writes back to the PAKN store with an audit entry", async () => {
     tg.pushUpdate(groupText(GROUP, "/dangky x-ubnd"));
     await tg.waitFor((m) => m.method === "sendMessage" && String(m.body.chat_id) === String(GROUP));
     expect(await store.group(String(GROUP))).toMatchObject({
@@ -117,19 +109,19 @@ describe("reminders through Telegram", () => {
     expect(code).toBe(0);
     expect(out).toEqual([`approved ${GROUP} → X-UBND`]);
 
-    const filed = queue.fileCase({
+    const filed = await feedback.fileCase({
       channel: "web",
       userId: "u1",
       text: "Cán bộ xã yêu cầu nộp thêm giấy tờ không có trong quy định.",
     });
-    queue.assign(filed.ref, { agency: "UBND cấp xã", actor: "staff:test" });
+    await feedback.assign(filed.ref, { agency: "UBND cấp xã", actor: "staff:test" });
     c.set(vn("2026-01-21"));
     const dispatcher = createReminderDispatcher({
       store,
       rules,
       calendar,
       agencies,
-      cases: () => feedbackCases(queue),
+      cases: () => feedbackCases(feedback),
       sender: createTelegramReminderSender(new Api(FAKE_BOT_TOKEN, { apiRoot: tg.apiRoot })),
       limiter: createSendLimiter({ now: () => Date.now() }),
       now: c.now,
@@ -153,12 +145,12 @@ describe("reminders through Telegram", () => {
     // The same button pressed in another group does nothing.
     tg.pushUpdate(press(OTHER, done));
     await tg.waitFor((m) => m.method === "answerCallbackQuery");
-    expect(queue.staffView(filed.ref).status).toBe("received");
+    expect((await feedback.staffView(filed.ref)).status).toBe("received");
     expect(await store.actions()).toEqual([]);
 
     tg.pushUpdate(press(GROUP, done));
     await tg.waitForCount((m) => m.method === "answerCallbackQuery", 2);
-    const view = queue.staffView(filed.ref);
+    const view = await feedback.staffView(filed.ref);
     expect(view.status).toBe("answered");
     expect(view.history.at(-1)).toMatchObject({ actor: "staff:tg.77", to: "answered" });
     expect(await store.actions()).toEqual([

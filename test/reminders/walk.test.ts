@@ -102,13 +102,13 @@ for (const engine of ENGINES) {
 
       it("reminds of PAKN cases: due soon, overdue (again every 5 working days), progress", async () => {
         const r = await setUp(engine, vn("2026-01-05", "09:00"));
-        const c = r.queue.fileCase({
+        const c = await r.feedback.fileCase({
           channel: "web",
           userId: "u1",
           text: "Cán bộ xã yêu cầu nộp thêm giấy tờ không có trong quy định.",
         });
-        r.queue.assign(c.ref, { agency: "UBND cấp xã", actor: "staff:test" });
-        const due = localDate(new Date(r.queue.staffView(c.ref).dueAt));
+        await r.feedback.assign(c.ref, { agency: "UBND cấp xã", actor: "staff:test" });
+        const due = localDate(new Date((await r.feedback.staffView(c.ref)).dueAt));
         expect(due).toBe("2026-01-26"); // 20 days → Sunday 25/1 → Monday 26/1
         await walk(r, "2026-01-05", "2026-02-06");
         expect(await sentDays(r, COMMUNE, "pakn_due_soon", c.ref)).toEqual([

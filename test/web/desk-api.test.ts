@@ -3,7 +3,7 @@
 // report, and the CSV/XLSX downloads.
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseQuarter, quarterlyReport, reportToCsv } from "../../src/feedback/index.ts";
+import { parseQuarter, reportToCsv, type QuarterlyReport } from "../../src/feedback/index.ts";
 import { createHonoApp } from "../../src/web/server.ts";
 import { fakeAsk, memoryLogger } from "./helpers.ts";
 import { makeDeskHarness, TOKENS, type DeskHarness } from "./desk-helpers.ts";
@@ -11,8 +11,8 @@ import { makeDeskHarness, TOKENS, type DeskHarness } from "./desk-helpers.ts";
 let h: DeskHarness;
 let app: ReturnType<typeof createHonoApp>;
 
-beforeEach(() => {
-  h = makeDeskHarness();
+beforeEach(async () => {
+  h = await makeDeskHarness();
   app = createHonoApp({ ask: fakeAsk, logger: memoryLogger().logger, extraRoutes: h.routes });
 });
 afterEach(() => h.close());
@@ -219,7 +219,7 @@ describe("desk: one case", () => {
     await errorOf(await bearer(`/api/staff/feedback/${xa}`, "binh"), 404);
     const list = (await (await bearer("/api/staff/feedback", "binh")).json()) as ListBody;
     expect(list.items.map((i) => i.agency)).toEqual(["Sở Tư pháp", "Sở Tư pháp", "Sở Tư pháp"]);
-    expect(h.queue.staffView(xa)).toMatchObject({ status: "received", version: 1 });
+    expect(await h.feedback.staffView(xa)).toMatchObject({ status: "received", version: 1 });
     // An unscoped bearer token (lan) still sees every case, as before scopes.
     expect(
       ((await (await bearer("/api/staff/feedback", "lan")).json()) as ListBody).items,
@@ -248,7 +248,7 @@ describe("desk: one case", () => {
     expect(err.code).toBe("version_conflict");
     expect(err.message).toContain("đã được cập nhật bởi lan");
     expect(err.message).toContain("chưa được lưu");
-    expect(h.queue.staffView(ref)).toMatchObject({ status: "accepted", version: 3 });
+    expect(await h.feedback.staffView(ref)).toMatchObject({ status: "accepted", version: 3 });
     // A step the lifecycle does not allow: 409, nothing saved.
     const skip = await post(`/staff/api/pakn/${ref}/status`, binh, {
       status: "closed",
@@ -312,7 +312,7 @@ describe("desk: one case", () => {
 
 describe("desk: dashboard and downloads", () => {
   type Dash = {
-    report: ReturnType<typeof quarterlyReport>;
+    report: QuarterlyReport;
     total: Record<string, unknown>;
     ratings: unknown;
     handover: { byOfficer: { key: string; tickets: number }[] } | null;
@@ -322,7 +322,7 @@ describe("desk: dashboard and downloads", () => {
   it("the province's figures are the report's, with the measures beside", async () => {
     const lan = await login("lan");
     const d = (await (await get("/staff/api/dashboard?quarter=2026Q1", lan)).json()) as Dash;
-    expect(d.report).toEqual(quarterlyReport(h.db, "2026Q1", h.clock.now()));
+    expect(d.report).toEqual(await h.feedback.report(parseQuarter("2026Q1")));
     expect(d.total).toMatchObject({ received: 7, handled: 3, overdueNow: 2 });
     expect(d.ratings).toEqual({ up: 1, down: 1, upShare: 50 });
     expect(d.handover?.byOfficer).toEqual([expect.objectContaining({ key: "lan", tickets: 1 })]);
@@ -345,7 +345,7 @@ describe("desk: dashboard and downloads", () => {
     const d = (await (
       await get("/staff/api/dashboard?quarter=2026Q1&agency=STP", cuong)
     ).json()) as Dash;
-    const report = quarterlyReport(h.db, "2026Q1", h.clock.now());
+    const report = await h.feedback.report(parseQuarter("2026Q1"));
     expect(d.report.rows).toEqual(report.rows.filter((r) => r.agency === "UBND cấp xã"));
     expect(d.ratings).toBeNull();
     expect(d.handover).toBeNull();
@@ -356,7 +356,7 @@ describe("desk: dashboard and downloads", () => {
     const csv = await get("/staff/api/report.csv?quarter=2026Q1", lan);
     expect(csv.headers.get("content-disposition")).toBe('attachment; filename="pakn-2026Q1.csv"');
     expect(await csv.text()).toBe(
-      reportToCsv(quarterlyReport(h.db, "2026Q1", h.clock.now())).replace(/^\uFEFF/, ""),
+      reportToCsv(await h.feedback.report(parseQuarter("2026Q1"))).replace(/^\uFEFF/, ""),
     );
     const binh = await login("binh");
     const own = await get("/staff/api/report.csv?quarter=2026Q1", binh);

@@ -1,5 +1,5 @@
 /**
- * The officials' desk as served: a PAKN queue with an injected clock over a temp SQLite file, the
+ * The officials' desk as served: the PAKN store with an injected clock over a temp SQLite file, the
  * staff console (hand-over + desk) and the bearer API, three staff tokens (hotline `*`, Sở Tư pháp,
  * UBND cấp xã), and Q1 2026 cases seeded by moving the clock (no sleeps).
  */
@@ -7,10 +7,13 @@ import { createHash } from "node:crypto";
 import { loadCalendar } from "../../src/calendar/index.ts";
 import { createSqliteSql, openDatabase, type Database } from "../../src/db/index.ts";
 import {
-  createFeedbackQueue,
+  createDeadlineCalculator,
+  createDesk,
+  createFeedbackStore,
   createProcedureDirectory,
+  createScopeResolver,
   createStaffAuth,
-  type FeedbackQueue,
+  type FeedbackStore,
   type StaffAuth,
 } from "../../src/feedback/index.ts";
 import { createHandoff, parseHotlineHours, type Handoff } from "../../src/handoff/index.ts";
@@ -53,37 +56,41 @@ export interface Seeded {
 }
 
 export interface DeskHarness {
+  /** A synchronous connection to the file (for looking at rows). */
   db: Database;
-  queue: FeedbackQueue;
+  /** The PAKN store the routes use. */
+  feedback: FeedbackStore;
   handoff: Handoff;
   staff: StaffAuth;
   clock: Clock;
   routes: RouteGroup[];
   seeded: Seeded;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function makeDeskHarness(): DeskHarness {
+export async function makeDeskHarness(): Promise<DeskHarness> {
   const file = tempDbFile();
   const db = openDatabase(file);
   const sql = createSqliteSql({ file });
   const c = clock("2026-01-05T03:00:00Z");
   const calendar = loadCalendar();
-  const queue = createFeedbackQueue({
-    db,
+  const procedures = createProcedureDirectory([
+    {
+      code: "1.001193",
+      name: "Thủ tục đăng ký khai sinh",
+      agencies: ["UBND cấp xã"],
+      url: "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
+    },
+  ]);
+  const feedback = createFeedbackStore({
+    sql,
     now: c.now,
+    deadlines: createDeadlineCalculator(RULES, calendar),
     calendar,
-    rules: RULES,
-    procedures: createProcedureDirectory([
-      {
-        code: "1.001193",
-        name: "Thủ tục đăng ký khai sinh",
-        agencies: ["UBND cấp xã"],
-        url: "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
-      },
-    ]),
-    agencies: AGENCIES,
+    procedures,
   });
+  const scopes = createScopeResolver({ directory: AGENCIES, agencies: feedback.agencies });
+  const desk = createDesk({ store: feedback, now: c.now, calendar, scopes, procedures });
   const handoff = createHandoff({
     sql,
     now: c.now,
@@ -96,22 +103,29 @@ export function makeDeskHarness(): DeskHarness {
     { name: "binh", sha256: sha(TOKENS.binh), scope: "STP" },
     { name: "cuong", sha256: sha(TOKENS.cuong), scope: "X-UBND" },
   ]);
-  const seeded = seed(queue, db, c);
+  const seeded = await seed(feedback, db, c);
   const logger = memoryLogger().logger;
   const routes = [
-    createFeedbackRoutes({ queue, staff, logger }),
-    createStaffRoutes({ handoff, staff, logger, queue, now: c.now, insecureCookie: true }),
+    createFeedbackRoutes({ feedback, scopes, staff, logger }),
+    createStaffRoutes({
+      handoff,
+      staff,
+      logger,
+      feedback: { store: feedback, desk, scopes },
+      now: c.now,
+      insecureCookie: true,
+    }),
   ];
-  const close = () => {
+  const close = async () => {
     db.close();
-    void sql.close();
+    await sql.close();
   };
-  return { db, queue, handoff, staff, clock: c, routes, seeded, close };
+  return { db, feedback, handoff, staff, clock: c, routes, seeded, close };
 }
 
-function seed(queue: FeedbackQueue, db: Database, c: Clock): Seeded {
+async function seed(store: FeedbackStore, db: Database, c: Clock): Promise<Seeded> {
   const file = (agency: string | null, text = TEXT, procedureCode?: string) =>
-    queue.fileCase({
+    store.fileCase({
       channel: "web",
       userId: "citizen-1",
       text,
@@ -121,29 +135,30 @@ function seed(queue: FeedbackQueue, db: Database, c: Clock): Seeded {
     });
   const staff = "staff:lan";
   c.set("2026-01-05T03:00:00Z");
-  const stpOnTime = file("Sở Tư pháp").ref;
-  const stpLate = file("Sở Tư pháp").ref;
-  const xaOverdue = file(null, "Cán bộ xã hẹn trả giấy khai sinh nhiều lần.", "1.001193").ref;
-  const xaRejected = file("UBND cấp xã").ref;
-  const unassigned = file(null, "Đề nghị niêm yết công khai lệ phí chứng thực.").ref;
+  const stpOnTime = (await file("Sở Tư pháp")).ref;
+  const stpLate = (await file("Sở Tư pháp")).ref;
+  const xaOverdue = (await file(null, "Cán bộ xã hẹn trả giấy khai sinh nhiều lần.", "1.001193"))
+    .ref;
+  const xaRejected = (await file("UBND cấp xã")).ref;
+  const unassigned = (await file(null, "Đề nghị niêm yết công khai lệ phí chứng thực.")).ref;
   c.set("2026-01-09T03:00:00Z");
-  queue.changeStatus(stpOnTime, { to: "accepted", actor: staff });
-  queue.changeStatus(stpOnTime, { to: "answered", actor: staff, note: "Đã trả lời." });
-  queue.changeStatus(xaRejected, {
+  await store.changeStatus(stpOnTime, { to: "accepted", actor: staff });
+  await store.changeStatus(stpOnTime, { to: "answered", actor: staff, note: "Đã trả lời." });
+  await store.changeStatus(xaRejected, {
     to: "rejected",
     actor: staff,
     reason: "Không thuộc thẩm quyền",
   });
   c.set("2026-02-10T03:00:00Z");
-  queue.changeStatus(stpLate, { to: "accepted", actor: staff });
-  queue.changeStatus(stpLate, { to: "answered", actor: staff, note: "Đã trả lời." });
-  queue.runProgressSweep();
+  await store.changeStatus(stpLate, { to: "accepted", actor: staff });
+  await store.changeStatus(stpLate, { to: "answered", actor: staff, note: "Đã trả lời." });
+  await store.runProgressSweep();
   c.set("2026-02-27T03:00:00Z");
-  const soon = file("Sở Tư pháp", "Chậm cấp bản sao trích lục khai sinh cho con tôi.");
+  const soon = await file("Sở Tư pháp", "Chậm cấp bản sao trích lục khai sinh cho con tôi.");
   c.set("2026-03-10T03:00:00Z");
-  const xaLater = file("UBND cấp xã", "Đề nghị bố trí thêm giờ tiếp dân vào thứ Bảy.").ref;
-  queue.rateAnswer({ channel: "web", userId: "u1", answerId: "a1", rating: "up" });
-  queue.rateAnswer({ channel: "web", userId: "u2", answerId: "a1", rating: "down" });
+  const xaLater = (await file("UBND cấp xã", "Đề nghị bố trí thêm giờ tiếp dân vào thứ Bảy.")).ref;
+  await store.ratings.rateAnswer({ channel: "web", userId: "u1", answerId: "a1", rating: "up" });
+  await store.ratings.rateAnswer({ channel: "web", userId: "u2", answerId: "a1", rating: "down" });
   // A hand-over ticket answered and closed by lan in the quarter.
   db.prepare(
     `INSERT INTO handoff_tickets (channel, user_id, status, reason, summary, assignee, assignee_name,

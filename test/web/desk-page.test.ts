@@ -8,7 +8,7 @@ import type http from "node:http";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { quarterlyReport, UNASSIGNED_LABEL } from "../../src/feedback/index.ts";
+import { parseQuarter, UNASSIGNED_LABEL } from "../../src/feedback/index.ts";
 import { createServer } from "../../src/web/server.ts";
 import { close, fakeAsk, listen, memoryLogger } from "./helpers.ts";
 import { makeDeskHarness, TOKENS, type DeskHarness } from "./desk-helpers.ts";
@@ -27,7 +27,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
   mkdirSync(SHOTS, { recursive: true });
-  h = makeDeskHarness();
+  h = await makeDeskHarness();
   server = createServer({ ask: fakeAsk, logger: memoryLogger().logger, extraRoutes: h.routes });
   base = await listen(server);
   browser = await chromium.launch({
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (server) await close(server);
-  h?.close();
+  await h?.close();
 });
 
 async function open(viewport = { width: 1366, height: 768 }): Promise<{
@@ -209,12 +209,14 @@ describe("the PAKN desk in Chromium", () => {
     await expect(b.page.getByLabel("Nội dung cập nhật").inputValue()).resolves.toBe(
       "Chúng tôi đang xác minh với UBND xã.",
     );
-    expect(h.queue.staffView(s.stpSoon)).toMatchObject({ status: "accepted", version: 2 });
-    expect(h.queue.staffView(s.stpSoon).history.map((x) => x.actor)).not.toContain("staff:binh");
+    expect(await h.feedback.staffView(s.stpSoon)).toMatchObject({ status: "accepted", version: 2 });
+    expect((await h.feedback.staffView(s.stpSoon)).history.map((x) => x.actor)).not.toContain(
+      "staff:binh",
+    );
     // Sending again, now at the current version, goes through.
     await b.page.getByRole("button", { name: "Gửi cập nhật tiến độ" }).click();
     await b.page.locator("#case-message").filter({ hasText: "Đã gửi cập nhật tiến độ." }).waitFor();
-    expect(h.queue.staffView(s.stpSoon).history.at(-1)).toMatchObject({
+    expect((await h.feedback.staffView(s.stpSoon)).history.at(-1)).toMatchObject({
       actor: "staff:binh",
       action: "progress",
     });
@@ -256,7 +258,7 @@ describe("the PAKN desk in Chromium", () => {
       headers: { Authorization: `Bearer ${TOKENS.binh}` },
     });
     expect(api.status).toBe(404);
-    expect(h.queue.staffView(s.xaOverdue).status).toBe("received");
+    expect((await h.feedback.staffView(s.xaOverdue)).status).toBe("received");
     await context.close();
   });
 
@@ -264,7 +266,7 @@ describe("the PAKN desk in Chromium", () => {
     const { context, page } = await open();
     await login(page, "lan", "/staff/thongke?quarter=2026Q1");
     await page.locator("#dash-report tbody tr").first().waitFor();
-    const report = quarterlyReport(h.db, "2026Q1", h.clock.now());
+    const report = await h.feedback.report(parseQuarter("2026Q1"));
     const table = await page
       .locator("#dash-report tbody tr")
       .evaluateAll((rows) =>

@@ -8,18 +8,17 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createSqliteSql,
-  createWriteGate,
   openDatabase,
   SERVER_BUSY_TIMEOUT_MS,
   type Database,
   type SqlDatabase,
   type WriteGateOptions,
 } from "../../src/db/index.ts";
-import { createFeedbackQueue, createStaffAuth } from "../../src/feedback/index.ts";
+import { createScopeResolver, createStaffAuth } from "../../src/feedback/index.ts";
 import { createApp, type App } from "../../src/web/app.ts";
 import { createFeedbackRoutes } from "../../src/web/feedback-routes.ts";
 import { action, makeHarness, texts, type Harness } from "../dialogue/helpers.ts";
-import { PROCEDURES, RULES, TEXT, calendar, clock, tempDbFile } from "../feedback/helpers.ts";
+import { TEXT, clock, storeOn, tempDbFile } from "../feedback/helpers.ts";
 import { instantTime, manualTime } from "../helpers/manual-time.ts";
 import { fakeAsk, memoryLogger } from "./helpers.ts";
 
@@ -27,11 +26,13 @@ interface Server {
   app: App;
   base: string;
   db: Database;
-  /** The SqlDatabase (its own connection, its own write gate): the question log, /healthz. */
+  /**
+   * The SqlDatabase (its own connection, its own write gate on the injected time): the PAKN store,
+   * the question log, /healthz.
+   */
   sql: SqlDatabase;
   /** A second connection on the same file. */
   holder: BetterSqlite3.Database;
-  gate: ReturnType<typeof createWriteGate>;
   cases(): number;
   questions(): number;
 }
@@ -54,20 +55,14 @@ async function serve(time: Pick<WriteGateOptions, "clock" | "sleep">): Promise<S
   const file = tempDbFile();
   // The server's busy timeout: a write blocks the event loop this long at most.
   const db = openDatabase(file, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-  const gate = createWriteGate({ ...time, budgetMs: 5_000 });
   const logger = memoryLogger().logger;
   const c = clock("2026-03-02T02:00:00Z");
-  const queue = createFeedbackQueue({
-    db,
-    now: c.now,
-    calendar,
-    rules: RULES,
-    procedures: PROCEDURES,
-  });
+  const sql = createSqliteSql({ file, gate: { ...time, budgetMs: 5_000 } });
+  const feedback = storeOn(sql, c);
+  const scopes = createScopeResolver({ directory: [], agencies: feedback.agencies });
   const staff = createStaffAuth([
     { name: "lan", sha256: createHash("sha256").update("t".repeat(32)).digest("hex") },
   ]);
-  const sql = createSqliteSql({ file, gate: { ...time, budgetMs: 5_000 } });
   const app = createApp({
     config: { host: "127.0.0.1", port: 0 },
     logger,
@@ -77,7 +72,7 @@ async function serve(time: Pick<WriteGateOptions, "clock" | "sleep">): Promise<S
     health: () => ({ retrieval: "lexical" }),
     // The database's state within 100 ms, or /healthz says it is not ready.
     healthTimeoutMs: 100,
-    routes: () => [createFeedbackRoutes({ queue, staff, logger, writes: gate })],
+    routes: () => [createFeedbackRoutes({ feedback, scopes, staff, logger })],
   });
   const base = (await app.start()).url.replace(/\/$/, "");
   const n = (table: string) =>
@@ -88,7 +83,6 @@ async function serve(time: Pick<WriteGateOptions, "clock" | "sleep">): Promise<S
     db,
     sql,
     holder: new BetterSqlite3(file),
-    gate,
     cases: () => n("feedback_cases"),
     questions: () => n("questions"),
   };
@@ -113,7 +107,8 @@ describe("while another connection holds the write lock", () => {
       answered = true;
       return res;
     });
-    await vi.waitFor(() => expect(s.gate.waiting).toBe(1));
+    // The filing waits in the SqlDatabase's write gate (a pause on the injected time).
+    await vi.waitFor(() => expect(time.pending()).toBe(1));
 
     // The server answers other requests meanwhile: its event loop is not stuck in SQLite.
     const ask = await fetch(`${s.base}/api/ask`, post({ question: "cấp lại hộ chiếu" }));
@@ -128,7 +123,7 @@ describe("while another connection holds the write lock", () => {
       retrieval: "lexical",
       database: { engine: "sqlite", ready: true },
     });
-    expect(s.gate.waiting).toBe(1);
+    expect(time.pending()).toBe(2);
 
     await time.advance(3_000);
     expect(answered).toBe(false);
@@ -160,7 +155,6 @@ describe("while another connection holds the write lock", () => {
     const { error } = (await res.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe("database_busy");
     expect(error.message).toMatch(/^Hệ thống đang bận.* \/ The database is busy/);
-    expect(s.gate.waiting).toBe(0);
 
     s.holder.exec("COMMIT");
     expect(s.cases()).toBe(0);

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import {
   CaseNotFoundError,
   createStaffAuth,
-  type FeedbackQueue,
+  type FeedbackStore,
+  type ScopeResolver,
 } from "../../src/feedback/index.ts";
 import { HandoffError, type Handoff } from "../../src/handoff/index.ts";
 import { HttpError } from "../../src/web/errors.ts";
@@ -253,11 +254,12 @@ describe("auth and Origin middleware", () => {
   ]);
 
   it("staff bearer token (PAKN): 401 with WWW-Authenticate, the name handed to the handler", async () => {
-    const queue = { staffView: (ref: string) => ({ ref }) } as unknown as FeedbackQueue;
+    const feedback = { staffView: async (ref: string) => ({ ref }) } as unknown as FeedbackStore;
+    const scopes = {} as ScopeResolver;
     const web = createHonoApp({
       ask: fakeAsk,
       logger: logs.logger,
-      extraRoutes: [createFeedbackRoutes({ queue, staff, logger: logs.logger })],
+      extraRoutes: [createFeedbackRoutes({ feedback, scopes, staff, logger: logs.logger })],
     });
     for (const authorization of [undefined, "Bearer nope", TOKEN, `Basic ${TOKEN}`]) {
       const res = await web.request("/api/staff/feedback/PAKN-2026-000001", {
