@@ -177,18 +177,19 @@ for (const engine of ENGINES) {
         await rejection(desk.view(a.ref, xa), CaseNotFoundError);
         await rejection(store.staffView(a.ref, xa), CaseNotFoundError);
         for (const attempt of [
-          store.changeStatus(a.ref, { to: "in_progress", actor: "staff:cuong", scope: xa }),
-          store.addProgress(a.ref, { note: "x", actor: "staff:cuong", scope: xa }),
-          store.assign(a.ref, { agency: "UBND cấp xã", actor: "staff:cuong", scope: xa }),
+          () => store.changeStatus(a.ref, { to: "in_progress", actor: "staff:cuong", scope: xa }),
+          () => store.addProgress(a.ref, { note: "x", actor: "staff:cuong", scope: xa }),
+          () => store.assign(a.ref, { agency: "UBND cấp xã", actor: "staff:cuong", scope: xa }),
           // Not found comes before the version check: a stale version on a foreign case tells nothing.
-          store.changeStatus(a.ref, {
-            to: "in_progress",
-            actor: "staff:c",
-            expectedVersion: 1,
-            scope: xa,
-          }),
+          () =>
+            store.changeStatus(a.ref, {
+              to: "in_progress",
+              actor: "staff:c",
+              expectedVersion: 1,
+              scope: xa,
+            }),
         ]) {
-          await rejection(attempt, CaseNotFoundError);
+          await rejection(attempt(), CaseNotFoundError);
         }
         expect((await store.staffView(a.ref)).version).toBe(2);
       });
