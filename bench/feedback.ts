@@ -17,7 +17,6 @@ import type { AskResult } from "../src/assistant/index.ts";
 import { loadCalendar, localDate } from "../src/calendar/index.ts";
 import {
   createSqliteSql,
-  createWriteGate,
   openDatabase,
   SERVER_BUSY_TIMEOUT_MS,
   type Database,
@@ -325,9 +324,8 @@ export async function runFeedbackBench(
   const holdLockMs = options.holdLockMs ?? 10_000;
   const dir = mkdtempSync(path.join(tmpdir(), "motcua-bench-fb-"));
   const file = path.join(dir, "motcua.sqlite");
-  // As src/main.ts opens it: a write blocks at most SERVER_BUSY_TIMEOUT_MS, the gate waits longer.
+  // Seeding and the held lock's checks go through this connection; the server has its own (sql).
   const db = openDatabase(file, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-  const writes = createWriteGate();
   const rules = loadRules();
   const now = () => new Date();
   let sql: SqlDatabase | undefined;

@@ -1,7 +1,7 @@
 // POST /api/chat and GET /api/chat/inbox in-process, over the real dialogue core and PAKN store.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutgoingMessage } from "../../src/channels/index.ts";
-import { createSqliteSql, openDatabase, type SqlDatabase } from "../../src/db/index.ts";
+import { createSqliteSql, type SqlDatabase } from "../../src/db/index.ts";
 import { createSenderRegistry, type SenderRegistry } from "../../src/dialogue/index.ts";
 import {
   createFeedbackStore,
@@ -29,7 +29,6 @@ const SESSION = "s3ssion-abcdefghijklmnop";
 
 beforeAll(async () => {
   const file = tempDbFile();
-  const db = openDatabase(file);
   sql = createSqliteSql({ file });
   senders = createSenderRegistry();
   dispatcher = senders.dispatcher({ sql, now: c.now });
