@@ -15,7 +15,7 @@ import {
 } from "./calendar/index.ts";
 import { parseImportArgs, runImport } from "./catalogue/index.ts";
 import { ConfigError, loadConfig, type LlmConfig } from "./config.ts";
-import { DB_USAGE, DbUsageError, runDbCommand } from "./db/index.ts";
+import { DB_USAGE, DbUsageError, runDbCommand, type SqlTarget } from "./db/index.ts";
 import { FEEDBACK_USAGE, FeedbackUsageError, runFeedbackCommand } from "./feedback/index.ts";
 import { createAssistant } from "./assistant/index.ts";
 import {
@@ -85,6 +85,8 @@ const MAX_BATCH_LINE = 100_000;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  /** The configured database: DATABASE_URL's PostgreSQL, else the SQLite file. */
+  const database = (): SqlTarget => loadConfig(io.env);
   /**
    * The assistant as the server builds it: hybrid with the EMBEDDINGS_* endpoint or the bundled
    * model (waiting for the catalogue vectors), lexical otherwise. Run `fn`, then stop the model.
@@ -257,8 +259,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case "feedback":
       try {
         if (command === "calendar") return runCalendarCommand(rest, () => loadCalendar(), io.out);
-        const databaseFile = () => loadConfig(io.env).databaseFile;
-        return await runFeedbackCommand(rest, { databaseFile, now: () => new Date(), out: io.out });
+        return await runFeedbackCommand(rest, { database, now: () => new Date(), out: io.out });
       } catch (e) {
         if (e instanceof CalendarUsageError || e instanceof FeedbackUsageError) {
           throw new UsageError(e.message);
@@ -268,7 +269,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case "reminders":
       try {
         return await runRemindersCommand(rest, {
-          databaseFile: () => loadConfig(io.env).databaseFile,
+          database,
           telegram: () => loadConfig(io.env).telegram,
           now: () => new Date(),
           out: io.out,
@@ -291,13 +292,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     case "handoff":
       return runHandoffCommand(rest, {
-        databaseFile: () => loadConfig(io.env).databaseFile,
+        database,
         out: io.out,
       });
     case "data":
       try {
         return await runDataCommand(rest, {
-          databaseFile: () => loadConfig(io.env).databaseFile,
+          database,
           retentionDays: () => loadConfig(io.env).retentionDays,
           now: () => new Date(),
           out: io.out,

@@ -33,8 +33,13 @@ export interface Config {
   host: string;
   /** Absolute path of the directory that holds the state (SQLite database…). */
   dataDir: string;
-  /** `${dataDir}/motcua.sqlite` */
+  /** `${dataDir}/motcua.sqlite`: the database unless `postgres` is set. */
   databaseFile: string;
+  /**
+   * PostgreSQL instead of the SQLite file (DATABASE_URL=postgres://…, DATABASE_POOL_SIZE,
+   * docs/deployment.md): several instances may share it. Absent: the SQLite file.
+   */
+  postgres?: { url: string; poolSize: number };
   logLevel: LogLevel;
   /** Override of the catalogue file; undefined → the catalogue module's default. */
   catalogueFile: string | undefined;
@@ -120,6 +125,9 @@ export class ConfigError extends MotcuaError {
 }
 
 const PORT_ERROR = "must be an integer between 0 and 65535";
+/** PostgreSQL connections per instance; a held user lock or transaction takes one each. */
+export const DEFAULT_POOL_SIZE = 10;
+const POOL_ERROR = "must be a whole number of connections between 2 and 100";
 const EMBEDDING_KEYS = ["EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS_MODEL"] as const;
 const LLM_KEYS = ["LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"] as const;
 const DEFAULT_LLM_TIMEOUT_MS = 8000;
@@ -282,6 +290,21 @@ const envSchema = z
     ZALO_REFRESH_TOKEN: optionalText,
     ZALO_API_BASE: httpUrl.optional(),
     ZALO_OAUTH_BASE: httpUrl.optional(),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      // The message never repeats the value: it carries the password.
+      .refine((v) => /^postgres(ql)?:\/\/[^/\s]+\/[^/\s?#]+(\?\S*)?$/.test(v) && URL.canParse(v), {
+        error: "must be postgres://user:password@host:port/database",
+      })
+      .optional(),
+    DATABASE_POOL_SIZE: z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}$/, { error: POOL_ERROR })
+      .transform(Number)
+      .pipe(z.number().min(2, { error: POOL_ERROR }).max(100, { error: POOL_ERROR }))
+      .default(DEFAULT_POOL_SIZE),
     TRUST_PROXY: z
       .string()
       .trim()
@@ -455,6 +478,9 @@ export function loadConfig(
     host: e.HOST,
     dataDir,
     databaseFile: path.join(dataDir, "motcua.sqlite"),
+    ...(e.DATABASE_URL
+      ? { postgres: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } }
+      : {}),
     logLevel: e.LOG_LEVEL,
     catalogueFile: e.CATALOGUE_FILE === undefined ? undefined : path.resolve(cwd, e.CATALOGUE_FILE),
     embeddings:

@@ -10,13 +10,8 @@ import { fileURLToPath } from "node:url";
 import { loadCalendar } from "./calendar/index.ts";
 import type { Channels } from "./channels/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import {
-  createSqliteSql,
-  createWriteGate,
-  isBusyError,
-  openDatabase,
-  SERVER_BUSY_TIMEOUT_MS,
-} from "./db/index.ts";
+import { MotcuaError } from "./errors.ts";
+import { describeTarget, isBusyError, openSqlDatabase } from "./db/index.ts";
 import { createSenderRegistry, INBOX_KEEP_DAYS } from "./dialogue/index.ts";
 import {
   createDeadlineCalculator,
@@ -72,6 +67,24 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     }
   }
 
+  // The database: the SQLite file (the embedded default) or PostgreSQL shared by several instances
+  // (DATABASE_URL, docs/deployment.md). Opened first, so that an unreachable server or a newer
+  // schema stops the start before anything else is built.
+  const sql = await openSqlDatabase(config);
+  logger.info(
+    config.postgres
+      ? { database: "postgres", target: describeTarget(config.postgres.url) }
+      : { database: "sqlite", file: config.databaseFile },
+    "database open",
+  );
+  if (config.postgres && config.telegram && !config.telegram.webhook) {
+    // Telegram hands each update to one getUpdates caller: two instances polling take turns and
+    // fail with 409. Behind a load balancer, use the webhook.
+    logger.warn(
+      "DATABASE_URL is set but Telegram uses long polling: run only this one instance, or set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
+    );
+  }
+
   const retrieval = await buildAssistant({
     catalogueFile: config.catalogueFile,
     embeddings: config.embeddings,
@@ -80,17 +93,13 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     dataDir: config.dataDir,
     logger,
     onError: (err) => logger.error({ err }, "assistant error"),
+  }).catch(async (err: unknown) => {
+    await sql.close();
+    throw err;
   });
   const { catalogue, assistant } = retrieval;
   logger.info({ procedures: catalogue.length, dataDir: config.dataDir }, "catalogue loaded");
 
-  // A write blocks the event loop at most SERVER_BUSY_TIMEOUT_MS while another connection holds
-  // the lock; `writes` waits longer without blocking (src/db/busy.ts), shared by every writer.
-  const db = openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-  const writes = createWriteGate();
-  // The asynchronous SQL surface the stores are moving onto (src/db/sql.ts, issue 15): on SQLite
-  // its own connection to the same file; PostgreSQL once every store runs on it.
-  const sql = createSqliteSql({ file: config.databaseFile });
   // Citizen notifications: each channel registers a sender (the web chat's inbox here; Telegram
   // and Zalo when they start); the PAKN outbox dispatcher drains through them.
   const senders = createSenderRegistry();
@@ -142,6 +151,11 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     logger,
     now,
     handoff: handoff.dialogue,
+    // On PostgreSQL a turn keeps a pooled connection for its user's lock while its statements
+    // take others: at most half the pool is held that way.
+    ...(config.postgres
+      ? { lockedTurns: Math.max(1, Math.floor(config.postgres.poolSize / 2)) }
+      : {}),
   });
 
   // Deadline reminders to officials' Telegram groups; grammY and node-cron load only when used.
@@ -275,7 +289,6 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
         // Closes the server and lets requests under way finish; then the databases close.
         if (app) await app.stop();
         await purging;
-        if (db.open) db.close();
         await sql.close();
         await retrieval.stop();
       })();
@@ -297,7 +310,18 @@ export async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  const service = await createService(config, logger);
+  let service: Service;
+  try {
+    service = await createService(config, logger);
+  } catch (err) {
+    // A database that cannot be reached or has a newer schema, a bad data file: named, no stack.
+    if (err instanceof MotcuaError) {
+      process.stderr.write(`motcua cannot start (${err.code}): ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

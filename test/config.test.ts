@@ -85,6 +85,35 @@ describe("loadConfig", () => {
     },
   );
 
+  it("uses the SQLite file unless DATABASE_URL names a PostgreSQL database", () => {
+    expect(loadConfig({}, noFile).postgres).toBeUndefined();
+    const url = "postgres://motcua:s3cret@db.internal:5433/motcua";
+    expect(loadConfig({ DATABASE_URL: url }, noFile).postgres).toEqual({ url, poolSize: 10 });
+    expect(
+      loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: "24" }, noFile).postgres?.poolSize,
+    ).toBe(24);
+  });
+
+  it.each([
+    "mysql://u:s3cret@h/db",
+    "postgres://u:s3cret@h",
+    "postgres://u:s3cret@h/",
+    "postgres://u:s3cret@h/db/x",
+    "/var/lib/motcua.sqlite",
+  ])("rejects DATABASE_URL=%s without printing it", (url) => {
+    const err = configError(() => loadConfig({ DATABASE_URL: url }, noFile));
+    expect(err.keys).toEqual(["DATABASE_URL"]);
+    expect(err.message).toContain(
+      "DATABASE_URL: must be postgres://user:password@host:port/database",
+    );
+    expect(err.message).not.toContain("s3cret");
+  });
+
+  it.each(["1", "101", "ten", "4.5"])("rejects DATABASE_POOL_SIZE=%s", (n) => {
+    const err = configError(() => loadConfig({ DATABASE_POOL_SIZE: n }, noFile));
+    expect(err.keys).toEqual(["DATABASE_POOL_SIZE"]);
+  });
+
   it("lists every bad key", () => {
     const err = configError(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" }, noFile));
     expect(err.keys.sort()).toEqual(["LOG_LEVEL", "PORT"]);

@@ -33,3 +33,4 @@ export {
   type PostgresOptions,
 } from "./postgres.ts";
 export { PG_MIGRATIONS } from "./pg-migrations.ts";
+export { openSqlDatabase, type SqlTarget } from "./open.ts";

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createSqliteSql } from "../db/index.ts";
+import { openSqlDatabase, type SqlTarget } from "../db/index.ts";
 import { quarterlyReport } from "./report.ts";
 import { reportToCsv, reportToXlsx } from "./report-export.ts";
 import { newStaffToken, STAFF_SCOPE } from "./staff-auth.ts";
@@ -23,8 +23,8 @@ export class FeedbackUsageError extends MotcuaError {
 }
 
 export interface FeedbackCommandOptions {
-  /** Default database (from the configuration); --db overrides it. */
-  databaseFile: () => string;
+  /** The configured database (SQLite file or PostgreSQL); --db FILE names a SQLite file instead. */
+  database: () => SqlTarget;
   now: () => Date;
   out: (line: string) => void;
   writeFile?: (file: string, data: string | Buffer) => void;
@@ -79,7 +79,7 @@ export async function runFeedbackCommand(
   if (format !== "csv" && format !== "xlsx") {
     throw new FeedbackUsageError("--format must be csv or xlsx");
   }
-  const sql = createSqliteSql({ file: values.db ?? deps.databaseFile() });
+  const sql = await openSqlDatabase(values.db ? { databaseFile: values.db } : deps.database());
   try {
     const report = await quarterlyReport(sql, values.quarter, deps.now());
     if (format === "csv") {

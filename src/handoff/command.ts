@@ -1,13 +1,13 @@
 /** `handoff report [--days N] [--db FILE] [--json]`: the hand-off measures of the last N days. */
 import { parseArgs } from "node:util";
-import { createSqliteSql } from "../db/index.ts";
+import { openSqlDatabase, type SqlTarget } from "../db/index.ts";
 import { formatHandoffReport, handoffReport } from "./report.ts";
 
 export const HANDOFF_USAGE = `  handoff report [--days 7] [--json] time to first response and to close, per officer and day`;
 
 export async function runHandoffCommand(
   argv: readonly string[],
-  deps: { databaseFile: () => string; now?: () => Date; out: (line: string) => void },
+  deps: { database: () => SqlTarget; now?: () => Date; out: (line: string) => void },
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -23,7 +23,7 @@ export async function runHandoffCommand(
     deps.out(`usage:\n${HANDOFF_USAGE}`);
     return 2;
   }
-  const sql = createSqliteSql({ file: values.db ?? deps.databaseFile() });
+  const sql = await openSqlDatabase(values.db ? { databaseFile: values.db } : deps.database());
   try {
     const to = (deps.now ?? (() => new Date()))();
     const report = await handoffReport(sql, new Date(to.getTime() - days * 86_400_000), to);

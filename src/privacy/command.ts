@@ -4,7 +4,7 @@
  * file, through the SqlDatabase the service uses (src/db/sql.ts).
  */
 import { parseArgs } from "node:util";
-import { createSqliteSql, type SqlDatabase } from "../db/index.ts";
+import { openSqlDatabase, type SqlDatabase, type SqlTarget } from "../db/index.ts";
 import { DataUsageError } from "./errors.ts";
 import { exportCase } from "./export.ts";
 import { COUNTERS } from "./kinds.ts";
@@ -17,8 +17,8 @@ export const DATA_USAGE = `  data purge [--dry-run] [--db FILE]
                                     the citizen's data of that case as JSON (docs/privacy.md)`;
 
 export interface DataCommandOptions {
-  /** Default database (from the configuration); --db overrides it. */
-  databaseFile: () => string;
+  /** The configured database (SQLite file or PostgreSQL); --db FILE names a SQLite file instead. */
+  database: () => SqlTarget;
   /** RETENTION_DAYS from the configuration. */
   retentionDays: () => number;
   now: () => Date;
@@ -54,13 +54,13 @@ export async function runDataCommand(
       );
     }
     const ref = values.case;
-    return withDatabase(values.db ?? deps.databaseFile(), async (sql) => {
+    return withDatabase(target(values.db, deps), async (sql) => {
       deps.out(JSON.stringify(await exportCase(sql, ref, deps.now()), null, 2));
       return 0;
     });
   }
   const retentionDays = deps.retentionDays();
-  return withDatabase(values.db ?? deps.databaseFile(), async (sql) => {
+  return withDatabase(target(values.db, deps), async (sql) => {
     const r = await purgeExpired({ sql, now: deps.now, retentionDays, dryRun: values["dry-run"] });
     deps.out(
       `${r.dryRun ? "dry run: would anonymise" : "anonymised"} data older than ${retentionDays} days (before ${r.cutoff})`,
@@ -71,8 +71,14 @@ export async function runDataCommand(
   });
 }
 
-async function withDatabase<T>(file: string, fn: (sql: SqlDatabase) => Promise<T>): Promise<T> {
-  const sql = createSqliteSql({ file });
+const target = (file: string | undefined, deps: DataCommandOptions): SqlTarget =>
+  file ? { databaseFile: file } : deps.database();
+
+async function withDatabase<T>(
+  target: SqlTarget,
+  fn: (sql: SqlDatabase) => Promise<T>,
+): Promise<T> {
+  const sql = await openSqlDatabase(target);
   try {
     return await fn(sql);
   } finally {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { isIsoDate, loadCalendar, type Calendar } from "../calendar/index.ts";
-import { createSqliteSql } from "../db/index.ts";
+import { openSqlDatabase, type SqlTarget } from "../db/index.ts";
 import {
   createDeadlineCalculator,
   createFeedbackStore,
@@ -30,7 +30,8 @@ export class RemindersUsageError extends MotcuaError {
 }
 
 export interface RemindersCommandOptions {
-  databaseFile: () => string;
+  /** The configured database (SQLite file or PostgreSQL); --db FILE names a SQLite file instead. */
+  database: () => SqlTarget;
   now: () => Date;
   out: (line: string) => void;
   /** The bot for `run`; undefined when TELEGRAM_BOT_TOKEN is not set. */
@@ -80,8 +81,7 @@ export async function runRemindersCommand(
   }
   const now = parseNow(values.now, deps.now);
   const clock = () => (values.now ? now : deps.now());
-  const file = values.db ?? deps.databaseFile();
-  const sql = createSqliteSql({ file });
+  const sql = await openSqlDatabase(values.db ? { databaseFile: values.db } : deps.database());
   try {
     const calendar = deps.calendar ?? loadCalendar();
     const feedback = createFeedbackStore({

@@ -28,6 +28,8 @@ export interface ChatWiringOptions {
   now?: () => Date;
   /** Hand-off to hotline staff (src/handoff). */
   handoff?: DialogueHandoff;
+  /** Turns holding their user's lock at once (createDialogueCore's `lockedTurns`). */
+  lockedTurns?: number;
 }
 
 export function createChatWiring(deps: ChatWiringOptions): {
@@ -48,6 +50,7 @@ export function createChatWiring(deps: ChatWiringOptions): {
       deps.logger.warn({ err }, "question not logged"),
     ),
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
+    ...(deps.lockedTurns !== undefined ? { lockedTurns: deps.lockedTurns } : {}),
   });
   const inbox = createInbox(deps.sql, now);
   deps.senders.registerSender("web", inbox.sender("web"));

@@ -378,7 +378,7 @@ describe("staff token scopes", () => {
   it("feedback staff-token NAME --agency CODE prints a scoped entry", async () => {
     const out: string[] = [];
     const deps = {
-      databaseFile: () => ":memory:",
+      database: () => ({ databaseFile: ":memory:" }),
       now: () => new Date(),
       out: (l: string) => out.push(l),
     };

@@ -187,7 +187,7 @@ describe("report exports", () => {
     await sql.close();
     const out: string[] = [];
     const deps = {
-      databaseFile: () => file!,
+      database: () => ({ databaseFile: file! }),
       now: () => new Date("2026-06-01T00:00:00Z"),
       out: (l: string) => out.push(l),
     };

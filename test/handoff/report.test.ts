@@ -62,13 +62,18 @@ describe("hand-off measures", () => {
 
     const out: string[] = [];
     const code = await runHandoffCommand(["report", "--days", "7"], {
-      databaseFile: () => file,
+      database: () => ({ databaseFile: file }),
       now: () => new Date("2026-03-05T00:00:00Z"),
       out: (l) => out.push(l),
     });
     expect(code).toBe(0);
     expect(out.join("\n")).toMatch(/Minh/);
     expect(out.join("\n")).toMatch(/2026-03-02/);
-    expect(await runHandoffCommand(["nope"], { databaseFile: () => file, out: () => {} })).toBe(2);
+    expect(
+      await runHandoffCommand(["nope"], {
+        database: () => ({ databaseFile: file }),
+        out: () => {},
+      }),
+    ).toBe(2);
   });
 });

@@ -10,7 +10,7 @@ import { tempDbFile } from "../feedback/helpers.ts";
 async function cli(args: string[], file: string): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
   const code = await runRemindersCommand(args, {
-    databaseFile: () => file,
+    database: () => ({ databaseFile: file }),
     now: () => new Date("2026-03-16T01:00:00Z"),
     out: (l) => out.push(l),
   });

@@ -102,7 +102,7 @@ describe("reminders through Telegram", () => {
 
     const out: string[] = [];
     const code = await runRemindersCommand(["approve", String(GROUP), "--db", file], {
-      databaseFile: () => file,
+      database: () => ({ databaseFile: file }),
       now: c.now,
       out: (l) => out.push(l),
     });
