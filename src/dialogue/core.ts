@@ -54,7 +54,7 @@ import {
   short,
   type Deps,
   type DialogueLogger,
-  type DialogueQueue,
+  type DialogueFeedback,
   type Turn,
 } from "./turn.ts";
 
@@ -63,8 +63,8 @@ const USER_ID = /^[\p{L}\p{N}_.:@-]{1,128}$/u;
 
 export interface DialogueCoreOptions {
   assistant: Pick<Assistant, "ask" | "answerFor">;
-  /** The PAKN queue on the same database (a case is filed in the turn's transaction). */
-  queue: DialogueQueue;
+  /** The PAKN store on the same database (a case is filed in the turn's transaction). */
+  feedback: DialogueFeedback;
   /**
    * The database of the conversation state (SQLite or PostgreSQL). On SQLite a turn's writes wait
    * for a lock another connection holds without blocking the event loop (its write gate).
@@ -121,7 +121,7 @@ export function createDialogueCore(opts: DialogueCoreOptions): DialogueCoreHandl
   const log = opts.logger ?? silentLogger;
   const deps: Deps = {
     assistant: opts.assistant,
-    queue: opts.queue,
+    feedback: opts.feedback,
     store,
     render: createRenderer(templates, opts.hotline ?? DEFAULT_HOTLINE),
     labels: templates.labels,

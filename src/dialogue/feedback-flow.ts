@@ -245,7 +245,7 @@ export function createFeedbackFlow(deps: Deps) {
       // The case and the "draft filed" mark are saved together; on failure neither is.
       ({ result: filed, patch } = await turn.commit(
         (tx) =>
-          deps.queue.fileCase(
+          deps.feedback.fileCase(
             {
               kind: d.kind,
               channel: turn.channel,

@@ -66,14 +66,14 @@ export function createStatusFlow(deps: Deps) {
     });
     try {
       return shown(
-        renderView(await deps.queue.citizenViewForFiler(ref, turn.channel, turn.userId)),
+        renderView(await deps.feedback.citizenViewForFiler(ref, turn.channel, turn.userId)),
       );
     } catch (err) {
       if (!(err instanceof CaseNotFoundError)) throw err;
     }
     if (token !== null) {
       try {
-        return shown(renderView(await deps.queue.citizenView(ref, token)));
+        return shown(renderView(await deps.feedback.citizenView(ref, token)));
       } catch (err) {
         if (!(err instanceof CaseNotFoundError)) throw err;
         return shown(reply(render("status-token-wrong", { ref })));

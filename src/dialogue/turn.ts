@@ -47,10 +47,10 @@ export interface Turn {
 }
 
 /**
- * What the dialogue needs of the PAKN queue (src/feedback's FeedbackStore, on the same database as
+ * What the dialogue needs of the PAKN store (src/feedback's FeedbackStore, on the same database as
  * the conversation state): a case is filed inside the turn's transaction (`tx`).
  */
-export type DialogueQueue = Pick<
+export type DialogueFeedback = Pick<
   FeedbackStore,
   "fileCase" | "citizenView" | "citizenViewForFiler"
 > & {
@@ -59,7 +59,7 @@ export type DialogueQueue = Pick<
 
 export interface Deps {
   assistant: Pick<Assistant, "ask" | "answerFor">;
-  queue: DialogueQueue;
+  feedback: DialogueFeedback;
   store: ConversationStore;
   render: Render;
   labels: DialogueLabels;

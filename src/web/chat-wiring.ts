@@ -41,7 +41,7 @@ export function createChatWiring(deps: ChatWiringOptions): {
   const questions = createSqlQuestionLog(deps.sql);
   const dialogue = createDialogueCore({
     assistant: deps.assistant,
-    queue: deps.feedback,
+    feedback: deps.feedback,
     sql: deps.sql,
     now,
     logger: deps.logger,

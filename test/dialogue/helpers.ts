@@ -94,7 +94,7 @@ export function makeHarness(
   });
   const core = createDialogueCore({
     assistant: makeAssistant(),
-    queue: feedback,
+    feedback,
     sql,
     now: c.now,
     newId: () => `d${++ids}`,

@@ -52,7 +52,7 @@ function coreOn(
   return createDialogueCore({
     ...(lockedTurns ? { lockedTurns } : {}),
     assistant,
-    queue: createFeedbackStore({
+    feedback: createFeedbackStore({
       sql,
       now: c.now,
       deadlines: createDeadlineCalculator(RULES, calendar),

@@ -52,7 +52,7 @@ function setUp(file: string) {
   });
   const core = createDialogueCore({
     assistant: makeAssistant(),
-    queue: createFeedbackStore({
+    feedback: createFeedbackStore({
       sql,
       now: c.now,
       deadlines,

@@ -16,7 +16,7 @@ export function createRating(deps: Deps, handOver: HandOver) {
   const notFound = (): Reply => ({ messages: [reply(render("rate-not-found"))] });
 
   async function save(turn: Turn, answer: AnswerRecord, rating: "up" | "down", comment?: string) {
-    await deps.queue.ratings.rateAnswer({
+    await deps.feedback.ratings.rateAnswer({
       channel: turn.channel,
       userId: turn.userId,
       answerId: `a${answer.id}`,
