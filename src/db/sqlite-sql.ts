@@ -6,9 +6,16 @@
  * connection sees the write lock taken and waits through its WriteGate, as for any other process.
  * Work on this connection is queued, one transaction or statement at a time; a write that finds
  * the lock taken by another connection is tried again after a pause (src/db/busy.ts), never
- * blocking the event loop longer than SERVER_BUSY_TIMEOUT_MS.
+ * blocking the event loop longer than SERVER_BUSY_TIMEOUT_MS. A write's budget (5 s) counts from
+ * when it was asked for, time spent queued behind other waiting writes included: a filing behind
+ * a row of logged questions gives up on time, not after all of theirs.
  */
-import { createWriteGate, SERVER_BUSY_TIMEOUT_MS, type WriteGateOptions } from "./busy.ts";
+import {
+  createWriteGate,
+  REQUEST_WRITE_BUDGET_MS,
+  SERVER_BUSY_TIMEOUT_MS,
+  type WriteGateOptions,
+} from "./busy.ts";
 import type BetterSqlite3 from "better-sqlite3";
 import { openDatabase, type Database } from "./database.ts";
 import type { SqlDatabase, SqlExecutor, SqlValue } from "./sql.ts";
@@ -28,6 +35,10 @@ export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
     ...(options.migrations ? { migrations: options.migrations } : {}),
   });
   const gate = createWriteGate(options.gate);
+  const clock = options.gate?.clock ?? (() => performance.now());
+  const budgetMs = options.gate?.budgetMs ?? REQUEST_WRITE_BUDGET_MS;
+  /** What is left of a budget that started at `asked` (0: one try, none while known locked). */
+  const left = (asked: number) => ({ budgetMs: Math.max(0, asked + budgetMs - clock()) });
   let tail: Promise<unknown> = Promise.resolve();
 
   /** Runs `work` after everything queued before it on this connection. */
@@ -62,18 +73,22 @@ export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
   };
 
   /** Outside one: queued; reads at once, writes (also `… RETURNING`) through the gate. */
-  const alone = <T>(sql: string, op: () => T): Promise<T> =>
+  const alone = <T>(sql: string, op: () => T): Promise<T> => {
+    const asked = clock();
     // better-sqlite3 knows whether a statement writes (`readonly`): in WAL mode a read never
     // waits for the write lock.
-    queued(() => (prepared(sql).readonly ? Promise.resolve(op()) : gate.run(op)));
+    return queued(() =>
+      prepared(sql).readonly ? Promise.resolve(op()) : gate.run(op, left(asked)),
+    );
+  };
   const outside: SqlExecutor = {
     all: (sql, params) => alone(sql, () => sync.all(sql, params)),
     get: (sql, params) => alone(sql, () => sync.get(sql, params)),
     run: (sql, params) => alone(sql, () => sync.run(sql, params)),
   };
 
-  async function inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    await gate.run(() => db.exec("BEGIN IMMEDIATE"));
+  async function inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>, asked: number): Promise<T> {
+    await gate.run(() => db.exec("BEGIN IMMEDIATE"), left(asked));
     let value: T;
     try {
       value = await fn(direct);
@@ -90,7 +105,10 @@ export function createSqliteSql(options: SqliteSqlOptions): SqlDatabase {
   return {
     dialect: "sqlite",
     ...outside,
-    transaction: (fn) => queued(() => inTransaction(fn)),
+    transaction: (fn) => {
+      const asked = clock();
+      return queued(() => inTransaction(fn, asked));
+    },
     exclusive<T>(name: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
       const before = locks.get(name) ?? Promise.resolve();
       const result = before.then(

@@ -18,6 +18,8 @@ import {
 } from "../../src/db/postgres.ts";
 import { numberPlaceholders, type SqlDatabase } from "../../src/db/sql.ts";
 import { createSqliteSql } from "../../src/db/sqlite-sql.ts";
+import { isBusyError } from "../../src/db/busy.ts";
+import { manualTime } from "../helpers/manual-time.ts";
 import { ENGINES } from "../helpers/engines.ts";
 import {
   freshPostgresDatabase,
@@ -136,6 +138,44 @@ describe("SQLite: another connection holding the write lock", () => {
     other.exec("COMMIT");
     await write;
     expect(await db.get("SELECT name FROM items")).toEqual({ name: "late" });
+    other.close();
+    await db.close();
+  });
+});
+
+describe("SQLite: writes queued behind a waiting write", () => {
+  it("each gives up on its own budget, counted from when it was asked for", async () => {
+    const time = manualTime();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "motcua-sql-")), "db.sqlite");
+    const db = createSqliteSql({ file, migrations: SCHEMA, gate: { ...time, budgetMs: 5_000 } });
+    const other = new BetterSqlite3(file);
+    other.exec("BEGIN IMMEDIATE");
+    const settled: Record<string, number> = {};
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => (settled[name] = -time.clock()),
+        (err: unknown) => {
+          expect(isBusyError(err)).toBe(true);
+          settled[name] = time.clock();
+        },
+      );
+    const first = track("first", db.run("INSERT INTO items (id, name) VALUES (1, 'a')"));
+    await time.advance(3_000);
+    // Asked 3 s later, queued behind the first (one statement at a time on this connection).
+    const second = track(
+      "second",
+      db.transaction((tx) => tx.run("INSERT INTO items (id, name) VALUES (2, 'b')")),
+    );
+    await time.advance(2_500);
+    expect(settled.first).toBeGreaterThanOrEqual(5_000);
+    expect(settled.second).toBeUndefined();
+    await time.advance(3_000);
+    // Its own 5 s from 3 s, not 5 s more from when the first gave up.
+    expect(settled.second).toBeGreaterThanOrEqual(8_000);
+    expect(settled.second).toBeLessThan(9_000);
+    await Promise.all([first, second]);
+    other.exec("COMMIT");
+    expect(await db.all("SELECT id FROM items")).toEqual([]);
     other.close();
     await db.close();
   });
