@@ -1,6 +1,6 @@
 /**
  * The composition root. `createService` reads nothing but the configuration it is given, builds
- * every part once and in order (assistant, database, PAKN store, hand-over, dialogue core,
+ * every part once and in order (database, assistant, PAKN store, hand-over, dialogue core,
  * reminders), and starts nothing: channels, background jobs, reminders and the HTTP server start
  * in `start()`. `stop()` stops them in reverse, waits for work under way, then closes the
  * database. `main()` reads the configuration once and stops cleanly on SIGINT / SIGTERM.
