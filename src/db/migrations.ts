@@ -330,4 +330,12 @@ export const MIGRATIONS: readonly string[] = [
     WHERE sent_at IS NULL AND failed_at IS NULL;
   CREATE INDEX channel_outbox_done ON channel_outbox (coalesce(sent_at, failed_at));
   `,
+  // 9 (user_version 9): the Idempotency-Key of POST /api/feedback (src/feedback/idempotency.ts),
+  // per case: the sha256 of channel and key (unique: one case per key), and the sha256 of the
+  // validated request it filed (the same key with another request is refused). NULL without a key.
+  `
+  ALTER TABLE feedback_cases ADD COLUMN idempotency_key_hash TEXT;
+  ALTER TABLE feedback_cases ADD COLUMN idempotency_request_hash TEXT;
+  CREATE UNIQUE INDEX feedback_cases_idempotency_key ON feedback_cases (idempotency_key_hash);
+  `,
 ];

@@ -72,3 +72,22 @@ export class CaseNotOpenError extends FeedbackError {
     super(`${ref} is ${status}: no longer open`);
   }
 }
+
+/** An Idempotency-Key already used, within its window, for another request: nothing filed. */
+export class IdempotencyKeyReusedError extends FeedbackError {
+  readonly code = "idempotency_key_reused";
+  constructor(readonly ref: string) {
+    super(`The Idempotency-Key filed ${ref} with another request`);
+  }
+}
+
+/**
+ * The key was taken by a filing that committed while this one ran, and was not found when this
+ * one looked again (a guard: the second look finds it, as the first filing has committed by then).
+ */
+export class IdempotencyKeyInUseError extends FeedbackError {
+  readonly code = "idempotency_key_in_use";
+  constructor() {
+    super("Another filing with this Idempotency-Key is under way");
+  }
+}

@@ -5,10 +5,12 @@
  */
 import { localDate } from "../calendar/index.ts";
 import { maskPersonalData } from "../logger.ts";
+import type { IdempotencyHashes } from "./idempotency.ts";
 import type { FeedbackKind, validateFileCase } from "./input.ts";
 import { formatRef, newCitizenToken, sha256Hex } from "./reference.ts";
 import type { routeCase } from "./routing.ts";
 import type { DeadlineCalculator } from "./rules.ts";
+import type { Status } from "./status.ts";
 import type { HistoryEntry, NewCaseRow } from "./store.ts";
 
 export interface FiledCase {
@@ -16,7 +18,8 @@ export interface FiledCase {
   /** Shown to the citizen once, never stored in clear: they need it to follow the case. */
   token: string;
   kind: FeedbackKind;
-  status: "received";
+  /** "received" when filed; a replayed filing (src/feedback/idempotency.ts) gives it as it stands. */
+  status: Status;
   receivedAt: string;
   /** Vietnamese date the handling period ends. */
   dueDate: string;
@@ -39,6 +42,7 @@ export function prepareFiling(
   routing: ReturnType<typeof routeCase>,
   deadlines: DeadlineCalculator,
   receivedAt: Date,
+  idempotency: IdempotencyHashes | null = null,
 ): Filing {
   const { dueDate, dueAt, firstProgressAt } = deadlines.forReceipt(receivedAt);
   const year = Number(localDate(receivedAt).slice(0, 4));
@@ -64,6 +68,8 @@ export function prepareFiling(
           received_at: at,
           due_at: dueAt.toISOString(),
           next_progress_at: firstProgressAt.toISOString(),
+          idempotency_key_hash: idempotency?.keyHash ?? null,
+          idempotency_request_hash: idempotency?.requestHash ?? null,
         },
         filed: {
           ref,

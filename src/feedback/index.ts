@@ -2,8 +2,10 @@ export {
   createFeedbackStore,
   type FeedbackStore,
   type FeedbackStoreOptions,
+  type FilingOnce,
   type Ratings,
 } from "./sql-store.ts";
+export { IDEMPOTENCY_KEY, IDEMPOTENCY_WINDOW_MS } from "./idempotency.ts";
 export type { FiledCase } from "./file-case.ts";
 export { MAX_TEXT_CHARS, MIN_TEXT_CHARS, type FileCaseInput, type FeedbackKind } from "./input.ts";
 export { createProcedureDirectory, type ProcedureDirectory } from "./procedures.ts";
@@ -21,6 +23,8 @@ export {
   UnknownProcedureError,
   CaseNotFoundError,
   CaseNotOpenError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
   InvalidTransitionError,
   VersionConflictError,
 } from "./errors.ts";

@@ -13,6 +13,10 @@
  * - filing is idempotent when the caller files inside its own transaction (`fileCase(input, tx)`)
  *   beside the write that marks its draft filed: the second attempt's mark finds it done, and
  *   rolls back with nothing filed;
+ * - a filing with an Idempotency-Key (`fileCaseOnce`) files one case per key: the key's hash is
+ *   unique, and the second of two filings at once finds its insert refused
+ *   (`ON CONFLICT … DO NOTHING`, which on PostgreSQL waits for the first to commit), rolls back
+ *   (the year's number given back) and looks again: it replays the first;
  * - a staff change locks the case (`FOR UPDATE`) before checking its version: two officers on two
  *   instances, one wins, the other gets VersionConflictError when they named the version read;
  * - the progress sweep moves each case's schedule from the value it read: one notice whichever
@@ -22,8 +26,19 @@ import type { Calendar } from "../calendar/index.ts";
 import type { SqlDatabase, SqlExecutor } from "../db/index.ts";
 import { NOTIFICATION_AUDIT_SQL, type NotificationAudit } from "./audit.ts";
 import { dashboard, type Dashboard } from "./dashboard.ts";
-import { CaseNotFoundError, VersionConflictError } from "./errors.ts";
+import {
+  CaseNotFoundError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  VersionConflictError,
+} from "./errors.ts";
 import { prepareFiling, type FiledCase } from "./file-case.ts";
+import {
+  idempotencyHashes,
+  keyStands,
+  replayedCase,
+  type IdempotencyHashes,
+} from "./idempotency.ts";
 import { validateFileCase, type FileCaseInput } from "./input.ts";
 import { createCaseLister, type CaseLister } from "./list.ts";
 import { INSERT_NOTIFICATION_SQL, notificationParams } from "./outbox.ts";
@@ -31,7 +46,7 @@ import type { ProcedureDirectory } from "./procedures.ts";
 import { PROGRESS_SQL, progressOwed } from "./progress.ts";
 import { RATINGS_SQL, ratingParams, type RatingInput, type StoredRating } from "./ratings.ts";
 import type { Recorded } from "./record-event.ts";
-import { isRef, tokenMatches } from "./reference.ts";
+import { isRef, newCitizenToken, sha256Hex, tokenMatches } from "./reference.ts";
 import { periodReport, reportWithin, type QuarterlyReport, type ReportPeriod } from "./report.ts";
 import { routeCase } from "./routing.ts";
 import type { DeadlineCalculator } from "./rules.ts";
@@ -82,6 +97,13 @@ export interface FeedbackStore {
    * at all — how a retried "send" files once.
    */
   fileCase(input: FileCaseInput, tx?: SqlExecutor): Promise<FiledCase>;
+  /**
+   * Files a case once per Idempotency-Key (src/feedback/idempotency.ts), in its own transaction.
+   * The same key and validated input within the window: nothing filed, the case again with a new
+   * token that replaces the old one (`replayed`). The same key with another input:
+   * IdempotencyKeyReusedError, nothing filed.
+   */
+  fileCaseOnce(input: FileCaseInput, key: string): Promise<FilingOnce>;
   byRef(ref: string): Promise<CaseRow | undefined>;
   history(caseId: number): Promise<HistoryRow[]>;
   /** CaseNotFoundError for an unknown ref and for a wrong token alike. */
@@ -108,6 +130,12 @@ export interface FeedbackStore {
   ratings: Ratings;
 }
 
+export interface FilingOnce {
+  filed: FiledCase;
+  /** True when the key had filed the case already: nothing new was filed. */
+  replayed: boolean;
+}
+
 /** A hash no token has, compared against when the ref is unknown so both paths cost the same. */
 const NO_SUCH_HASH = "0".repeat(64);
 
@@ -117,6 +145,11 @@ export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
   // another instance waits and then checks against what this one wrote. SQLite's BEGIN IMMEDIATE
   // already serialises writers.
   const byRefLocked = sql.dialect === "postgres" ? `${CASE_SQL.byRef} FOR UPDATE` : CASE_SQL.byRef;
+  // Two replays of one key at once take turns on the case: each token replaces the one before.
+  const byKeyLocked =
+    sql.dialect === "postgres"
+      ? `${CASE_SQL.byIdempotencyKey} FOR UPDATE`
+      : CASE_SQL.byIdempotencyKey;
 
   const byRef = (ref: string, db: SqlExecutor = sql) =>
     isRef(ref) ? db.get<CaseRow>(CASE_SQL.byRef, [ref]) : Promise.resolve(undefined);
@@ -134,13 +167,37 @@ export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
     tx: SqlExecutor,
     clean: ReturnType<typeof validateFileCase>,
     routing: ReturnType<typeof routeCase>,
+    idempotency: IdempotencyHashes | null = null,
   ): Promise<FiledCase> {
-    const filing = prepareFiling(clean, routing, deadlines, now());
+    const filing = prepareFiling(clean, routing, deadlines, now(), idempotency);
     const seq = await tx.get<{ last: number }>(CASE_SQL.nextSequence, [filing.year]);
     const { row, filed } = filing.build(Number(seq!.last));
     const inserted = await tx.get<{ id: number }>(CASE_SQL.insertCase, insertCaseParams(row));
+    // Another filing took the key and has committed: roll this one back, its number with it.
+    if (!inserted) throw new IdempotencyKeyInUseError();
     await tx.run(CASE_SQL.insertHistory, historyParams(filing.history(Number(inserted!.id))));
     return filed;
+  }
+
+  /** One try of fileCaseOnce: replay what the key filed, or file with it. */
+  function fileOrReplay(
+    clean: ReturnType<typeof validateFileCase>,
+    routing: ReturnType<typeof routeCase>,
+    idempotency: IdempotencyHashes,
+  ): Promise<FilingOnce> {
+    return sql.transaction(async (tx) => {
+      const prior = await tx.get<CaseRow>(byKeyLocked, [idempotency.keyHash]);
+      if (prior && keyStands(prior, now())) {
+        if (prior.idempotency_request_hash !== idempotency.requestHash) {
+          throw new IdempotencyKeyReusedError(prior.ref);
+        }
+        const token = newCitizenToken();
+        await tx.run(CASE_SQL.replaceToken, [sha256Hex(token), prior.id]);
+        return { filed: replayedCase(prior, token), replayed: true };
+      }
+      if (prior) await tx.run(CASE_SQL.releaseIdempotencyKey, [prior.id]);
+      return { filed: await file(tx, clean, routing, idempotency), replayed: false };
+    });
   }
 
   /** Reads and locks the case, checks it, applies the plan and writes its result, in one go. */
@@ -179,6 +236,18 @@ export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
       const clean = validateFileCase(input);
       const routing = routeCase(clean, deps.procedures);
       return tx ? file(tx, clean, routing) : sql.transaction((t) => file(t, clean, routing));
+    },
+    async fileCaseOnce(input, key) {
+      const clean = validateFileCase(input);
+      const routing = routeCase(clean, deps.procedures);
+      const idempotency = idempotencyHashes(key, clean);
+      try {
+        return await fileOrReplay(clean, routing, idempotency);
+      } catch (err) {
+        // A filing with the same key committed first: this try rolled back; the next one finds it.
+        if (!(err instanceof IdempotencyKeyInUseError)) throw err;
+        return fileOrReplay(clean, routing, idempotency);
+      }
     },
     byRef: (ref) => byRef(ref),
     history: (caseId) => history(caseId),

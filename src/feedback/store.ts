@@ -27,6 +27,10 @@ export interface CaseRow {
   result_record_due_at: string | null;
   updated_at: string;
   version: number;
+  /** sha256 of channel and Idempotency-Key (src/feedback/idempotency.ts); null without one. */
+  idempotency_key_hash: string | null;
+  /** sha256 of the validated request filed with that key. */
+  idempotency_request_hash: string | null;
 }
 
 export interface HistoryRow {
@@ -62,11 +66,22 @@ export const CASE_SQL = {
    */
   nextSequence: `INSERT INTO feedback_sequences (year, last) VALUES (?, 1)
      ON CONFLICT (year) DO UPDATE SET last = feedback_sequences.last + 1 RETURNING last`,
+  /**
+   * No row back when another filing took the Idempotency-Key first (never for NULL keys, which
+   * do not collide): the caller rolls back, giving the year's number back, and replays that one.
+   */
   insertCase: `INSERT INTO feedback_cases (ref, token_hash, kind, channel, user_id, text, text_masked,
        contact, procedure_code, agency, routed_by, status, received_at, due_at, next_progress_at,
-       updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?) RETURNING id`,
+       updated_at, idempotency_key_hash, idempotency_request_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (idempotency_key_hash) DO NOTHING RETURNING id`,
   byRef: `SELECT * FROM feedback_cases WHERE ref = ?`,
+  byIdempotencyKey: `SELECT * FROM feedback_cases WHERE idempotency_key_hash = ?`,
+  /** A replayed filing's new token: the one its lost answer carried stops working. */
+  replaceToken: `UPDATE feedback_cases SET token_hash = ? WHERE id = ?`,
+  /** A key past its window is free again: the case filed with it keeps nothing of it. */
+  releaseIdempotencyKey: `UPDATE feedback_cases
+     SET idempotency_key_hash = NULL, idempotency_request_hash = NULL WHERE id = ?`,
   history: `SELECT * FROM feedback_history WHERE case_id = ? ORDER BY id`,
   insertHistory: `INSERT INTO feedback_history (case_id, at, actor, action, from_status, to_status,
        note)
@@ -94,6 +109,8 @@ export type NewCaseRow = Pick<
   | "routed_by"
   | "received_at"
   | "due_at"
+  | "idempotency_key_hash"
+  | "idempotency_request_hash"
 > & { next_progress_at: string };
 
 export const insertCaseParams = (c: NewCaseRow): SqlValue[] => [
@@ -112,6 +129,8 @@ export const insertCaseParams = (c: NewCaseRow): SqlValue[] => [
   c.due_at,
   c.next_progress_at,
   c.received_at,
+  c.idempotency_key_hash,
+  c.idempotency_request_hash,
 ];
 
 export const historyParams = (e: HistoryEntry): SqlValue[] => [

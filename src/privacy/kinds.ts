@@ -25,7 +25,10 @@ export const ANONYMISED_USER = "anonymised:";
 
 /** The counters of one purge, one per table-level change. */
 export interface PurgeCounts {
-  /** PAKN cases closed or rejected before the cutoff: citizen text, contact and user id replaced. */
+  /**
+   * PAKN cases closed or rejected before the cutoff: citizen text, contact and user id replaced,
+   * the Idempotency-Key's hashes cleared.
+   */
   cases: number;
   /** Sent or abandoned notifications of those cases: recipient id replaced. */
   notifications: number;
@@ -171,7 +174,8 @@ export const KINDS: readonly Kind[] = [
         "cases",
         "feedback_cases",
         CASE_DUE,
-        `text = @marker, text_masked = @marker, contact = NULL, user_id = ${newUser}`,
+        `text = @marker, text_masked = @marker, contact = NULL, user_id = ${newUser},
+          idempotency_key_hash = NULL, idempotency_request_hash = NULL`,
       ),
     ],
   },

@@ -9,6 +9,8 @@ import {
   CaseNotFoundError,
   CaseNotOpenError,
   FeedbackInputError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
   InvalidTransitionError,
   MAX_TEXT_CHARS,
   MIN_TEXT_CHARS,
@@ -22,6 +24,8 @@ import { isBusyError, isDatabaseUnavailable } from "../db/index.ts";
 export const RETRY_AFTER_BUSY_S = 2;
 /** Seconds asked when the database server cannot be reached (the pool reconnects meanwhile). */
 export const RETRY_AFTER_UNAVAILABLE_S = 5;
+/** Seconds asked when a filing with the same Idempotency-Key committed under this one. */
+export const RETRY_AFTER_KEY_IN_USE_S = 1;
 
 export class HttpError extends Error {
   override readonly name = "HttpError";
@@ -56,6 +60,12 @@ const MESSAGES: Record<string, string> = {
     "Không có thủ tục với mã này trong danh mục. / No procedure with this code in the catalogue.",
   case_not_found:
     "Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu này. / No case with this reference and token.",
+  invalid_idempotency_key:
+    "Idempotency-Key không hợp lệ: cần 1–128 ký tự ASCII in được, không có khoảng trắng (ví dụ một UUID). / Invalid Idempotency-Key: 1–128 visible ASCII characters (e.g. a UUID).",
+  idempotency_key_reused:
+    "Idempotency-Key này đã được dùng cho một phản ánh có nội dung khác, nên không có gì được lưu. Phản ánh mới cần khoá mới. / This Idempotency-Key was used with a different request: nothing was filed. Use a new key for a new request.",
+  idempotency_key_in_use:
+    "Một yêu cầu khác với cùng Idempotency-Key đang được xử lý, vui lòng thử lại sau ít giây. / A request with this Idempotency-Key is in progress: please retry in a few seconds.",
   reason_required: "Cần nêu lý do không thụ lý. / Rejecting needs a reason.",
   note_required: "Cần nhập nội dung trả lời. / Answering needs the answer as note.",
   database_busy:
@@ -106,6 +116,12 @@ export function toHttpError(err: unknown): HttpError | null {
   }
   if (err instanceof UnknownProcedureError) return new HttpError(422, err.code);
   if (err instanceof CaseNotFoundError) return new HttpError(404, err.code);
+  if (err instanceof IdempotencyKeyReusedError) return new HttpError(422, err.code);
+  if (err instanceof IdempotencyKeyInUseError) {
+    return new HttpError(409, err.code, MESSAGES[err.code], {
+      "Retry-After": String(RETRY_AFTER_KEY_IN_USE_S),
+    });
+  }
   if (err instanceof InvalidTransitionError) {
     return new HttpError(409, err.code, `Không thể chuyển trạng thái. / ${err.message}`);
   }

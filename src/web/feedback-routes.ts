@@ -2,6 +2,8 @@
  * The PAKN store over HTTP (rows in src/web/routes.ts):
  *
  *   POST /api/feedback                          file a case → 201 { ref, token, dueAt, … }
+ *        [Idempotency-Key: k]                   a retry with k and the same body: 200, the same
+ *                                               case with a new token, Idempotent-Replayed: true
  *   GET  /api/feedback/:ref?token=…             the citizen's view (404 for a wrong token too)
  *   GET  /api/staff/feedback?status=&agency=&unassigned=1&overdue=1&limit=&cursor=
  *   GET  /api/staff/feedback/:ref
@@ -20,6 +22,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import {
+  IDEMPOTENCY_KEY,
   isStatus,
   type CaseScope,
   type FeedbackStore,
@@ -71,6 +74,20 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   );
 }
 
+/**
+ * The Idempotency-Key header: absent, or 1–128 visible ASCII characters. The draft makes it a
+ * Structured Field string (`"…"`): its quotes are taken off, so `"k"` and `k` are one key.
+ */
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = /^"([^"\\]*)"$/.exec(header)?.[1] ?? header;
+  if (!IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, "invalid_idempotency_key");
+  return key;
+}
+
+const hashed = (prefix: string, value: string) =>
+  `${prefix}-${createHash("sha256").update(value).digest("hex").slice(0, 32)}`;
+
 export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
   const { feedback, scopes, staff, logger } = deps;
 
@@ -94,36 +111,48 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
   };
 
   const file: Handler = async (c) => {
+    const key = idempotencyKey(c.req.header("idempotency-key"));
     const body = parse(fileBody, c.var.body);
-    const filed = await feedback.fileCase({
+    const input = {
       channel: "web",
       // A caller's own id is kept apart from the chat's hashed ids ("w…"), so it can never pose
-      // as another web chat user and receive their notifications.
+      // as another web chat user and receive their notifications. Without one, a keyed request's
+      // id comes from its key, so that its retry is the same request.
       userId:
         typeof body.userId === "string" && body.userId !== ""
-          ? `api-${createHash("sha256").update(body.userId).digest("hex").slice(0, 32)}`
-          : `web-${randomBytes(12).toString("base64url")}`,
+          ? hashed("api", body.userId)
+          : key !== undefined
+            ? hashed("web", `idempotency:${key}`)
+            : `web-${randomBytes(12).toString("base64url")}`,
       text: body.text as string,
       kind: body.kind as "complaint" | "proposal" | undefined,
       procedureCode: body.procedureCode as string | null | undefined,
       agency: body.agency as string | null | undefined,
       contact: body.contact as string | null | undefined,
-    });
-    logger.info(
-      {
-        ref: filed.ref,
-        channel: "web",
-        kind: filed.kind,
-        procedureCode: filed.procedureCode,
-        // Free text from the citizen: masked like everything personal in the logs.
-        agency: filed.agency === null ? null : maskPersonalData(filed.agency),
-      },
-      "feedback filed",
-    );
-    logger.debug(
-      { ref: filed.ref, text: maskPersonalData(String(body.text)).slice(0, 200) },
-      "feedback text",
-    );
+    };
+    const { filed, replayed } =
+      key === undefined
+        ? { filed: await feedback.fileCase(input), replayed: false }
+        : await feedback.fileCaseOnce(input, key);
+    if (replayed) {
+      logger.info({ ref: filed.ref, channel: "web" }, "feedback filing replayed (Idempotency-Key)");
+    } else {
+      logger.info(
+        {
+          ref: filed.ref,
+          channel: "web",
+          kind: filed.kind,
+          procedureCode: filed.procedureCode,
+          // Free text from the citizen: masked like everything personal in the logs.
+          agency: filed.agency === null ? null : maskPersonalData(filed.agency),
+        },
+        "feedback filed",
+      );
+      logger.debug(
+        { ref: filed.ref, text: maskPersonalData(String(body.text)).slice(0, 200) },
+        "feedback text",
+      );
+    }
     const [y, m, d] = filed.dueDate.split("-");
     return json(
       {
@@ -133,8 +162,11 @@ export function createFeedbackRoutes(deps: FeedbackRouteOptions): RouteGroup {
           `Đã tiếp nhận phản ánh, kiến nghị ${filed.ref}. Hạn xử lý: ${d}/${m}/${y}. ` +
           "Vui lòng giữ mã tra cứu (token) để theo dõi kết quả.",
       },
-      201,
-      { Location: `/api/feedback/${filed.ref}` },
+      replayed ? 200 : 201,
+      {
+        Location: `/api/feedback/${filed.ref}`,
+        ...(replayed ? { "Idempotent-Replayed": "true" } : {}),
+      },
     );
   };
 

@@ -140,6 +140,94 @@ describe("POST /api/feedback", () => {
   });
 });
 
+describe("POST /api/feedback with Idempotency-Key", () => {
+  const post = (body: unknown, key?: string) =>
+    fetch(`${base}/api/feedback`, json(body, key === undefined ? {} : { "Idempotency-Key": key }));
+  const cases = async () =>
+    Number((await sql.get<{ n: number }>("SELECT count(*) AS n FROM feedback_cases"))!.n);
+  const view = (ref: string, token: string) =>
+    fetch(`${base}/api/feedback/${ref}`, { headers: { "X-Citizen-Token": token } });
+
+  it("a retry gets 200, Idempotent-Replayed and the same case with a working new token", async () => {
+    const body = { text: TEXT, procedureCode: "1.001193", contact: "0912345678" };
+    const before = await cases();
+    const first = await post(body, "order-7f3a9c");
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const filed = (await first.json()) as Record<string, string>;
+    const retry = await post(body, "order-7f3a9c");
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.headers.get("location")).toBe(`/api/feedback/${filed.ref}`);
+    const replayed = (await retry.json()) as Record<string, string>;
+    const { token: oldToken, ...receipt } = filed;
+    const { token: newToken, ...again } = replayed;
+    expect(again).toEqual(receipt);
+    expect(receipt).toMatchObject({ dueDate: "2026-03-23", agency: "UBND cấp xã" });
+    expect(newToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(newToken).not.toBe(oldToken);
+    expect(await cases()).toBe(before + 1);
+    expect((await view(filed.ref!, newToken!)).status).toBe(200);
+    expect((await errorOf(await view(filed.ref!, oldToken!), 404)).code).toBe("case_not_found");
+    // The draft's quoted form (a Structured Field string) is the same key.
+    const quoted = await post(body, '"order-7f3a9c"');
+    expect(quoted.status).toBe(200);
+    expect(((await quoted.json()) as { ref: string }).ref).toBe(filed.ref);
+    expect(await cases()).toBe(before + 1);
+    const log = logs.text();
+    expect(log).toContain("replayed");
+    expect(log).not.toContain(newToken);
+    expect(log).not.toContain("order-7f3a9c");
+  });
+
+  it("with a userId: the same; another userId is another request", async () => {
+    const body = { text: TEXT, userId: "app-user-1" };
+    const first = (await (await post(body, "k-user")).json()) as { ref: string };
+    const retry = await post(body, "k-user");
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { ref: string }).ref).toBe(first.ref);
+    const other = await post({ ...body, userId: "app-user-2" }, "k-user");
+    expect((await errorOf(other, 422)).code).toBe("idempotency_key_reused");
+  });
+
+  it("422 idempotency_key_reused for the same key with another body; nothing filed", async () => {
+    const first = await post({ text: TEXT }, "k-reused");
+    expect(first.status).toBe(201);
+    const { ref, token } = (await first.json()) as { ref: string; token: string };
+    const before = await cases();
+    const e = await errorOf(await post({ text: `${TEXT} Khác.` }, "k-reused"), 422);
+    expect(e.code).toBe("idempotency_key_reused");
+    expect(e.message).toMatch(/^Idempotency-Key này .* \/ This Idempotency-Key was used/);
+    expect(e.message).not.toContain(ref);
+    expect(await cases()).toBe(before);
+    // The first case and its token are untouched.
+    expect((await view(ref, token)).status).toBe(200);
+  });
+
+  it("400 invalid_idempotency_key for an empty, too long, spaced or non-ASCII key; nothing filed", async () => {
+    const before = await cases();
+    for (const key of ["", "a".repeat(129), "two words", "khoá-1", '""']) {
+      const e = await errorOf(await post({ text: TEXT }, key), 400);
+      expect(e.code, JSON.stringify(key)).toBe("invalid_idempotency_key");
+      expect(e.message).toContain(" / Invalid Idempotency-Key");
+    }
+    expect(await cases()).toBe(before);
+    // 128 visible characters are a key; a bad body is still the body's error.
+    expect((await post({ text: TEXT }, "~".repeat(128))).status).toBe(201);
+    expect((await errorOf(await post({ text: "ngắn" }, "k-short"), 400)).code).toBe(
+      "text_too_short",
+    );
+  });
+
+  it("without the header, the same body twice files two cases", async () => {
+    const a = await post({ text: TEXT });
+    const b = await post({ text: TEXT });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const [ra, rb] = (await Promise.all([a.json(), b.json()])) as { ref: string }[];
+    expect(ra!.ref).not.toBe(rb!.ref);
+  });
+});
+
 describe("GET /api/feedback/:ref", () => {
   it("shows the case to its token; a wrong token is the same 404 as an unknown ref", async () => {
     const mine = await file();

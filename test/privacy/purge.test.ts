@@ -71,6 +71,11 @@ for (const engine of ENGINES) {
     it("anonymises a closed case past retention and keeps what statistics need", async () => {
       const f = await fixture();
       const { sql, refs } = f;
+      // Filed with an Idempotency-Key (src/feedback/idempotency.ts): its hashes go too.
+      const keyed = `UPDATE feedback_cases SET idempotency_key_hash = ?, idempotency_request_hash = ?
+        WHERE ref = ?`;
+      await sql.run(keyed, ["a".repeat(64), "b".repeat(64), refs.oldClosed]);
+      await sql.run(keyed, ["c".repeat(64), "b".repeat(64), refs.recentClosed]);
       const before = await caseRow(sql, refs.oldClosed);
       const history = await rows(sql, `SELECT * FROM feedback_history ORDER BY id`);
       expect(JSON.stringify(await dump(sql))).toContain("001203004567"); // not vacuous
@@ -84,6 +89,11 @@ for (const engine of ENGINES) {
         text_masked: ANONYMISED_TEXT,
         contact: null,
         user_id: `anonymised:${before.id}`,
+        idempotency_key_hash: null,
+        idempotency_request_hash: null,
+      });
+      expect(await caseRow(sql, refs.recentClosed)).toMatchObject({
+        idempotency_key_hash: "c".repeat(64),
       });
       const kept = [
         "id",

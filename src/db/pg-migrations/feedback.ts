@@ -1,5 +1,5 @@
 /**
- * PostgreSQL tables of the feedback stores (their SQLite counterparts are migrations 2 and 7 in
+ * PostgreSQL tables of the feedback stores (their SQLite counterparts are migrations 2, 7 and 9 in
  * src/db/migrations.ts): PAKN cases, their append-only history, the per-year reference counter,
  * the citizen notification outbox, answer ratings, and the search fold `motcua_fold`. Same names and column types as on SQLite, so
  * one store's SQL runs on both; times are ISO 8601 text, dates YYYY-MM-DD text.
@@ -33,8 +33,12 @@ CREATE TABLE feedback_cases (
   result_date TEXT,
   result_record_due_at TEXT,
   updated_at TEXT NOT NULL,
-  version INTEGER NOT NULL DEFAULT 1
+  version INTEGER NOT NULL DEFAULT 1,
+  -- SQLite migration 9: the Idempotency-Key of POST /api/feedback (src/feedback/idempotency.ts).
+  idempotency_key_hash TEXT,
+  idempotency_request_hash TEXT
 );
+CREATE UNIQUE INDEX feedback_cases_idempotency_key ON feedback_cases (idempotency_key_hash);
 CREATE INDEX feedback_cases_status_due ON feedback_cases (status, due_at, id);
 CREATE INDEX feedback_cases_agency_due ON feedback_cases (agency, due_at, id);
 CREATE INDEX feedback_cases_due ON feedback_cases (due_at, id);
