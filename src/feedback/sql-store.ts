@@ -175,7 +175,7 @@ export function createFeedbackStore(deps: FeedbackStoreOptions): FeedbackStore {
     const inserted = await tx.get<{ id: number }>(CASE_SQL.insertCase, insertCaseParams(row));
     // Another filing took the key and has committed: roll this one back, its number with it.
     if (!inserted) throw new IdempotencyKeyInUseError();
-    await tx.run(CASE_SQL.insertHistory, historyParams(filing.history(Number(inserted!.id))));
+    await tx.run(CASE_SQL.insertHistory, historyParams(filing.history(Number(inserted.id))));
     return filed;
   }
 

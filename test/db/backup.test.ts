@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli, UsageError } from "../../src/cli.ts";
+import { UsageError } from "../../src/cli.ts";
+import { cli } from "./cli.ts";
 import { BackupError, backupDatabase, MIGRATIONS, openDatabase } from "../../src/db/index.ts";
 
 const open: { close(): void; open: boolean }[] = [];
@@ -32,17 +33,6 @@ const questions = (file: string) => {
   open.push(db);
   return db.prepare("SELECT question_masked AS q FROM questions ORDER BY id").all();
 };
-
-function cli(args: string[]) {
-  const out: string[] = [];
-  const io = {
-    out: (l: string) => out.push(l),
-    err: (l: string) => out.push(l),
-    stdin: process.stdin,
-    env: {},
-  };
-  return { run: () => runCli(args, io), out };
-}
 
 describe("db backup", () => {
   it("copies the database, checked, readable by its owner only", async () => {

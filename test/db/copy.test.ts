@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli.ts";
+import { cli } from "./cli.ts";
 import { loadCalendar } from "../../src/calendar/index.ts";
 import {
   createSqliteSql,
@@ -72,17 +72,6 @@ async function filledFile(): Promise<{ file: string; refs: string[] }> {
   raw.prepare("UPDATE questions SET top_code = 123 WHERE id = 1").run();
   raw.close();
   return { file, refs };
-}
-
-function cli(args: string[]) {
-  const out: string[] = [];
-  const io = {
-    out: (l: string) => out.push(l),
-    err: (l: string) => out.push(l),
-    stdin: process.stdin,
-    env: {},
-  };
-  return { run: () => runCli(args, io), out };
 }
 
 const count = async (db: SqlDatabase, table: string) =>
