@@ -4,8 +4,9 @@
  * `openPostgres(url)` connects (a clear error naming the host, never the password), applies the
  * PostgreSQL migrations (src/db/pg-migrations.ts) under an advisory lock so that instances
  * starting together apply each once, and refuses a schema newer than this program knows.
+ * node-postgres itself is loaded by `openPostgres`, so an instance on SQLite never loads it.
  */
-import pg from "pg";
+import type pg from "pg";
 import { MotcuaError } from "../errors.ts";
 import { MigrationError } from "./database.ts";
 import { PG_MIGRATIONS } from "./pg-migrations.ts";
@@ -74,12 +75,15 @@ function reasonOf(err: unknown): string {
 }
 
 // BIGINT and NUMERIC come back as numbers (counts, ids and versions fit), not strings.
-const types = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return Number;
-    return pg.types.getTypeParser(oid, format);
-  },
-};
+function typesOf(driver: typeof pg) {
+  const { builtins, getTypeParser } = driver.types;
+  return {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === builtins.INT8 || oid === builtins.NUMERIC) return Number;
+      return getTypeParser(oid, format);
+    },
+  };
+}
 
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   const query = (sql: string, params: readonly SqlValue[] = []) =>
@@ -143,11 +147,12 @@ async function migrate(pool: pg.Pool, migrations: readonly string[]): Promise<nu
 
 export async function openPostgres(options: PostgresOptions): Promise<SqlDatabase> {
   const target = describeTarget(options.url);
-  const pool = new pg.Pool({
+  const { default: driver } = await import("pg");
+  const pool = new driver.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-    types,
+    types: typesOf(driver),
   });
   // An idle connection the server dropped must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
