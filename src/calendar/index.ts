@@ -5,7 +5,13 @@ export {
   type CalendarOptions,
 } from "./calendar.ts";
 export { createHolidaySource, type HolidaySourceOptions } from "./source.ts";
-export { statutoryHolidays } from "./statutory.ts";
+export {
+  computeStatutoryHolidays,
+  statutoryHolidays,
+  statutoryTable,
+  STATUTORY_TABLE_FILE,
+  type StatutoryTable,
+} from "./statutory.ts";
 export {
   loadHolidayOverrides,
   parseHolidayOverrides,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
@@ -6,7 +7,11 @@ import {
   createHolidaySource,
   loadCalendar,
   statutoryHolidays,
+  computeStatutoryHolidays,
+  statutoryTable,
+  STATUTORY_TABLE_FILE,
   type DayRule,
+  type StatutoryTable,
 } from "../../src/calendar/index.ts";
 import { runCli } from "../../src/cli.ts";
 
@@ -33,6 +38,19 @@ describe("statutory holidays from date-holidays", () => {
       "2026-05-01",
       "2026-09-02",
     ]);
+  });
+
+  it("reads the years of data/statutory-holidays.json exactly as the package computes them", () => {
+    const file = JSON.parse(readFileSync(STATUTORY_TABLE_FILE, "utf8")) as StatutoryTable;
+    expect(Object.keys(file.years)).toHaveLength(101);
+    expect(file).toEqual(statutoryTable(2000, 2100));
+    expect(statutoryHolidays(2031)).toEqual(computeStatutoryHolidays(2031));
+  });
+
+  it("computes a year outside the table with the package", () => {
+    const days = statutoryHolidays(2101);
+    expect(days.map((r) => r.date)).toContain("2101-09-02");
+    expect(days.filter((r) => r.name === "Giao thừa Tết Nguyên Đán")).toHaveLength(5);
   });
 });
 
