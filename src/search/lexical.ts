@@ -3,7 +3,7 @@ import type { AccentRestorer } from "../text/index.ts";
 import type { AcronymExpander } from "../text/index.ts";
 import { foldAccents, hasAccents, normalizeText } from "../text/index.ts";
 import type { SynonymExpander } from "../text/index.ts";
-import { bigrams, syllables, syllablesOfNormalized } from "../text/index.ts";
+import { bigrams, createInterner, syllables, syllablesOfNormalized } from "../text/index.ts";
 import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts";
 import { judgeConfidence } from "./confidence.ts";
 import { baseName, levelRank, variantWordsOf } from "./variants.ts";
@@ -123,32 +123,45 @@ function addTerms(
   }
 }
 
+/**
+ * The field indexes, and per procedure its name's folded words with their IDF in the name field.
+ * Built in a scope of their own, with one copy of each term shared by all of them.
+ */
+function buildIndexes(catalogue: readonly Procedure[]) {
+  const intern = createInterner();
+  const fields: FieldIndex[] = SEARCH_FIELDS.map((spec) =>
+    buildFieldIndex(
+      catalogue.map((p) => {
+        const acc = syllablesOfNormalized(spec.text(p));
+        return fieldTerms(spec.accents ? acc : [], acc.map(foldAccents)).map(intern);
+      }),
+      spec,
+    ),
+  );
+  const name = fields[0]!;
+  const nameWords = catalogue.map((p) => {
+    const words = new Map<string, number>();
+    for (const t of syllablesOfNormalized(p.name)) {
+      const folded = intern(foldAccents(t));
+      const id = name.ids.get(folded);
+      if (!STOP.has(folded)) words.set(folded, id === undefined ? 0 : name.idf[id]!);
+    }
+    return words;
+  });
+  return { fields, nameWords };
+}
+
 /** Lexical retrieval (BM25 over weighted fields, folded and accented syllables and bigrams). */
 export function createLexicalRetriever(
   catalogue: readonly Procedure[],
   options: LexicalOptions = buildTextTools(catalogue),
 ): Retriever & { queryTerms(query: string): WeightedTerms } {
-  const fields: FieldIndex[] = SEARCH_FIELDS.map((spec) =>
-    buildFieldIndex(
-      catalogue.map((p) => {
-        const acc = syllablesOfNormalized(spec.text(p));
-        return fieldTerms(spec.accents ? acc : [], acc.map(foldAccents));
-      }),
-      spec,
-    ),
-  );
+  const { fields, nameWords } = buildIndexes(catalogue);
   const nameField = fields[0]!;
   const nameIdf = (t: string) => {
     const id = nameField.ids.get(t);
     return id === undefined ? undefined : nameField.idf[id];
   };
-  const nameWords = catalogue.map((p) => {
-    const words = new Map<string, number>();
-    for (const t of syllablesOfNormalized(p.name).map(foldAccents)) {
-      if (!STOP.has(t)) words.set(t, nameIdf(t) ?? 0);
-    }
-    return words;
-  });
   const variants = catalogue.map((p) => variantWordsOf(p.name));
   const levels = catalogue.map(levelRank);
   const bases = catalogue.map((p) => baseName(p.name));

@@ -87,15 +87,7 @@ export function createQualifiers(
       )
       .map(toPhrase),
   }));
-  const names = catalogue.map((p) => syllablesOfNormalized(p.name));
-  /** Rows of the catalogue whose name holds one of the group's phrases. */
-  const members = groups.map((g) => {
-    const rows = new Set<number>();
-    names.forEach((words, row) => {
-      if (containsPhrase(words, g.name)) rows.add(row);
-    });
-    return rows;
-  });
+  const members = membersOf(catalogue, groups);
   const ages = new Map<number, AgeRange>();
   catalogue.forEach((p, row) => {
     const range = ageRangeOf(p.name);
@@ -119,4 +111,22 @@ export function createQualifiers(
       };
     },
   };
+}
+
+/**
+ * Rows of the catalogue whose name holds one of each group's phrases. In a function of its own so
+ * that the names' syllables are not kept by the closures that use the rows.
+ */
+function membersOf(
+  catalogue: readonly Procedure[],
+  groups: ReadonlyArray<{ name: Phrase[] }>,
+): Array<Set<number>> {
+  const names = catalogue.map((p) => syllablesOfNormalized(p.name));
+  return groups.map((g) => {
+    const rows = new Set<number>();
+    names.forEach((words, row) => {
+      if (containsPhrase(words, g.name)) rows.add(row);
+    });
+    return rows;
+  });
 }

@@ -1,4 +1,5 @@
 import { foldAccents } from "./normalize.ts";
+import { createInterner } from "./intern.ts";
 import { syllablesOfNormalized } from "./tokenize.ts";
 
 export interface AcronymExpander {
@@ -20,14 +21,7 @@ export function createAcronymExpander(
   /** Texts already passed through normalizeText (procedure names). */
   names: Iterable<string>,
 ): AcronymExpander {
-  const vocabulary = new Set<string>();
-  const tokenized: Array<{ tokens: string[]; initials: string }> = [];
-  for (const name of names) {
-    const tokens = syllablesOfNormalized(name);
-    const folded = tokens.map(foldAccents);
-    folded.forEach((t) => vocabulary.add(t));
-    tokenized.push({ tokens, initials: folded.map((t) => t[0]).join("") });
-  }
+  const { vocabulary, tokenized } = tokenize(names);
   return {
     expand(words) {
       const out: string[] = [];
@@ -52,4 +46,18 @@ export function createAcronymExpander(
       return out;
     },
   };
+}
+
+/** The names' syllables (one copy of each) with their initials, and the folded vocabulary. */
+function tokenize(names: Iterable<string>) {
+  const intern = createInterner();
+  const vocabulary = new Set<string>();
+  const tokenized: Array<{ tokens: string[]; initials: string }> = [];
+  for (const name of names) {
+    const tokens = syllablesOfNormalized(name).map(intern);
+    const folded = tokens.map(foldAccents);
+    folded.forEach((t) => vocabulary.add(t));
+    tokenized.push({ tokens, initials: folded.map((t) => t[0]).join("") });
+  }
+  return { vocabulary, tokenized };
 }

@@ -1,4 +1,5 @@
 export { normalizeText, foldAccents, hasAccents, folded, visibleText } from "./normalize.ts";
+export { createInterner } from "./intern.ts";
 export { syllables, syllablesOfNormalized, foldedSyllables, bigrams } from "./tokenize.ts";
 export {
   loadSynonyms,
