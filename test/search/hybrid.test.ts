@@ -13,6 +13,7 @@ import {
 } from "../../src/search/hybrid.ts";
 import {
   DENSE_AGREEMENT_RANK,
+  FUSED_MARGIN,
   DENSE_ONLY_COSINE,
   judgeHybrid,
   type Evidence,
@@ -358,7 +359,7 @@ describe("judgeHybrid", () => {
   const hit = (code: string, score = 1) => ({ code, score });
   const evidence = (over: Partial<Evidence> = {}): Evidence => ({
     lexical: { hits: [hit("A"), hit("B")], confidence: "sure" },
-    fused: [hit("A"), hit("B")],
+    fused: [hit("A", 1.5), hit("B")],
     bestCosine: 0.9,
     denseRankOfFirst: 0,
     sameBase: (a, b) => a === b,
@@ -375,6 +376,22 @@ describe("judgeHybrid", () => {
   it("a level copy of the lexical first procedure counts as the same answer", () => {
     const copies = evidence({ fused: [hit("A2"), hit("A")], sameBase: (a, b) => a[0] === b[0] });
     expect(judgeHybrid(copies)).toBe("sure");
+  });
+  it("asks back when another procedure comes within the fused margin; level copies do not count", () => {
+    const lead = (second: number) => evidence({ fused: [hit("A", 1), hit("B", second)] });
+    expect(judgeHybrid(lead(1 - 1.01 * FUSED_MARGIN))).toBe("sure");
+    expect(judgeHybrid(lead(1 - FUSED_MARGIN / 2))).toBe("ambiguous");
+    const copyThenRival = evidence({
+      fused: [hit("A1", 1), hit("A2", 0.99), hit("B", 0.95)],
+      sameBase: (a, b) => a[0] === b[0],
+    });
+    expect(judgeHybrid(copyThenRival)).toBe("ambiguous");
+    const copyThenFar = evidence({
+      fused: [hit("A1", 1), hit("A2", 0.99), hit("B", 0.5)],
+      sameBase: (a, b) => a[0] === b[0],
+    });
+    expect(judgeHybrid(copyThenFar)).toBe("sure");
+    expect(judgeHybrid(evidence({ fused: [hit("A")] }))).toBe("sure");
   });
   it("what lexical cannot place is offered as choices only when the model is close", () => {
     const lost = { hits: [hit("A")], confidence: "not_found" as const };
