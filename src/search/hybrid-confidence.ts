@@ -44,12 +44,11 @@ export function judgeHybrid(e: Evidence): Confidence {
     lexFirst !== undefined &&
     e.sameBase(first.code, lexFirst.code) &&
     e.denseRankOfFirst < DENSE_AGREEMENT_RANK;
-  return e.lexical.confidence === "sure" && agree && clearLead(e) ? "sure" : "ambiguous";
+  return e.lexical.confidence === "sure" && agree && clearLead(first, e) ? "sure" : "ambiguous";
 }
 
 /** The fused first procedure leads every other procedure by FUSED_MARGIN or more. */
-function clearLead(e: Evidence): boolean {
-  const [first, ...rest] = e.fused;
-  const rival = rest.find((h) => !e.sameBase(first!.code, h.code));
-  return rival === undefined || first!.score - rival.score >= FUSED_MARGIN;
+function clearLead(first: SearchHit, e: Evidence): boolean {
+  const rival = e.fused.find((h) => !e.sameBase(first.code, h.code));
+  return rival === undefined || first.score - rival.score >= FUSED_MARGIN;
 }
