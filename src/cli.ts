@@ -221,7 +221,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           },
         ];
         if (!llm && parts.health().embeddings) {
-          const lexical = createAssistant({ catalogue: parts.catalogue, retriever: parts.lexical });
+          const lexical = createAssistant({
+            catalogue: parts.catalogue,
+            retriever: parts.lexical,
+            respace: parts.respace,
+          });
           modes.unshift({ name: "lexical", ask: (q) => lexical.ask(q) });
         }
         const table: Array<{ label: string; report: EvalReport }> = [];

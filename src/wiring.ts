@@ -29,6 +29,8 @@ export interface AssistantParts {
   retriever: Retriever | AsyncRetriever;
   /** The lexical half alone (eval compares it with the hybrid one). */
   lexical: Retriever;
+  /** How the assistant splits words typed without their spaces (the text tools' model). */
+  respace: (text: string) => string;
   /** Offline, or the grounded LLM path around it; `ask` takes `{ previousCode }` on follow-ups. */
   assistant: GroundedAssistant;
   health(): RetrievalHealth;
@@ -80,6 +82,7 @@ export async function buildAssistant(settings: AssistantOptions): Promise<Assist
   const catalogue = loadCatalogue(settings.catalogueFile);
   const tools = buildTextTools(catalogue);
   const lexical = createLexicalRetriever(catalogue, tools);
+  const respace = tools.restorer.respace;
   let retriever: Retriever | AsyncRetriever = lexical;
   let health = (): RetrievalHealth => ({ retrieval: "lexical", embeddings: null });
   let stop = async (): Promise<void> => undefined;
@@ -163,6 +166,7 @@ export async function buildAssistant(settings: AssistantOptions): Promise<Assist
   const offline = createAssistant({
     catalogue,
     retriever,
+    respace,
     ...(settings.onError ? { onError: settings.onError } : {}),
   });
   if (!settings.llm) {
@@ -171,6 +175,7 @@ export async function buildAssistant(settings: AssistantOptions): Promise<Assist
       retriever,
       assistant: offline,
       lexical,
+      respace,
       health,
       start,
       stop,
@@ -187,5 +192,15 @@ export async function buildAssistant(settings: AssistantOptions): Promise<Assist
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.onLlmOutcome ? { onOutcome: settings.onLlmOutcome } : {}),
   });
-  return { catalogue, retriever, lexical, assistant, health, start, stop, embeddingsPid };
+  return {
+    catalogue,
+    retriever,
+    lexical,
+    respace,
+    assistant,
+    health,
+    start,
+    stop,
+    embeddingsPid,
+  };
 }

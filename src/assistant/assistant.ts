@@ -40,6 +40,11 @@ export interface AssistantOptions {
   onError?: (err: unknown) => void;
   /** The clock (default: the system's); fee reductions are shown while they apply. */
   now?: () => Date;
+  /**
+   * Splits words typed without their spaces before anything reads the question ("lam khaisinh o
+   * dau" → "lam khai sinh o dau"): the text tools' `restorer.respace`. Default: read as typed.
+   */
+  respace?: (text: string) => string;
 }
 
 export interface Assistant {
@@ -229,7 +234,8 @@ export function createAssistant(opts: AssistantOptions): Assistant {
       const prefix = input.truncated
         ? `${composeMessage("truncated", ctx, { limit: MAX_QUESTION_CHARS.toLocaleString("vi-VN") })}\n\n`
         : "";
-      const match = intents.detect(input.text, names.shield);
+      const text = opts.respace ? opts.respace(input.text) : input.text;
+      const match = intents.detect(text, names.shield);
       if (match) {
         const name: TemplateName = match.rule === "thanks" ? "thanks" : match.intent;
         return result(
@@ -242,13 +248,13 @@ export function createAssistant(opts: AssistantOptions): Assistant {
       }
       const previous = context.previousCode ? byCode.get(context.previousCode.trim()) : undefined;
       if (previous) {
-        const aspect = aspects.detectAspect(input.text);
+        const aspect = aspects.detectAspect(text);
         const answer = composeProcedureAnswer(previous, aspect, ctx);
         return result(input.question, "procedure", aspect, "sure", prefix + answer, [
           toRef(previous, 1),
         ]);
       }
-      return await answerProcedure(input.question, input.text, prefix);
+      return await answerProcedure(input.question, text, prefix);
     } catch (err) {
       report(err);
       return result(input.question, "procedure", "overview", "not_found", message("error"));

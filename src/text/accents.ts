@@ -4,6 +4,13 @@ import { syllables, syllablesOfNormalized } from "./tokenize.ts";
 export interface AccentRestorer {
   /** Best accented reading of an unaccented text, syllable by syllable; unknown syllables stay. */
   restore(text: string): string;
+  /**
+   * The text with each word typed without its spaces split into syllables ("khaisinh" → "khai
+   * sinh", "quyềnchiếm" → "quyền chiếm"), as typed otherwise. A word is split only when it is no
+   * known syllable and every piece is one, each pair of neighbours is seen in the corpus, and the
+   * pieces keep the accents typed; of several such splits the likeliest wins.
+   */
+  respace(text: string): string;
 }
 
 /** A text of the training corpus, already passed through normalizeText, with how much it counts. */
@@ -13,6 +20,15 @@ export interface WeightedText {
 }
 
 const MAX_CANDIDATES = 6;
+/** Words shorter than this are never split; longer ones are not words typed together. */
+const MIN_GLUED = 4;
+const MAX_GLUED = 28;
+/** Pieces of a split: 2 to 4 syllables of 2 to 7 letters ("nghiêng" is the longest). */
+const MAX_PIECES = 4;
+const MIN_SYLLABLE = 2;
+const MAX_SYLLABLE = 7;
+const VOWEL = /[aeiouy]/;
+const WORD = /\p{L}+/gu;
 
 /**
  * Restores Vietnamese accents with a syllable-bigram model learned from the given texts
@@ -60,7 +76,77 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
     return Math.log(0.8 * pBi + 0.2 * pUni(b));
   };
 
+  const seenPair = (a: string, b: string) => bigram.has(`${a} ${b}`);
+
+  /** The splits of a folded word into known folded syllables, 2 to MAX_PIECES of them. */
+  function splits(folded: string, from = 0, pieces = 0): string[][] {
+    if (from === folded.length) return pieces >= 2 ? [[]] : [];
+    if (pieces === MAX_PIECES) return [];
+    const out: string[][] = [];
+    for (
+      let end = from + MIN_SYLLABLE;
+      end <= Math.min(folded.length, from + MAX_SYLLABLE);
+      end++
+    ) {
+      const piece = folded.slice(from, end);
+      if (!VOWEL.test(piece) || !candidates.has(piece)) continue;
+      for (const rest of splits(folded, end, pieces + 1)) out.push([piece, ...rest]);
+    }
+    return out;
+  }
+
+  /** The likeliest accented reading of the pieces whose neighbours are all seen together. */
+  function readSplit(typed: string[], folded: string[]): { score: number } | null {
+    const options = folded.map((f, i) => {
+      const accented = typed[i] !== f;
+      // Accents typed are kept: an accented piece must be a syllable of the corpus as typed.
+      return accented ? (unigram.has(typed[i]!) ? [typed[i]!] : []) : candidates.get(f)!;
+    });
+    let prev = options[0]!.map((c) => ({ score: logUni(c), last: c }));
+    for (let i = 1; i < options.length && prev.length > 0; i++) {
+      prev = options[i]!.flatMap((c) => {
+        const from = prev.filter((p) => seenPair(p.last, c));
+        if (from.length === 0) return [];
+        const score = Math.max(...from.map((p) => p.score + logTrans(p.last, c)));
+        return [{ score, last: c }];
+      });
+    }
+    return prev.length > 0 ? { score: Math.max(...prev.map((p) => p.score)) } : null;
+  }
+
+  function splitWord(word: string): string | null {
+    const chars = [...word.toLowerCase()];
+    const foldedChars = chars.map(foldAccents);
+    // Folding must keep one letter per letter, so the split can be placed in the typed word.
+    if (foldedChars.some((c) => c.length !== 1) || chars.length !== word.length) return null;
+    const folded = foldedChars.join("");
+    if (candidates.has(folded)) return null;
+    let best: { score: number; pieces: string[] } | null = null;
+    for (const pieces of splits(folded)) {
+      const typed: string[] = [];
+      let at = 0;
+      for (const p of pieces) {
+        typed.push(chars.slice(at, at + p.length).join(""));
+        at += p.length;
+      }
+      const read = readSplit(typed, pieces);
+      if (read && (!best || read.score > best.score)) best = { score: read.score, pieces };
+    }
+    if (!best) return null;
+    const out: string[] = [];
+    let at = 0;
+    for (const p of best.pieces) {
+      out.push(word.slice(at, at + p.length));
+      at += p.length;
+    }
+    return out.join(" ");
+  }
+
   return {
+    respace: (text) =>
+      text.replace(WORD, (word) =>
+        word.length < MIN_GLUED || word.length > MAX_GLUED ? word : (splitWord(word) ?? word),
+      ),
     restore(text) {
       const toks = syllables(text).map(foldAccents);
       if (toks.length === 0) return "";

@@ -4,6 +4,7 @@ import { createAssistant } from "../../src/assistant/assistant.ts";
 import { pickChoices } from "../../src/assistant/choices.ts";
 import type { ProcedureRef } from "../../src/assistant/types.ts";
 import type { Retriever } from "../../src/search/types.ts";
+import { buildTextTools, createLexicalRetriever } from "../../src/search/index.ts";
 import { birth, catalogue, fakeRetriever, marriageLevels, noInfo, passport } from "./fixtures.ts";
 
 function setup() {
@@ -304,5 +305,21 @@ describe("pickChoices", async () => {
       ref("1.000003", "đăng ký hộ kinh doanh", "Cấp tỉnh", 8),
     ];
     expect(pickChoices(refs).map((r) => r.code)).toEqual(["1.000001", "1.000003", "1.000002"]);
+  });
+});
+
+describe("words typed without their spaces", () => {
+  const tools = buildTextTools(catalogue);
+  const retriever = createLexicalRetriever(catalogue, tools);
+  const respaced = createAssistant({ catalogue, retriever, respace: tools.restorer.respace });
+  const asTyped = createAssistant({ catalogue, retriever });
+  it("are split before intent, aspect and retrieval read the question", async () => {
+    const r = await respaced.ask("dangkykhaisinh o dau");
+    expect(r.intent).toBe("procedure");
+    expect(r.aspect).toBe("where");
+    expect(r.procedures[0]?.code).toBe(birth.code);
+    expect(r.question).toBe("dangkykhaisinh o dau");
+    const plain = await asTyped.ask("dangkykhaisinh o dau");
+    expect(plain.procedures[0]?.code).not.toBe(birth.code);
   });
 });

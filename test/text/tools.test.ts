@@ -66,6 +66,23 @@ describe("accent restoration", () => {
     expect(restorer.restore("xyz khai sinh")).toBe("xyz khai sinh");
     expect(restorer.restore("   ")).toBe("");
   });
+  it("splits words typed without their spaces into syllables seen together", () => {
+    expect(restorer.respace("lam khaisinh o dau")).toBe("lam khai sinh o dau");
+    expect(restorer.respace("dangkykhaisinh")).toBe("dang ky khai sinh");
+    expect(restorer.respace("Cấp lại thẻ căncước")).toBe("Cấp lại thẻ căn cước");
+    expect(restorer.respace("KhaiSinh, cangiayto gi?")).toBe("Khai Sinh, can giay to gi?");
+  });
+  it("leaves known syllables, unseen neighbours, other accents and long runs as typed", () => {
+    expect(restorer.respace("khai sinh")).toBe("khai sinh");
+    // "sinh" and "khai" are syllables, but never seen in that order.
+    expect(restorer.respace("sinhkhai")).toBe("sinhkhai");
+    // The accents typed must be the corpus's: "khải sinh" is not in it.
+    expect(restorer.respace("khảisinh")).toBe("khảisinh");
+    expect(restorer.respace("passport gplx cccd")).toBe("passport gplx cccd");
+    const long = "khaisinh".repeat(4);
+    expect(restorer.respace(long)).toBe(long);
+    expect(restorer.respace("")).toBe("");
+  });
 });
 
 describe("acronyms learned from names", () => {
