@@ -2,7 +2,7 @@
  * "sure" from both signals. A hybrid answer is sure only when the lexical judgement is sure, the
  * fused ranking keeps the lexical first procedure (or a level copy of it), the model ranks that
  * procedure among its own first few, and no other procedure (a level copy does not count) comes
- * within FUSED_MARGIN of it in the fused ranking. Otherwise the citizen is asked back.
+ * within the needed lead of it in the fused ranking. Otherwise the citizen is asked back.
  */
 import type { Confidence } from "./types.ts";
 import type { SearchHit, SearchResult } from "./types.ts";
@@ -10,12 +10,14 @@ import type { SearchHit, SearchResult } from "./types.ts";
 /** How far down the model's own ranking the answer may stand and still be sure. */
 export const DENSE_AGREEMENT_RANK = 3;
 /**
- * Lead the fused first procedure needs over the next one that is not a level copy of it. Chosen
- * on faq_dev and colloquial_dev (docs/retrieval.md): 0.1 halves the chat questions answered sure
- * but wrong (5.0 % → 2.5 %) and cuts the FAQ ones from 16.7 % to 14.1 %, while 67.5 % of the chat
- * questions stay sure; 0.15 would reach 9.8 % on the FAQ but leave only 55 % of chat sure.
+ * Lead the fused first procedure needs over the next one that is not a level copy of it, for a
+ * question of up to MARGIN_WORDS syllables; a longer one needs a lead in proportion to its length
+ * (24 syllables: 0.2). A long question carries many words that several procedures share, and the
+ * lead it gives is less telling. Chosen on faq_dev and colloquial_dev (docs/retrieval.md): chat
+ * questions answered sure but wrong 5.0 % → 2.5 % with 67.5 % still sure; FAQ ones 16.7 % → 7.2 %.
  */
 export const FUSED_MARGIN = 0.1;
+export const MARGIN_WORDS = 12;
 /**
  * Cosine of the closest procedure above which a question the lexical side cannot place is
  * still offered choices (a paraphrase with no shared word), instead of "not found".
@@ -31,6 +33,8 @@ export interface Evidence {
   denseRankOfFirst: number;
   /** Whether two codes are level copies of one procedure. */
   sameBase: (a: string, b: string) => boolean;
+  /** Syllables in the question as typed. */
+  questionWords: number;
 }
 
 export function judgeHybrid(e: Evidence): Confidence {
@@ -47,8 +51,13 @@ export function judgeHybrid(e: Evidence): Confidence {
   return e.lexical.confidence === "sure" && agree && clearLead(first, e) ? "sure" : "ambiguous";
 }
 
-/** The fused first procedure leads every other procedure by FUSED_MARGIN or more. */
+/** The lead the question needs: FUSED_MARGIN, more for a question longer than MARGIN_WORDS. */
+export function neededLead(questionWords: number): number {
+  return FUSED_MARGIN * Math.max(1, questionWords / MARGIN_WORDS);
+}
+
+/** The fused first procedure leads every other procedure by the lead the question needs. */
 function clearLead(first: SearchHit, e: Evidence): boolean {
   const rival = e.fused.find((h) => !e.sameBase(first.code, h.code));
-  return rival === undefined || first.score - rival.score >= FUSED_MARGIN;
+  return rival === undefined || first.score - rival.score >= neededLead(e.questionWords);
 }

@@ -241,7 +241,8 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     const denseRows = topRows(cos, DENSE_POOL);
     const bestCos = cos[denseRows[0]!] ?? 0;
     const familyCos = byFamily(Float32Array.from(cos), families);
-    const adjust = tools.qualifiers?.forQuestion(syllables(query.slice(0, MAX_QUERY_CHARS)));
+    const typed = syllables(query.slice(0, MAX_QUERY_CHARS));
+    const adjust = tools.qualifiers?.forQuestion(typed);
     const candidates = new Map<number, number>();
     for (const h of lex.hits) candidates.set(byCode.get(h.code)!, h.score);
     for (const r of denseRows) if (!candidates.has(r)) candidates.set(r, adjust ? adjust(r) : 0);
@@ -261,6 +262,7 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
       bestCosine: bestCos,
       denseRankOfFirst: fused[0] ? denseRankOf(fused[0].code) : Infinity,
       sameBase: (a: string, b: string) => baseOf(a) === baseOf(b),
+      questionWords: typed.length,
     };
   }
 

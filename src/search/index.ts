@@ -24,7 +24,7 @@ export {
   type HybridRetrieverOptions,
   type HybridLogger,
 } from "./hybrid.ts";
-export { judgeHybrid, type Evidence } from "./hybrid-confidence.ts";
+export { judgeHybrid, neededLead, type Evidence } from "./hybrid-confidence.ts";
 export {
   createLocalServer,
   findLocalModel,

@@ -14,6 +14,8 @@ import {
 import {
   DENSE_AGREEMENT_RANK,
   FUSED_MARGIN,
+  MARGIN_WORDS,
+  neededLead,
   DENSE_ONLY_COSINE,
   judgeHybrid,
   type Evidence,
@@ -363,6 +365,7 @@ describe("judgeHybrid", () => {
     bestCosine: 0.9,
     denseRankOfFirst: 0,
     sameBase: (a, b) => a === b,
+    questionWords: 5,
     ...over,
   });
   it("sure only when lexical is sure, keeps its first procedure and the model ranks it high", () => {
@@ -392,6 +395,15 @@ describe("judgeHybrid", () => {
     });
     expect(judgeHybrid(copyThenFar)).toBe("sure");
     expect(judgeHybrid(evidence({ fused: [hit("A")] }))).toBe("sure");
+  });
+  it("a question longer than MARGIN_WORDS needs a lead in proportion to its length", () => {
+    const lead = 1.5 * FUSED_MARGIN;
+    const fused = [hit("A", 1), hit("B", 1 - lead)];
+    expect(judgeHybrid(evidence({ fused, questionWords: MARGIN_WORDS }))).toBe("sure");
+    expect(judgeHybrid(evidence({ fused, questionWords: 1.4 * MARGIN_WORDS }))).toBe("sure");
+    expect(judgeHybrid(evidence({ fused, questionWords: 1.6 * MARGIN_WORDS }))).toBe("ambiguous");
+    expect(neededLead(1)).toBe(FUSED_MARGIN);
+    expect(neededLead(2 * MARGIN_WORDS)).toBeCloseTo(2 * FUSED_MARGIN);
   });
   it("what lexical cannot place is offered as choices only when the model is close", () => {
     const lost = { hits: [hit("A")], confidence: "not_found" as const };
