@@ -14,9 +14,17 @@ export const NOT_FOUND_COVERAGE = 0.05;
  * A runner-up (another procedure, not a level copy) within this much of the best score → ask
  * back. Scores are on the retriever's normalized scale (best BM25 = 1, plus the name coverage);
  * on the development questions, answers above this margin were right 70% of the time and
- * those below it 48%.
+ * those below it 48%. A question of over MARGIN_WORDS syllables needs a margin in proportion to
+ * its length: its many words are shared by several procedures, and the lead they give tells less.
  */
 export const AMBIGUOUS_MARGIN = 0.06;
+/** Length of question (syllables) up to which the margins stay as they are; longer needs more. */
+export const MARGIN_WORDS = 12;
+
+/** A margin for a question of `questionWords` syllables: as given up to MARGIN_WORDS, then more. */
+export function scaledMargin(margin: number, questionWords: number): number {
+  return margin * Math.max(1, questionWords / MARGIN_WORDS);
+}
 
 /**
  * "not_found" when the best hit covers too little of what was asked, "ambiguous" when the
@@ -30,6 +38,8 @@ export function judgeConfidence(
   queryWords: ReadonlyMap<string, number>,
   wordsOf: (code: string) => Set<string>,
   baseOf: (code: string) => string = (code) => code,
+  /** Syllables in the question as typed. */
+  questionWords = 0,
 ): Confidence {
   const first = hits[0];
   if (!first || rawTop < NOT_FOUND_SCORE) return "not_found";
@@ -43,6 +53,7 @@ export function judgeConfidence(
   if (total === 0 || covered / total < NOT_FOUND_COVERAGE) return "not_found";
   const firstBase = baseOf(first.code);
   const second = hits.slice(1).find((h) => baseOf(h.code) !== firstBase);
-  if (second && first.score - second.score < AMBIGUOUS_MARGIN) return "ambiguous";
+  const margin = scaledMargin(AMBIGUOUS_MARGIN, questionWords);
+  if (second && first.score - second.score < margin) return "ambiguous";
   return "sure";
 }

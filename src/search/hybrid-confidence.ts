@@ -4,6 +4,7 @@
  * procedure among its own first few, and no other procedure (a level copy does not count) comes
  * within the needed lead of it in the fused ranking. Otherwise the citizen is asked back.
  */
+import { scaledMargin } from "./confidence.ts";
 import type { Confidence } from "./types.ts";
 import type { SearchHit, SearchResult } from "./types.ts";
 
@@ -17,7 +18,6 @@ export const DENSE_AGREEMENT_RANK = 3;
  * questions answered sure but wrong 5.0 % → 2.5 % with 67.5 % still sure; FAQ ones 16.7 % → 7.2 %.
  */
 export const FUSED_MARGIN = 0.1;
-export const MARGIN_WORDS = 12;
 /**
  * Cosine of the closest procedure above which a question the lexical side cannot place is
  * still offered choices (a paraphrase with no shared word), instead of "not found".
@@ -53,7 +53,7 @@ export function judgeHybrid(e: Evidence): Confidence {
 
 /** The lead the question needs: FUSED_MARGIN, more for a question longer than MARGIN_WORDS. */
 export function neededLead(questionWords: number): number {
-  return FUSED_MARGIN * Math.max(1, questionWords / MARGIN_WORDS);
+  return scaledMargin(FUSED_MARGIN, questionWords);
 }
 
 /** The fused first procedure leads every other procedure by the lead the question needs. */

@@ -229,7 +229,8 @@ export function createLexicalRetriever(
       .join(" ")} `;
     const rawTop = scores[pool[0] ?? 0] ?? 0;
     const top = rawTop || 1;
-    const adjust = options.qualifiers?.forQuestion(syllables(query.slice(0, MAX_QUERY_CHARS)));
+    const typed = syllables(query.slice(0, MAX_QUERY_CHARS));
+    const adjust = options.qualifiers?.forQuestion(typed);
     for (const d of pool) {
       const unasked = variants[d]!.filter((w) => !askedText.includes(` ${w} `)).length;
       scores[d] =
@@ -257,7 +258,8 @@ export function createLexicalRetriever(
       return new Set(syllablesOfNormalized(`${p.name} ${p.field}`).map(foldAccents));
     };
     const baseOf = (code: string) => bases[byCode.get(code)!]!;
-    return { hits, confidence: judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf) };
+    const confidence = judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf, typed.length);
+    return { hits, confidence };
   }
 
   return { search, queryTerms };

@@ -14,13 +14,13 @@ import {
 import {
   DENSE_AGREEMENT_RANK,
   FUSED_MARGIN,
-  MARGIN_WORDS,
   neededLead,
   DENSE_ONLY_COSINE,
   judgeHybrid,
   type Evidence,
 } from "../../src/search/hybrid-confidence.ts";
 import { createLexicalRetriever } from "../../src/search/lexical.ts";
+import { MARGIN_WORDS } from "../../src/search/confidence.ts";
 import type { Retriever } from "../../src/search/types.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../helpers/fake-openai.ts";
 

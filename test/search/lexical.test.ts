@@ -3,8 +3,11 @@ import {
   buildTextTools,
   createLexicalRetriever,
   judgeConfidence,
+  MARGIN_WORDS,
   MAX_QUERY_CHARS,
+  scaledMargin,
 } from "../../src/search/index.ts";
+import { AMBIGUOUS_MARGIN } from "../../src/search/confidence.ts";
 import { baseName, levelRank, variantWordsOf } from "../../src/search/variants.ts";
 import { procedure } from "../assistant/fixtures.ts";
 
@@ -153,6 +156,17 @@ describe("judgeConfidence", () => {
   it("is not_found when even the best BM25 score is weak", () => {
     expect(judgeConfidence([{ code: "a", score: 1.4 }], 12, q, words)).toBe("not_found");
     expect(judgeConfidence([{ code: "a", score: 1.4 }], 45, q, words)).toBe("sure");
+  });
+  it("asks a longer margin of a question of over MARGIN_WORDS syllables", () => {
+    const hits = [
+      { code: "a", score: 1.4 },
+      { code: "b", score: 1.4 - 1.5 * AMBIGUOUS_MARGIN },
+    ];
+    const judge = (n: number) => judgeConfidence(hits, 100, q, words, undefined, n);
+    expect(judge(MARGIN_WORDS)).toBe("sure");
+    expect(judge(1.4 * MARGIN_WORDS)).toBe("sure");
+    expect(judge(1.6 * MARGIN_WORDS)).toBe("ambiguous");
+    expect(scaledMargin(0.1, 3 * MARGIN_WORDS)).toBeCloseTo(0.3);
   });
 });
 
