@@ -1,3 +1,4 @@
+import { foldAccents, syllables } from "../text/index.ts";
 import type { Confidence } from "./types.ts";
 import type { SearchHit } from "./types.ts";
 
@@ -14,23 +15,26 @@ export const NOT_FOUND_COVERAGE = 0.05;
  * A runner-up (another procedure, not a level copy) within this much of the best score → ask
  * back. Scores are on the retriever's normalized scale (best BM25 = 1, plus the name coverage);
  * on the development questions, answers above this margin were right 70% of the time and
- * those below it 48%. A question of over MARGIN_WORDS syllables needs a margin in proportion to
- * its length: its many words are shared by several procedures, and the lead they give tells less.
+ * those below it 48%. A question that says more than MARGIN_WORDS syllables beyond the first
+ * procedure's name needs a margin in proportion: its other words are shared by several
+ * procedures, and the lead they give tells less (a name typed in full with "cần giấy tờ gì" does
+ * not count as long).
  */
 export const AMBIGUOUS_MARGIN = 0.06;
-/** Length of question (syllables) up to which the margins stay as they are; longer needs more. */
-export const MARGIN_WORDS = 12;
+/** Syllables beyond the first procedure's name up to which the margins stay as they are. */
+export const MARGIN_WORDS = 6;
 
-/** A margin for a question of `questionWords` syllables: as given up to MARGIN_WORDS, then more. */
-export function scaledMargin(margin: number, questionWords: number): number {
-  return margin * Math.max(1, questionWords / MARGIN_WORDS);
+/** A margin for a question saying `beyond` syllables more than the name: as given, then more. */
+export function scaledMargin(margin: number, beyond: number): number {
+  return margin * Math.max(1, beyond / MARGIN_WORDS);
 }
 
-/**
- * "not_found" when the best hit covers too little of what was asked, "ambiguous" when the
- * runner-up scores almost as high, "sure" otherwise. Copies of the best procedure at other
- * levels (same base name) are not runners-up.
- */
+/** How many syllables of the question the name does not hold (accents folded). */
+export function wordsBeyond(question: readonly string[], name: string): number {
+  const own = new Set(syllables(name).map(foldAccents));
+  return question.filter((w) => !own.has(foldAccents(w))).length;
+}
+
 export function judgeConfidence(
   hits: readonly SearchHit[],
   /** The best raw BM25 score, before the rerank normalizes scores. */
@@ -38,8 +42,8 @@ export function judgeConfidence(
   queryWords: ReadonlyMap<string, number>,
   wordsOf: (code: string) => Set<string>,
   baseOf: (code: string) => string = (code) => code,
-  /** Syllables in the question as typed. */
-  questionWords = 0,
+  /** Syllables of the question beyond the first hit's name (wordsBeyond). */
+  beyond = 0,
 ): Confidence {
   const first = hits[0];
   if (!first || rawTop < NOT_FOUND_SCORE) return "not_found";
@@ -53,7 +57,7 @@ export function judgeConfidence(
   if (total === 0 || covered / total < NOT_FOUND_COVERAGE) return "not_found";
   const firstBase = baseOf(first.code);
   const second = hits.slice(1).find((h) => baseOf(h.code) !== firstBase);
-  const margin = scaledMargin(AMBIGUOUS_MARGIN, questionWords);
+  const margin = scaledMargin(AMBIGUOUS_MARGIN, beyond);
   if (second && first.score - second.score < margin) return "ambiguous";
   return "sure";
 }

@@ -2,7 +2,7 @@
  * "sure" from both signals. A hybrid answer is sure only when the lexical judgement is sure, the
  * fused ranking keeps the lexical first procedure (or a level copy of it), the model ranks that
  * procedure among its own first few, and no other procedure (a level copy does not count) comes
- * within the needed lead of it in the fused ranking. Otherwise the citizen is asked back.
+ * within the lead the question needs of it in the fused ranking. Otherwise the citizen is asked back.
  */
 import { scaledMargin } from "./confidence.ts";
 import type { Confidence } from "./types.ts";
@@ -12,10 +12,9 @@ import type { SearchHit, SearchResult } from "./types.ts";
 export const DENSE_AGREEMENT_RANK = 3;
 /**
  * Lead the fused first procedure needs over the next one that is not a level copy of it, for a
- * question of up to MARGIN_WORDS syllables; a longer one needs a lead in proportion to its length
- * (24 syllables: 0.2). A long question carries many words that several procedures share, and the
- * lead it gives is less telling. Chosen on faq_dev and colloquial_dev (docs/retrieval.md): chat
- * questions answered sure but wrong 5.0 % → 2.5 % with 67.5 % still sure; FAQ ones 16.7 % → 7.2 %.
+ * question that says up to MARGIN_WORDS syllables beyond that procedure's name; one that says
+ * more needs a lead in proportion (12 syllables beyond: 0.2), as the lexical margin does. Chosen
+ * on faq_dev and colloquial_dev (docs/retrieval.md).
  */
 export const FUSED_MARGIN = 0.1;
 /**
@@ -33,8 +32,8 @@ export interface Evidence {
   denseRankOfFirst: number;
   /** Whether two codes are level copies of one procedure. */
   sameBase: (a: string, b: string) => boolean;
-  /** Syllables in the question as typed. */
-  questionWords: number;
+  /** Syllables of the question beyond the fused first procedure's name (wordsBeyond). */
+  beyond: number;
 }
 
 export function judgeHybrid(e: Evidence): Confidence {
@@ -51,13 +50,13 @@ export function judgeHybrid(e: Evidence): Confidence {
   return e.lexical.confidence === "sure" && agree && clearLead(first, e) ? "sure" : "ambiguous";
 }
 
-/** The lead the question needs: FUSED_MARGIN, more for a question longer than MARGIN_WORDS. */
-export function neededLead(questionWords: number): number {
-  return scaledMargin(FUSED_MARGIN, questionWords);
+/** The lead the question needs: FUSED_MARGIN, more when it says over MARGIN_WORDS beyond the name. */
+export function neededLead(beyond: number): number {
+  return scaledMargin(FUSED_MARGIN, beyond);
 }
 
 /** The fused first procedure leads every other procedure by the lead the question needs. */
 function clearLead(first: SearchHit, e: Evidence): boolean {
   const rival = e.fused.find((h) => !e.sameBase(first.code, h.code));
-  return rival === undefined || first.score - rival.score >= neededLead(e.questionWords);
+  return rival === undefined || first.score - rival.score >= neededLead(e.beyond);
 }

@@ -12,6 +12,7 @@ import type { Procedure } from "../catalogue/index.ts";
 import { hasAccents, normalizeText } from "../text/index.ts";
 import { syllables } from "../text/index.ts";
 import { judgeHybrid, type Evidence } from "./hybrid-confidence.ts";
+import { wordsBeyond } from "./confidence.ts";
 import type { EmbeddingsClient } from "./embeddings.ts";
 import { MAX_QUERY_CHARS, type LexicalOptions } from "./lexical.ts";
 import type { Retriever, SearchHit, SearchResult } from "./types.ts";
@@ -262,7 +263,7 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
       bestCosine: bestCos,
       denseRankOfFirst: fused[0] ? denseRankOf(fused[0].code) : Infinity,
       sameBase: (a: string, b: string) => baseOf(a) === baseOf(b),
-      questionWords: typed.length,
+      beyond: fused[0] ? wordsBeyond(typed, catalogue[byCode.get(fused[0].code)!]!.name) : 0,
     };
   }
 

@@ -7,7 +7,7 @@ export {
   type FieldSpec,
 } from "./lexical.ts";
 export { buildTextTools, type TextToolFiles } from "./text-tools.ts";
-export { judgeConfidence, MARGIN_WORDS, scaledMargin } from "./confidence.ts";
+export { judgeConfidence, MARGIN_WORDS, scaledMargin, wordsBeyond } from "./confidence.ts";
 export type { AsyncRetriever } from "./types.ts";
 export {
   createEmbeddingsClient,

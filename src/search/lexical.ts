@@ -5,7 +5,7 @@ import { foldAccents, hasAccents, normalizeText } from "../text/index.ts";
 import type { SynonymExpander } from "../text/index.ts";
 import { bigrams, createInterner, syllables, syllablesOfNormalized } from "../text/index.ts";
 import { buildFieldIndex, fieldTerms, type FieldIndex } from "./index-builder.ts";
-import { judgeConfidence } from "./confidence.ts";
+import { judgeConfidence, wordsBeyond } from "./confidence.ts";
 import { baseName, levelRank, variantWordsOf } from "./variants.ts";
 import { buildTextTools } from "./text-tools.ts";
 import type { QuestionWords } from "./query.ts";
@@ -258,7 +258,9 @@ export function createLexicalRetriever(
       return new Set(syllablesOfNormalized(`${p.name} ${p.field}`).map(foldAccents));
     };
     const baseOf = (code: string) => bases[byCode.get(code)!]!;
-    const confidence = judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf, typed.length);
+    const first = hits[0] && catalogue[byCode.get(hits[0].code)!]!;
+    const beyond = first ? wordsBeyond(typed, first.name) : 0;
+    const confidence = judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf, beyond);
     return { hits, confidence };
   }
 

@@ -365,7 +365,7 @@ describe("judgeHybrid", () => {
     bestCosine: 0.9,
     denseRankOfFirst: 0,
     sameBase: (a, b) => a === b,
-    questionWords: 5,
+    beyond: 3,
     ...over,
   });
   it("sure only when lexical is sure, keeps its first procedure and the model ranks it high", () => {
@@ -396,12 +396,12 @@ describe("judgeHybrid", () => {
     expect(judgeHybrid(copyThenFar)).toBe("sure");
     expect(judgeHybrid(evidence({ fused: [hit("A")] }))).toBe("sure");
   });
-  it("a question longer than MARGIN_WORDS needs a lead in proportion to its length", () => {
+  it("a question saying over MARGIN_WORDS syllables beyond the name needs a lead in proportion", () => {
     const lead = 1.5 * FUSED_MARGIN;
     const fused = [hit("A", 1), hit("B", 1 - lead)];
-    expect(judgeHybrid(evidence({ fused, questionWords: MARGIN_WORDS }))).toBe("sure");
-    expect(judgeHybrid(evidence({ fused, questionWords: 1.4 * MARGIN_WORDS }))).toBe("sure");
-    expect(judgeHybrid(evidence({ fused, questionWords: 1.6 * MARGIN_WORDS }))).toBe("ambiguous");
+    expect(judgeHybrid(evidence({ fused, beyond: MARGIN_WORDS }))).toBe("sure");
+    expect(judgeHybrid(evidence({ fused, beyond: 1.4 * MARGIN_WORDS }))).toBe("sure");
+    expect(judgeHybrid(evidence({ fused, beyond: 1.6 * MARGIN_WORDS }))).toBe("ambiguous");
     expect(neededLead(1)).toBe(FUSED_MARGIN);
     expect(neededLead(2 * MARGIN_WORDS)).toBeCloseTo(2 * FUSED_MARGIN);
   });

@@ -6,6 +6,7 @@ import {
   MARGIN_WORDS,
   MAX_QUERY_CHARS,
   scaledMargin,
+  wordsBeyond,
 } from "../../src/search/index.ts";
 import { AMBIGUOUS_MARGIN } from "../../src/search/confidence.ts";
 import { baseName, levelRank, variantWordsOf } from "../../src/search/variants.ts";
@@ -157,7 +158,7 @@ describe("judgeConfidence", () => {
     expect(judgeConfidence([{ code: "a", score: 1.4 }], 12, q, words)).toBe("not_found");
     expect(judgeConfidence([{ code: "a", score: 1.4 }], 45, q, words)).toBe("sure");
   });
-  it("asks a longer margin of a question of over MARGIN_WORDS syllables", () => {
+  it("asks a larger margin of a question saying over MARGIN_WORDS syllables beyond the name", () => {
     const hits = [
       { code: "a", score: 1.4 },
       { code: "b", score: 1.4 - 1.5 * AMBIGUOUS_MARGIN },
@@ -167,6 +168,12 @@ describe("judgeConfidence", () => {
     expect(judge(1.4 * MARGIN_WORDS)).toBe("sure");
     expect(judge(1.6 * MARGIN_WORDS)).toBe("ambiguous");
     expect(scaledMargin(0.1, 3 * MARGIN_WORDS)).toBeCloseTo(0.3);
+  });
+  it("counts the syllables of the question that the name does not hold, accents folded", () => {
+    const asked = ["lam", "khai", "sinh", "cho", "con", "o", "dau"];
+    expect(wordsBeyond(asked, "Đăng ký khai sinh")).toBe(5);
+    expect(wordsBeyond(["Đăng", "ký", "khai", "sinh"], "Thủ tục đăng ký khai sinh")).toBe(0);
+    expect(wordsBeyond([], "Đăng ký khai sinh")).toBe(0);
   });
 });
 
