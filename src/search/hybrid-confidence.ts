@@ -2,7 +2,8 @@
  * "sure" from both signals. A hybrid answer is sure only when the lexical judgement is sure, the
  * fused ranking keeps the lexical first procedure (or a level copy of it), the model ranks that
  * procedure among its own first few, and no other procedure (a level copy does not count) comes
- * within the lead the question needs of it in the fused ranking. Otherwise the citizen is asked back.
+ * within the lead the question needs of it in the fused ranking. Otherwise the citizen is asked
+ * back.
  */
 import { scaledMargin } from "./confidence.ts";
 import type { Confidence } from "./types.ts";
