@@ -7,8 +7,9 @@ export interface AccentRestorer {
   /**
    * The text with each word typed without its spaces split into syllables ("khaisinh" → "khai
    * sinh", "quyềnchiếm" → "quyền chiếm"), as typed otherwise. A word is split only when it is no
-   * known syllable and every piece is one, each pair of neighbours is seen in the corpus, and the
-   * pieces keep the accents typed; of several such splits the likeliest wins.
+   * known syllable and every piece is one with the accents typed, and, for a word typed without
+   * accents, each pair of neighbours is seen in the corpus; of several such splits the likeliest
+   * wins.
    */
   respace(text: string): string;
 }
@@ -95,8 +96,12 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
     return out;
   }
 
-  /** The likeliest accented reading of the pieces whose neighbours are all seen together. */
+  /**
+   * The likeliest accented reading of the pieces. Neighbours must be seen together in the corpus
+   * unless the word was typed with accents: then every piece already is a syllable as typed.
+   */
   function readSplit(typed: string[], folded: string[]): { score: number } | null {
+    const withAccents = typed.some((t, i) => t !== folded[i]);
     const options = folded.map((f, i) => {
       const accented = typed[i] !== f;
       // Accents typed are kept: an accented piece must be a syllable of the corpus as typed.
@@ -105,7 +110,7 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
     let prev = options[0]!.map((c) => ({ score: logUni(c), last: c }));
     for (let i = 1; i < options.length && prev.length > 0; i++) {
       prev = options[i]!.flatMap((c) => {
-        const from = prev.filter((p) => seenPair(p.last, c));
+        const from = withAccents ? prev : prev.filter((p) => seenPair(p.last, c));
         if (from.length === 0) return [];
         const score = Math.max(...from.map((p) => p.score + logTrans(p.last, c)));
         return [{ score, last: c }];

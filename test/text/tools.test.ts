@@ -72,6 +72,12 @@ describe("accent restoration", () => {
     expect(restorer.respace("Cấp lại thẻ căncước")).toBe("Cấp lại thẻ căn cước");
     expect(restorer.respace("KhaiSinh, cangiayto gi?")).toBe("Khai Sinh, can giay to gi?");
   });
+  it("splits a word typed with accents into syllables as typed, neighbours seen or not", () => {
+    // "làm giấy" never occurs in the corpus, but both are syllables with these accents.
+    expect(restorer.respace("làmgiấy khai sinh")).toBe("làm giấy khai sinh");
+    // Unaccented, the same pair is left as typed: without accents it could be anything.
+    expect(restorer.respace("lamgiay")).toBe("lamgiay");
+  });
   it("leaves known syllables, unseen neighbours, other accents and long runs as typed", () => {
     expect(restorer.respace("khai sinh")).toBe("khai sinh");
     // "sinh" and "khai" are syllables, but never seen in that order.
