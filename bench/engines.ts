@@ -13,12 +13,11 @@
  *   npx tsx bench/engines.ts     (also part of `npm run bench`)
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createDatabase } from "../test/helpers/pg-database.ts";
 import type { InstanceResult, InstanceTask } from "./engine-instance.ts";
 
 export interface EnginesBenchOptions {
@@ -77,25 +76,6 @@ function runInstance(task: InstanceTask): Promise<InstanceResult> {
 /** `n` instances started together on one database; resolves with each one's figures. */
 const together = (n: number, task: InstanceTask) =>
   Promise.all(Array.from({ length: n }, (_, i) => runInstance({ ...task, instance: i })));
-
-async function freshPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `motcua_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
@@ -172,7 +152,7 @@ export async function runEnginesBench(
     return { rows, ratios: null };
   }
   for (const instances of [1, 2] as const) {
-    const db = await freshPostgres(admin);
+    const db = await createDatabase(admin, { prefix: "motcua_bench" });
     try {
       await together(1, {
         engine: "postgres",
