@@ -35,14 +35,20 @@ export async function createDatabase(
     url: url.toString(),
     drop: () =>
       withClient(adminUrl, async (c) => {
-        // A plain drop first: it makes an autovacuum worker in the database (the server's own
-        // role, which FORCE may not end) leave. Only connections of ours still open refuse it
-        // (55006), and those FORCE may end.
+        const drop = (force: boolean) =>
+          c.query(`DROP DATABASE IF EXISTS ${name}${force ? " WITH (FORCE)" : ""}`);
+        const code = (err: unknown) => (err as { code?: unknown }).code;
         try {
-          await c.query(`DROP DATABASE IF EXISTS ${name}`);
+          // FORCE ends the connections of ours still open, at once.
+          await drop(true);
         } catch (err) {
-          if ((err as { code?: unknown }).code !== "55006") throw err;
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          // It may not end an autovacuum worker (the server's own role, 42501); a plain drop
+          // makes that one leave, and FORCE then ends ours if the plain drop gave up on them.
+          if (code(err) !== "42501") throw err;
+          await drop(false).catch(async (again: unknown) => {
+            if (code(again) !== "55006") throw again;
+            await drop(true);
+          });
         }
       }),
   };
