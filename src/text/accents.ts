@@ -100,7 +100,7 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
    * The likeliest accented reading of the pieces. Neighbours must be seen together in the corpus
    * unless the word was typed with accents: then every piece already is a syllable as typed.
    */
-  function readSplit(typed: string[], folded: string[]): { score: number } | null {
+  function readSplit(typed: string[], folded: string[]): number | null {
     const withAccents = typed.some((t, i) => t !== folded[i]);
     const options = folded.map((f, i) => {
       const accented = typed[i] !== f;
@@ -116,7 +116,7 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
         return [{ score, last: c }];
       });
     }
-    return prev.length > 0 ? { score: Math.max(...prev.map((p) => p.score)) } : null;
+    return prev.length > 0 ? Math.max(...prev.map((p) => p.score)) : null;
   }
 
   function splitWord(word: string): string | null {
@@ -126,25 +126,13 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
     if (foldedChars.some((c) => c.length !== 1) || chars.length !== word.length) return null;
     const folded = foldedChars.join("");
     if (candidates.has(folded)) return null;
+    const lower = chars.join("");
     let best: { score: number; pieces: string[] } | null = null;
     for (const pieces of splits(folded)) {
-      const typed: string[] = [];
-      let at = 0;
-      for (const p of pieces) {
-        typed.push(chars.slice(at, at + p.length).join(""));
-        at += p.length;
-      }
-      const read = readSplit(typed, pieces);
-      if (read && (!best || read.score > best.score)) best = { score: read.score, pieces };
+      const score = readSplit(cutLike(lower, pieces), pieces);
+      if (score !== null && (!best || score > best.score)) best = { score, pieces };
     }
-    if (!best) return null;
-    const out: string[] = [];
-    let at = 0;
-    for (const p of best.pieces) {
-      out.push(word.slice(at, at + p.length));
-      at += p.length;
-    }
-    return out.join(" ");
+    return best ? cutLike(word, best.pieces).join(" ") : null;
   }
 
   return {
@@ -177,4 +165,10 @@ export function createAccentRestorer(corpus: Iterable<WeightedText>): AccentRest
       return prev.reduce((a, b) => (b.score > a.score ? b : a)).path.join(" ");
     },
   };
+}
+
+/** `text` cut into pieces as long as those of `like` (the same number of letters in each). */
+function cutLike(text: string, like: readonly string[]): string[] {
+  let at = 0;
+  return like.map((p) => text.slice(at, (at += p.length)));
 }
