@@ -140,10 +140,21 @@ export function createVectorIndex(
       }
       const q = normalizeVector(query);
       const out = new Float32Array(items).fill(-Infinity);
-      for (let r = 0; r < rows.length; r++) {
-        let dot = 0;
-        const base = r * dims;
-        for (let i = 0; i < dims; i++) dot += matrix[base + i]! * q[i]!;
+      // Four sums side by side: the loop's one serial chain of additions was half its time.
+      const tail = dims - (dims % 4);
+      for (let r = 0, base = 0; r < rows.length; r++, base += dims) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < tail; i += 4) {
+          s0 += matrix[base + i]! * q[i]!;
+          s1 += matrix[base + i + 1]! * q[i + 1]!;
+          s2 += matrix[base + i + 2]! * q[i + 2]!;
+          s3 += matrix[base + i + 3]! * q[i + 3]!;
+        }
+        for (let i = tail; i < dims; i++) s0 += matrix[base + i]! * q[i]!;
+        const dot = s0 + s1 + s2 + s3;
         const o = owners[r]!;
         if (dot > out[o]!) out[o] = dot;
       }
