@@ -68,6 +68,12 @@ const RESULT_CHARS = 300;
 const LEXICAL_POOL = 50;
 const DENSE_POOL = 30;
 const CODE = /\b\d\.\d{6}\b/;
+/**
+ * Syllables of the question the model reads (its synonyms' wording comes on top). The model's
+ * time grows with its input (about 0.8 ms a token here); its first 24 syllables kept faq_dev's
+ * hit@1 and sure-but-wrong and colloquial_dev's figures, and cut the hybrid p95 by a third.
+ */
+export const DENSE_WORDS = 24;
 
 /** The texts embedded for one procedure: its name; its name, field and start of its result. */
 export function passageTexts(p: Procedure): string[] {
@@ -205,7 +211,8 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
   /** The question as the model should read it: no question words, accents, synonyms spelled out. */
   function denseText(query: string): string {
     const full = normalizeText(query.slice(0, MAX_QUERY_CHARS));
-    const core = tools.questionWords ? tools.questionWords.strip(full).join(" ") : full;
+    const words = tools.questionWords ? tools.questionWords.strip(full) : syllables(full);
+    const core = words.slice(0, DENSE_WORDS).join(" ");
     const accented = hasAccents(core) || !tools.restorer ? core : tools.restorer.restore(core);
     const means = [...new Set((tools.synonyms?.match(full) ?? []).map((m) => m.means))];
     return means.length > 0 ? `${accented} (${means.join("; ")})` : accented;

@@ -4,9 +4,11 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { procedureSchema, type Procedure } from "../../src/catalogue/types.ts";
 import { createLogger } from "../../src/logger.ts";
+import { loadQuestionWords } from "../../src/search/query.ts";
 import { createEmbeddingsClient, type EmbeddingsClient } from "../../src/search/embeddings.ts";
 import {
   createHybridRetriever,
+  DENSE_WORDS,
   passageTexts,
   type HybridLogger,
   type HybridRetrieverOptions,
@@ -230,6 +232,19 @@ describe("createHybridRetriever", () => {
     expect(sent).toContain("karaoke");
     expect(sent).not.toMatch(/0912345678|001203004567|a\.b@example/);
     expect(sent).toContain("[phone]");
+  });
+
+  it(`the model reads the first ${DENSE_WORDS} syllables of a long question, question words left out`, async () => {
+    const { hybrid } = setup({ tools: { questionWords: loadQuestionWords() } });
+    await hybrid.ready();
+    const tail = Array.from({ length: 40 }, (_, i) => `từ${i}`).join(" ");
+    await hybrid.search(`cần gì để xin giấy phép kinh doanh karaoke ${tail}`, 5);
+    const sent = server.requests.at(-1)?.body.input ?? [];
+    expect(sent).toHaveLength(1);
+    const words = sent[0]!.split(" ");
+    expect(words).toHaveLength(DENSE_WORDS);
+    expect(words.slice(0, 7)).toEqual(["để", "xin", "giấy", "phép", "kinh", "doanh", "karaoke"]);
+    expect(words.at(-1)).toBe(`từ${DENSE_WORDS - 8}`);
   });
 
   it("reuses the stored vectors on a second ready() and re-embeds only a changed text", async () => {
