@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { loadRuleFile } from "../rule-file.ts";
-import { foldedSyllables } from "./tokenize.ts";
+import { foldAccents, hasAccents } from "./normalize.ts";
+import { syllables } from "./tokenize.ts";
 
 const synonymsFileSchema = z.object({
   about: z.string().optional(),
@@ -27,33 +28,51 @@ export interface SynonymMatch {
 }
 
 export interface SynonymExpander {
-  /** The catalogue wording for every citizen phrase found in the text (accents optional). */
+  /** The catalogue wording for every citizen phrase found in the text (accents: see below). */
   expand(text: string): string[];
   /** The same, with the syllables each phrase covered. */
   match(text: string): SynonymMatch[];
 }
 
-/** Matches whole-syllable phrases on accent-folded text, so "so do" finds "sổ đỏ". */
+/**
+ * Matches whole-syllable phrases, so "so do" finds "sổ đỏ". A question typed without accents is
+ * read accent-folded; in one typed with accents, a word is read as written: "cho con" and "chợ"
+ * are not "chó" (pets' quarantine), "ga" is not "gà". A phrase word written without accents in
+ * the file ("cccd", "gplx") matches however it is typed.
+ */
 export function createSynonymExpander(entries: readonly SynonymEntry[]): SynonymExpander {
-  const phrases = new Map<string, Set<string>>();
+  /** By the phrase's folded syllables: its words as written, and what they mean. */
+  const phrases = new Map<string, { words: string[]; means: string }[]>();
   let longest = 1;
   for (const entry of entries) {
     for (const say of entry.say) {
-      const key = foldedSyllables(say).join(" ");
+      const words = syllables(say);
+      const key = words.map(foldAccents).join(" ");
       if (!key) continue;
-      longest = Math.max(longest, key.split(" ").length);
-      let set = phrases.get(key);
-      if (!set) phrases.set(key, (set = new Set()));
-      set.add(entry.means);
+      longest = Math.max(longest, words.length);
+      let list = phrases.get(key);
+      if (!list) phrases.set(key, (list = []));
+      if (!list.some((p) => p.means === entry.means && p.words.join(" ") === words.join(" "))) {
+        list.push({ words, means: entry.means });
+      }
     }
   }
   function match(text: string): SynonymMatch[] {
-    const tokens = foldedSyllables(text);
+    const typed = syllables(text);
+    const folded = typed.map(foldAccents);
+    const accented = typed.some(hasAccents);
+    /** Whether the phrase word `w` stands where the citizen typed `t` (their folds are equal). */
+    const fits = (w: string, t: string) => !accented || w === t || !hasAccents(w);
     const found: SynonymMatch[] = [];
-    for (let i = 0; i < tokens.length; i++) {
-      for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
-        const means = phrases.get(tokens.slice(i, i + n).join(" "));
-        if (means) for (const m of means) found.push({ means: m, start: i, end: i + n });
+    for (let i = 0; i < typed.length; i++) {
+      for (let n = 1; n <= longest && i + n <= typed.length; n++) {
+        const candidates = phrases.get(folded.slice(i, i + n).join(" "));
+        if (!candidates) continue;
+        const means = new Set<string>();
+        for (const p of candidates) {
+          if (p.words.every((w, k) => fits(w, typed[i + k]!))) means.add(p.means);
+        }
+        for (const m of means) found.push({ means: m, start: i, end: i + n });
       }
     }
     return found;

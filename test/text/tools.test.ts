@@ -30,6 +30,25 @@ describe("synonyms", () => {
     expect(expander.expand("Làm CCCD")).toEqual(["thẻ căn cước"]);
     expect(expander.expand("sổ đỏng")).toEqual([]);
   });
+  it("in a question typed with accents, a word means what is written: cho/chợ are not chó", () => {
+    const pets = createSynonymExpander([
+      { say: ["chó", "gà"], means: "động vật kiểm dịch" },
+      { say: ["sổ đỏ"], means: "giấy chứng nhận quyền sử dụng đất" },
+      { say: ["gplx"], means: "giấy phép lái xe" },
+    ]);
+    expect(pets.expand("khai tử cho ông nội")).toEqual([]);
+    expect(pets.expand("rơi mất thẻ căn cước ngoài chợ")).toEqual([]);
+    expect(pets.expand("ra ga tàu làm gì")).toEqual([]);
+    expect(pets.expand("đưa chó đi tiêm phòng")).toEqual(["động vật kiểm dịch"]);
+    expect(pets.expand("làm lại GPLX ở đâu")).toEqual(["giấy phép lái xe"]);
+    // Typed without any accent, the question could mean either: read folded.
+    expect(pets.expand("dua cho di tiem phong")).toEqual(["động vật kiểm dịch"]);
+    expect(pets.expand("so do mat")).toEqual(["giấy chứng nhận quyền sử dụng đất"]);
+    // One match per phrase and meaning, with the syllables it covered.
+    expect(pets.match("cấp sổ đỏ")).toEqual([
+      { means: "giấy chứng nhận quyền sử dụng đất", start: 1, end: 3 },
+    ]);
+  });
   it("the bundled file is valid and maps the usual abbreviations", () => {
     const bundled = createSynonymExpander(loadSynonyms());
     expect(bundled.expand("gplx").join(" ")).toContain("giấy phép lái xe");
