@@ -37,8 +37,7 @@ export interface SynonymExpander {
 /**
  * Matches whole-syllable phrases, so "so do" finds "sổ đỏ". A question typed without accents is
  * read accent-folded; in one typed with accents, a word is read as written: "cho con" and "chợ"
- * are not "chó" (pets' quarantine), "ga" is not "gà". A phrase word written without accents in
- * the file ("cccd", "gplx") matches however it is typed.
+ * are not "chó" (pets' quarantine), "ga" is not "gà", "vật" is not "vat" (VAT).
  */
 export function createSynonymExpander(entries: readonly SynonymEntry[]): SynonymExpander {
   /** By the phrase's folded syllables: its words as written, and what they mean. */
@@ -62,7 +61,7 @@ export function createSynonymExpander(entries: readonly SynonymEntry[]): Synonym
     const folded = typed.map(foldAccents);
     const accented = typed.some(hasAccents);
     /** Whether the phrase word `w` stands where the citizen typed `t` (their folds are equal). */
-    const fits = (w: string, t: string) => !accented || w === t || !hasAccents(w);
+    const fits = (w: string, t: string) => !accented || w === t;
     const found: SynonymMatch[] = [];
     for (let i = 0; i < typed.length; i++) {
       for (let n = 1; n <= longest && i + n <= typed.length; n++) {

@@ -35,7 +35,10 @@ describe("synonyms", () => {
       { say: ["chó", "gà"], means: "động vật kiểm dịch" },
       { say: ["sổ đỏ"], means: "giấy chứng nhận quyền sử dụng đất" },
       { say: ["gplx"], means: "giấy phép lái xe" },
+      { say: ["vat"], means: "giá trị gia tăng" },
     ]);
+    expect(pets.expand("hồ sơ xác nhận nguồn gốc động vật")).toEqual([]);
+    expect(pets.expand("hoàn thuế VAT")).toEqual(["giá trị gia tăng"]);
     expect(pets.expand("khai tử cho ông nội")).toEqual([]);
     expect(pets.expand("rơi mất thẻ căn cước ngoài chợ")).toEqual([]);
     expect(pets.expand("ra ga tàu làm gì")).toEqual([]);
