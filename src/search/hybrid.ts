@@ -214,7 +214,9 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     const words = tools.questionWords ? tools.questionWords.strip(full) : syllables(full);
     const core = words.slice(0, DENSE_WORDS).join(" ");
     const accented = hasAccents(core) || !tools.restorer ? core : tools.restorer.restore(core);
-    const means = [...new Set((tools.synonyms?.match(full) ?? []).map((m) => m.means))];
+    // As the lexical side reads them: "mất" of "mất bao lâu" is no "lost" (cấp lại).
+    const matched = tools.synonyms?.match(words.join(" ")) ?? [];
+    const means = [...new Set(matched.map((m) => m.means))];
     return means.length > 0 ? `${accented} (${means.join("; ")})` : accented;
   }
 

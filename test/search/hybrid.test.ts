@@ -24,6 +24,7 @@ import {
 import { createLexicalRetriever } from "../../src/search/lexical.ts";
 import { MARGIN_WORDS } from "../../src/search/confidence.ts";
 import type { Retriever } from "../../src/search/types.ts";
+import { createSynonymExpander } from "../../src/text/synonyms.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../helpers/fake-openai.ts";
 
 const API_KEY = "sk-hybrid-test-key-0123456789";
@@ -232,6 +233,18 @@ describe("createHybridRetriever", () => {
     expect(sent).toContain("karaoke");
     expect(sent).not.toMatch(/0912345678|001203004567|a\.b@example/);
     expect(sent).toContain("[phone]");
+  });
+
+  it("synonyms are read as the lexical side reads them: not inside the question words", async () => {
+    const synonyms = createSynonymExpander([{ say: ["mất"], means: "cấp lại" }]);
+    const { hybrid } = setup({ tools: { questionWords: loadQuestionWords(), synonyms } });
+    await hybrid.ready();
+    const sent = async (q: string) => {
+      await hybrid.search(q, 5);
+      return server.requests.at(-1)?.body.input?.join(" ") ?? "";
+    };
+    expect(await sent("giấy phép karaoke mất bao lâu")).toBe("giấy phép karaoke");
+    expect(await sent("mất giấy phép karaoke")).toBe("mất giấy phép karaoke (cấp lại)");
   });
 
   it(`the model reads the first ${DENSE_WORDS} syllables of a long question, question words left out`, async () => {
