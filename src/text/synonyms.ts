@@ -51,9 +51,7 @@ export function createSynonymExpander(entries: readonly SynonymEntry[]): Synonym
       longest = Math.max(longest, words.length);
       let list = phrases.get(key);
       if (!list) phrases.set(key, (list = []));
-      if (!list.some((p) => p.means === entry.means && p.words.join(" ") === words.join(" "))) {
-        list.push({ words, means: entry.means });
-      }
+      list.push({ words, means: entry.means });
     }
   }
   function match(text: string): SynonymMatch[] {
