@@ -12,6 +12,11 @@ import type { SearchHit } from "./types.ts";
 export const NOT_FOUND_SCORE = 30;
 export const NOT_FOUND_COVERAGE = 0.05;
 /**
+ * Share of the question's distinctive words the first hit must hold for the floor to be scaled
+ * down for a name said by a synonym ("làm hộ khẩu cho con", "visa hết hạn").
+ */
+export const SYNONYM_FLOOR_COVERAGE = 0.5;
+/**
  * A runner-up (another procedure, not a level copy) within this much of the best score → ask
  * back. Scores are on the retriever's normalized scale (best BM25 = 1, plus the name coverage);
  * on the development questions, answers above this margin were right 70% of the time and
@@ -44,9 +49,14 @@ export function judgeConfidence(
   baseOf: (code: string) => string = (code) => code,
   /** Syllables of the question beyond the first hit's name (wordsBeyond). */
   beyond = 0,
+  /**
+   * floorScale: the weight at which the first hit's name was searched, when a synonym's wording
+   * named it (a synonym weighs less than typed words, so its BM25 score is lower in proportion).
+   */
+  { floorScale = 1 }: { floorScale?: number } = {},
 ): Confidence {
   const first = hits[0];
-  if (!first || rawTop < NOT_FOUND_SCORE) return "not_found";
+  if (!first) return "not_found";
   let total = 0;
   let covered = 0;
   const words = wordsOf(first.code);
@@ -54,7 +64,11 @@ export function judgeConfidence(
     total += idf;
     if (words.has(w)) covered += idf;
   }
-  if (total === 0 || covered / total < NOT_FOUND_COVERAGE) return "not_found";
+  const share = total === 0 ? 0 : covered / total;
+  // The scaled floor only for a question the first hit mostly holds: a synonym in passing
+  // ("cuoi" of "lich chieu phim cuoi tuan" read as cưới) does not make it a procedure question.
+  const floor = share >= SYNONYM_FLOOR_COVERAGE ? NOT_FOUND_SCORE * floorScale : NOT_FOUND_SCORE;
+  if (rawTop < floor || share < NOT_FOUND_COVERAGE) return "not_found";
   const firstBase = baseOf(first.code);
   const second = hits.slice(1).find((h) => baseOf(h.code) !== firstBase);
   const margin = scaledMargin(AMBIGUOUS_MARGIN, beyond);

@@ -98,6 +98,8 @@ export interface LexicalOptions {
 
 interface WeightedTerms {
   terms: Map<string, number>;
+  /** Folded words of the catalogue wording of each synonym the question says unambiguously. */
+  synonymWords: string[][];
   /** IDF-weighted mass of the distinctive query words, for the confidence judgement. */
   foldedUnigrams: Map<string, number>;
 }
@@ -183,11 +185,13 @@ export function createLexicalRetriever(
     // Words a synonym explained are judged by its catalogue wording, not as typed.
     const explained = new Set<number>();
     const confidenceWords: string[] = [];
+    const synonymWords: string[][] = [];
     for (const m of options.synonyms?.match(text) ?? []) {
       const means = syllablesOfNormalized(m.means);
       addTerms(terms, means, SYNONYM_WEIGHT, SYNONYM_WEIGHT);
       for (let i = m.start; i < m.end; i++) explained.add(i);
       confidenceWords.push(...means.map(foldAccents));
+      if (m.unambiguous) synonymWords.push(means.map(foldAccents));
     }
     for (const phrase of options.acronyms?.expand(typed) ?? []) {
       addTerms(terms, syllablesOfNormalized(phrase), 0.7, 0.7);
@@ -199,11 +203,11 @@ export function createLexicalRetriever(
     for (const t of confidenceWords) {
       if (!STOP.has(t)) foldedUnigrams.set(t, nameIdf(t) ?? 8);
     }
-    return { terms, foldedUnigrams };
+    return { terms, synonymWords, foldedUnigrams };
   }
 
   function search(query: string, limit = 10): SearchResult {
-    const { terms, foldedUnigrams } = queryTerms(query);
+    const { terms, synonymWords, foldedUnigrams } = queryTerms(query);
     const scores = new Float64Array(catalogue.length);
     fields.forEach((field, f) => {
       const k1 = f === 0 ? K1_NAME : K1;
@@ -260,7 +264,13 @@ export function createLexicalRetriever(
     const baseOf = (code: string) => bases[byCode.get(code)!]!;
     const first = hits[0] && catalogue[byCode.get(hits[0].code)!]!;
     const beyond = first ? wordsBeyond(typed, first.name) : 0;
-    const confidence = judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf, beyond);
+    // A synonym's wording is searched at SYNONYM_WEIGHT: when the first procedure's name holds
+    // all of it ("hộ khẩu" → đăng ký thường trú), its not-found floor is scaled alike.
+    const firstWords = new Set(first ? syllables(first.name).map(foldAccents) : []);
+    const saidBySynonym = synonymWords.some((words) => words.every((w) => firstWords.has(w)));
+    const confidence = judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf, beyond, {
+      floorScale: saidBySynonym ? SYNONYM_WEIGHT : 1,
+    });
     return { hits, confidence };
   }
 

@@ -25,6 +25,11 @@ export interface SynonymMatch {
   /** Which syllables of the text (folded, in order) the citizen phrase covered: [start, end). */
   start: number;
   end: number;
+  /**
+   * False for a one-syllable phrase with accents found in a question typed without them ("cho"
+   * may be "chó" or "cho", "cuoi" "cưới" or "cuối"): a hint, not evidence.
+   */
+  unambiguous: boolean;
 }
 
 export interface SynonymExpander {
@@ -65,11 +70,15 @@ export function createSynonymExpander(entries: readonly SynonymEntry[]): Synonym
       for (let n = 1; n <= longest && i + n <= typed.length; n++) {
         const candidates = phrases.get(folded.slice(i, i + n).join(" "));
         if (!candidates) continue;
-        const means = new Set<string>();
+        const means = new Map<string, boolean>();
         for (const p of candidates) {
-          if (p.words.every((w, k) => fits(w, typed[i + k]!))) means.add(p.means);
+          if (!p.words.every((w, k) => fits(w, typed[i + k]!))) continue;
+          const unambiguous = accented || n > 1 || !hasAccents(p.words[0]!);
+          means.set(p.means, (means.get(p.means) ?? false) || unambiguous);
         }
-        for (const m of means) found.push({ means: m, start: i, end: i + n });
+        for (const [m, unambiguous] of means) {
+          found.push({ means: m, start: i, end: i + n, unambiguous });
+        }
       }
     }
     return found;

@@ -158,6 +158,14 @@ describe("judgeConfidence", () => {
     expect(judgeConfidence([{ code: "a", score: 1.4 }], 12, q, words)).toBe("not_found");
     expect(judgeConfidence([{ code: "a", score: 1.4 }], 45, q, words)).toBe("sure");
   });
+  it("scales the floor for a name said by a synonym only when that name holds the question", () => {
+    const hit = [{ code: "a", score: 1.4 }];
+    const half = { floorScale: 0.5 };
+    expect(judgeConfidence(hit, 20, q, words, undefined, 0, half)).toBe("sure");
+    expect(judgeConfidence(hit, 20, q, words)).toBe("not_found");
+    const mostlyElse = new Map([...q, ["phim", 8]]); // "khai sinh" is under half of it
+    expect(judgeConfidence(hit, 20, mostlyElse, words, undefined, 0, half)).toBe("not_found");
+  });
   it("asks a larger margin of a question saying over MARGIN_WORDS syllables beyond the name", () => {
     const hits = [
       { code: "a", score: 1.4 },

@@ -49,8 +49,14 @@ describe("synonyms", () => {
     expect(pets.expand("so do mat")).toEqual(["giấy chứng nhận quyền sử dụng đất"]);
     // One match per phrase and meaning, with the syllables it covered.
     expect(pets.match("cấp sổ đỏ")).toEqual([
-      { means: "giấy chứng nhận quyền sử dụng đất", start: 1, end: 3 },
+      { means: "giấy chứng nhận quyền sử dụng đất", start: 1, end: 3, unambiguous: true },
     ]);
+    // A one-syllable phrase with accents, found in a question typed without them, is a hint only.
+    expect(pets.match("dua cho di tiem phong")).toEqual([
+      { means: "động vật kiểm dịch", start: 1, end: 2, unambiguous: false },
+    ]);
+    expect(pets.match("so do mat")[0]?.unambiguous).toBe(true);
+    expect(pets.match("hoan thue vat")[0]?.unambiguous).toBe(true); // "VAT" has no accents to lose
   });
   it("the bundled file is valid and maps the usual abbreviations", () => {
     const bundled = createSynonymExpander(loadSynonyms());
