@@ -214,8 +214,10 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     const words = tools.questionWords ? tools.questionWords.strip(full) : syllables(full);
     const core = words.slice(0, DENSE_WORDS).join(" ");
     const accented = hasAccents(core) || !tools.restorer ? core : tools.restorer.restore(core);
-    // As the lexical side reads them: "mất" of "mất bao lâu" is no "lost" (cấp lại).
-    const matched = tools.synonyms?.match(words.join(" ")) ?? [];
+    // As the lexical side reads them: "mất" of "mất bao lâu" is no "lost" (cấp lại). A
+    // one-syllable phrase read without accents ("cho" as chó, "phuong" as phường) is only a hint:
+    // the lexical side weighs it, the model's text leaves it out (see docs/retrieval.md).
+    const matched = (tools.synonyms?.match(words.join(" ")) ?? []).filter((m) => m.unambiguous);
     const means = [...new Set(matched.map((m) => m.means))];
     return means.length > 0 ? `${accented} (${means.join("; ")})` : accented;
   }

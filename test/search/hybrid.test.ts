@@ -247,6 +247,23 @@ describe("createHybridRetriever", () => {
     expect(await sent("mất giấy phép karaoke")).toBe("mất giấy phép karaoke (cấp lại)");
   });
 
+  it("a one-syllable synonym read without accents is not put in the model's text", async () => {
+    const synonyms = createSynonymExpander([
+      { say: ["chó"], means: "động vật kiểm dịch" },
+      { say: ["sổ đỏ"], means: "giấy chứng nhận quyền sử dụng đất" },
+    ]);
+    const { hybrid } = setup({ tools: { synonyms } });
+    await hybrid.ready();
+    const sent = async (q: string) => {
+      await hybrid.search(q, 5);
+      return server.requests.at(-1)?.body.input?.join(" ") ?? "";
+    };
+    // "cho" may be "cho" (for) as well as "chó"; "so do" can only be "sổ đỏ" here.
+    expect(await sent("karaoke cho con")).toBe("karaoke cho con");
+    expect(await sent("karaoke chó")).toBe("karaoke chó (động vật kiểm dịch)");
+    expect(await sent("karaoke so do")).toBe("karaoke so do (giấy chứng nhận quyền sử dụng đất)");
+  });
+
   it(`the model reads the first ${DENSE_WORDS} syllables of a long question, question words left out`, async () => {
     const { hybrid } = setup({ tools: { questionWords: loadQuestionWords() } });
     await hybrid.ready();
