@@ -221,7 +221,9 @@ describe.skipIf(!POSTGRES_ADMIN_URL)("openPostgres", () => {
         const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
         await admin.connect();
         await admin.query(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          // Client sessions only: an autovacuum worker on this database is the server's own and
+          // may not be ended by this role ("must be a superuser to terminate superuser process").
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
           [name],
         );
         await admin.end();
