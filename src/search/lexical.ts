@@ -16,15 +16,16 @@ import type { Retriever, SearchHit, SearchResult } from "./types.ts";
 export const MAX_QUERY_CHARS = 2000;
 
 /** Question words that say what is asked, not which procedure: they count little. */
-const STOP = new Set(
-  (
-    "thủ tục hồ sơ cần gì những nào ở đâu bao nhiêu lâu như thế nào làm tôi em mình muốn hỏi " +
-    "được không có cho của và là thì mà khi với theo để này đó các một phải xin đi ra vào " +
-    "gồm bao gồm giấy tờ sao vậy ạ nhé ơi anh chị bạn nhà đem mang theo cái việc"
-  )
-    .split(" ")
-    .map(foldAccents),
-);
+const STOP_WORDS = (
+  "thủ tục hồ sơ cần gì những nào ở đâu bao nhiêu lâu như thế nào làm tôi em mình muốn hỏi " +
+  "được không có cho của và là thì mà khi với theo để này đó các một phải xin đi ra vào " +
+  "gồm bao gồm giấy tờ sao vậy ạ nhé ơi anh chị bạn nhà đem mang theo cái việc"
+).split(" ");
+const STOP = new Set(STOP_WORDS.map(foldAccents));
+const STOP_AS_WRITTEN = new Set(STOP_WORDS);
+/** A syllable typed with accents is a question word only as written ("hồi" is not "hỏi"). */
+const isStopAsWritten = (t: string) =>
+  foldAccents(t) === t ? STOP.has(t) : STOP_AS_WRITTEN.has(t);
 
 export interface FieldSpec {
   name: string;
@@ -113,8 +114,12 @@ function addTerms(
   const folded = accented.map(foldAccents);
   const add = (t: string, w: number) => into.set(t, Math.max(into.get(t) ?? 0, w));
   const stopPair = (i: number) => STOP.has(folded[i]!) && STOP.has(folded[i + 1]!);
+  // A folded pair counts little only when both words are question words as typed: "thu hồi",
+  // "hồi số" fold onto "thủ", "hỏi", "hồ sơ" word by word, but "thu hồi" is no question phrase.
+  const stopPairAsWritten = (i: number) =>
+    isStopAsWritten(accented[i]!) && isStopAsWritten(accented[i + 1]!);
   folded.forEach((t) => add(t, STOP.has(t) ? weight * 0.1 : weight));
-  bigrams(folded).forEach((t, i) => add(t, (stopPair(i) ? 0.1 : 1) * weight));
+  bigrams(folded).forEach((t, i) => add(t, (stopPairAsWritten(i) ? 0.1 : 1) * weight));
   if (accentWeight > 0) {
     accented.forEach((t, i) =>
       add(`~${t}`, (STOP.has(folded[i]!) ? 0.1 : 1) * weight * accentWeight),

@@ -212,3 +212,12 @@ describe("procedure variants", () => {
     expect(top("cấp đổi thẻ căn cước")).toBe("1.014063");
   });
 });
+
+describe("question words and their folds", () => {
+  it("a pair typed with accents counts little only when both words are question words as typed", () => {
+    const terms = (q: string) => retriever.queryTerms(q).terms;
+    // "thu hồi" folds onto "thủ" + "hỏi" word by word, but is no question phrase.
+    expect(terms("thu hồi giấy phép").get("thu_hoi")).toBe(1);
+    expect(terms("tôi muốn hỏi giấy phép").get("muon_hoi")).toBeCloseTo(0.1);
+  });
+});
