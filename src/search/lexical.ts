@@ -195,8 +195,9 @@ export function createLexicalRetriever(
       const means = syllablesOfNormalized(m.means);
       addTerms(terms, means, SYNONYM_WEIGHT, SYNONYM_WEIGHT);
       for (let i = m.start; i < m.end; i++) explained.add(i);
-      confidenceWords.push(...means.map(foldAccents));
-      if (m.unambiguous) synonymWords.push(means.map(foldAccents));
+      const folded = means.map(foldAccents);
+      confidenceWords.push(...folded);
+      if (m.unambiguous) synonymWords.push(folded);
     }
     for (const phrase of options.acronyms?.expand(typed) ?? []) {
       addTerms(terms, syllablesOfNormalized(phrase), 0.7, 0.7);
@@ -271,8 +272,13 @@ export function createLexicalRetriever(
     const beyond = first ? wordsBeyond(typed, first.name) : 0;
     // A synonym's wording is searched at SYNONYM_WEIGHT: when the first procedure's name holds
     // all of it ("hộ khẩu" → đăng ký thường trú), its not-found floor is scaled alike.
-    const firstWords = new Set(first ? syllables(first.name).map(foldAccents) : []);
-    const saidBySynonym = synonymWords.some((words) => words.every((w) => firstWords.has(w)));
+    const firstWords =
+      first && synonymWords.length > 0
+        ? new Set(syllablesOfNormalized(first.name).map(foldAccents))
+        : undefined;
+    const saidBySynonym =
+      firstWords !== undefined &&
+      synonymWords.some((words) => words.every((w) => firstWords.has(w)));
     const confidence = judgeConfidence(hits, rawTop, foldedUnigrams, matched, baseOf, beyond, {
       floorScale: saidBySynonym ? SYNONYM_WEIGHT : 1,
     });
