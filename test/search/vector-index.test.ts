@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createVectorIndex } from "../../src/search/vector-store.ts";
+import { createSimdDots } from "../../src/search/simd-dots.ts";
+import { createVectorIndex, plainDots } from "../../src/search/vector-store.ts";
 
 /** Deterministic pseudo-random vector (a linear congruential sequence), values in [-1, 1). */
 function vector(seed: number, dims: number): Float32Array {
@@ -52,5 +53,32 @@ describe("createVectorIndex", () => {
   it("rejects a query of another dimension", () => {
     const index = createVectorIndex([vector(1, 8)]);
     expect(() => index.similarities(vector(2, 7))).toThrow(/7 dimensions, not 8/);
+  });
+});
+
+describe("createSimdDots", () => {
+  it("gives the plain loop's dot products, to float32 rounding", () => {
+    const dims = 384;
+    const rows = 300;
+    const matrix = new Float32Array(rows * dims);
+    for (let r = 0; r < rows; r++) matrix.set(vector(r + 3, dims), r * dims);
+    const query = vector(77, dims);
+    const simd = createSimdDots(matrix, dims);
+    expect(simd).not.toBeNull(); // Node 20 has WebAssembly SIMD
+    const want = Array.from(plainDots(matrix, dims)(query));
+    const got = Array.from(simd!(query));
+    expect(got).toHaveLength(rows);
+    for (let r = 0; r < rows; r++) expect(Math.abs(got[r]! - want[r]!)).toBeLessThan(1e-3);
+    // and again with another query: the module's buffers are reused, not stale
+    const other = vector(78, dims);
+    const again = Array.from(simd!(other));
+    const wantAgain = Array.from(plainDots(matrix, dims)(other));
+    for (let r = 0; r < rows; r++) expect(Math.abs(again[r]! - wantAgain[r]!)).toBeLessThan(1e-3);
+    expect(again[0]).not.toBe(got[0]);
+  });
+
+  it("declines what its four lanes cannot take: a width not a multiple of 4, no rows", () => {
+    expect(createSimdDots(new Float32Array(14), 7)).toBeNull();
+    expect(createSimdDots(new Float32Array(0), 0)).toBeNull();
   });
 });
