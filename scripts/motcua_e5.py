@@ -26,6 +26,8 @@ import numpy as np
 QK = 32
 BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # Q4_0: fp16 scale + 32 nibbles
 META = "\u2581"  # SentencePiece's metaspace
+# Longer texts are embedded by their first MAX_TEXT_CHARS characters.
+MAX_TEXT_CHARS = 10_000
 # Bump when the graph changes: the cached file is then built again.
 GRAPH_VERSION = 1
 
@@ -83,8 +85,10 @@ class ModelFile:
         self.offs = array("q", (int(o) + self.blob_at for o in offs))
         self.scores = array("d", scores.astype(np.float64).tobytes())
         hashes = np.empty(n_pieces, np.int64)
+        self.max_piece_chars = 1
         for i in range(n_pieces):
             piece = self.piece(i)
+            self.max_piece_chars = max(self.max_piece_chars, len(piece))
             if META in piece[1:]:  # Tokenizer segments word by word: it needs none
                 raise ValueError("piece %d holds a metaspace after its start: %r" % (i, piece))
             hashes[i] = hash(piece)
@@ -157,7 +161,7 @@ class Tokenizer:
 
     def _word(self, word):
         lookup, scores = self.m.lookup, self.m.scores
-        unk, limit = self.m.unk, self.m.max_piece_bytes
+        unk, limit, longest = self.m.unk, self.m.max_piece_bytes, self.m.max_piece_chars
         n = len(word)
         sizes = [len(ch.encode("utf-8", "surrogatepass")) for ch in word]
         best = [-1e30] * (n + 1)
@@ -167,7 +171,7 @@ class Tokenizer:
             if best[i] <= -1e29:
                 continue
             span = 0
-            for e in range(i + 1, n + 1):
+            for e in range(i + 1, min(n, i + longest) + 1):
                 span += sizes[e - 1]
                 if span > limit:
                     break
@@ -321,6 +325,10 @@ class OnnxE5:
         self.type = self.m.f32("emb.type", (self.m.TVS, self.m.H))[0]
 
     def _ids(self, text, is_query):
+        # The assistant sends questions of at most 2,000 characters and catalogue texts of a few
+        # hundred; the cap bounds what one request can cost (the tokenizer is Python: a 10,000-
+        # character text without a space takes about a second).
+        text = text[:MAX_TEXT_CHARS]
         return self.tok.content_ids(("query: " if is_query else "passage: ") + text)
 
     def token_count(self, text, is_query=False):

@@ -103,6 +103,9 @@ for kind, q in (("query", True), ("passage", False)):
     a, b = ref.encode(texts, q), ours.encode(texts, q)
     out[kind] = [float(x) for x in (a * b).sum(1)]
 out["tokens"] = [[ref.token_count(t, True), ours.token_count(t, True)] for t in texts]
+# a text past the cap is embedded by its first 10,000 characters: what follows them is not read
+long, cut = ours.encode(["a" * 10_000 + " hộ chiếu phổ thông" * 3_000, "a" * 10_000], True)
+out["capped"] = float(long @ cut)
 print(json.dumps(out))`;
     try {
       const python = path.join(path.dirname(command!), "python");
@@ -111,10 +114,16 @@ print(json.dumps(out))`;
           encoding: "utf8",
           stdio: ["ignore", "pipe", "ignore"],
         }),
-      ) as { query: number[]; passage: number[]; tokens: Array<[number, number]> };
+      ) as {
+        query: number[];
+        passage: number[];
+        tokens: Array<[number, number]>;
+        capped: number;
+      };
       for (const cos of [...out.query, ...out.passage]) expect(cos).toBeGreaterThan(0.999);
       expect(out.tokens.map(([ref]) => ref)).toEqual(out.tokens.map(([, ours]) => ours));
       expect(out.tokens.at(-1)![0]).toBeGreaterThan(512); // windowed
+      expect(out.capped).toBeCloseTo(1, 6);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
