@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { loadRuleFile } from "../rule-file.ts";
-import { phraseAt, syllables, toPhrase } from "../text/index.ts";
+import { phraseStartingAt, syllables, toPhrase } from "../text/index.ts";
 
 export const DEFAULT_QUESTION_WORDS_FILE = new URL(
   "../../data/question-words.json",
@@ -29,7 +29,7 @@ export function createQuestionWords(phrases: readonly string[]): QuestionWords {
       const typed = syllables(text);
       const kept: string[] = [];
       for (let at = 0; at < typed.length;) {
-        const p = list.find((q) => phraseAt(typed, q, at));
+        const p = phraseStartingAt(typed, list, at);
         if (p) {
           at += p.words.length;
         } else {

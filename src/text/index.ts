@@ -11,4 +11,4 @@ export {
 export { createAccentRestorer, type AccentRestorer, type WeightedText } from "./accents.ts";
 export { createAcronymExpander, type AcronymExpander } from "./acronyms.ts";
 export { loadQuestionPhrases, DEFAULT_PHRASES_FILE } from "./phrases.ts";
-export { toPhrase, phraseAt, containsPhrase, type Phrase } from "./phrase.ts";
+export { toPhrase, phraseAt, phraseStartingAt, containsPhrase, type Phrase } from "./phrase.ts";
