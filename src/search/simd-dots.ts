@@ -44,6 +44,7 @@ const i32 = (n: number) => [0x41, n]; // n < 64: one byte
 const add = 0x6a;
 const load = [0xfd, 0x00, 0x02, 0x00]; // v128.load, 4-byte aligned, offset 0
 const lane = (i: number) => [...get(ACC), 0xfd, 0x1f, i]; // f32x4.extract_lane i
+const addTo = (local: number, n: number) => [...get(local), ...i32(n), add, ...set(local)];
 
 const body = [
   ...[0x02, 0x02, 0x7f, 0x01, 0x7b], // locals: 2 × i32, 1 × v128
@@ -70,10 +71,7 @@ const body = [
   ...load,
   ...[0xfd, 0xe6, 0x01, 0xfd, 0xe4, 0x01],
   ...set(ACC), // acc = acc + m * qq (f32x4.mul, .add)
-  ...get(M),
-  ...i32(16),
-  add,
-  ...set(M),
+  ...addTo(M, 16),
   ...get(QQ),
   ...i32(16),
   add,
@@ -93,10 +91,7 @@ const body = [
   ...lane(3),
   0x92, // f32.add
   ...[0x38, 0x02, 0x00], // f32.store
-  ...get(OUT),
-  ...i32(4),
-  add,
-  ...set(OUT),
+  ...addTo(OUT, 4),
   ...get(ROWS),
   ...i32(1),
   0x6b,
