@@ -92,8 +92,7 @@ class ModelFile:
             if META in piece[1:]:  # Tokenizer segments word by word: it needs none
                 raise ValueError("piece %d holds a metaspace after its start: %r" % (i, piece))
             hashes[i] = hash(piece)
-        order = np.argsort(hashes, kind="stable")
-        order = order[[bool(self.offs[i + 1] - self.offs[i]) for i in order]]  # no empty piece
+        order = np.argsort(hashes, kind="stable")  # an empty piece is never a word's part
         self.hashes = array("q", hashes[order].tobytes())
         self.hash_ids = array("q", order.astype(np.int64).tobytes())
         self.unk_score = float(scores.min()) - 10.0
