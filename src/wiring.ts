@@ -104,7 +104,13 @@ export async function buildAssistant(settings: AssistantOptions): Promise<Assist
     // Its port is known once it runs: until then every call fails fast and search stays lexical.
     let local: EmbeddingsClient | null = null;
     const localClient = (baseUrl: string) =>
-      createEmbeddingsClient({ baseUrl, apiKey: "", model: LOCAL_MODEL, inputType: true });
+      createEmbeddingsClient({
+        baseUrl,
+        apiKey: "",
+        model: LOCAL_MODEL,
+        inputType: true,
+        base64: true,
+      });
     const shape = localClient("http://127.0.0.1");
     client = {
       model: shape.model,

@@ -1,7 +1,8 @@
 /**
  * A fake OpenAI-compatible embeddings server on 127.0.0.1 (port 0) for tests. Vectors are a
- * hashed bag of folded syllables, so texts sharing words are near. Records every request; can be
- * scripted to answer 500 (echoing the Authorization header, like a careless server), malformed
+ * hashed bag of folded syllables, so texts sharing words are near. Records every request; answers
+ * base64 float32 vectors when asked (`encoding_format: "base64"`, as OpenAI does; not with
+ * `numbersOnly`, like a server that ignores it); can be scripted to answer 500 (echoing the Authorization header, like a careless server), malformed
  * JSON, a wrong shape, or nothing at all.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
@@ -19,6 +20,10 @@ export type FakeMode =
   | "wrong-dims"
   /** A string where a number belongs (JSON cannot carry NaN). */
   | "nan"
+  /** base64 vectors whose numbers include a NaN. */
+  | "nan-base64"
+  /** An embedding string that is not base64 float32 numbers (5 bytes). */
+  | "bad-base64"
   /** One vector fewer than asked. */
   | "missing-vector"
   /** Never answers (until the server closes). */
@@ -27,7 +32,7 @@ export type FakeMode =
 export interface FakeRequest {
   path: string;
   headers: IncomingHttpHeaders;
-  body: { model?: string; input?: string[]; input_type?: string };
+  body: { model?: string; input?: string[]; input_type?: string; encoding_format?: string };
 }
 
 export interface FakeOpenAI {
@@ -63,8 +68,15 @@ export function fakeVector(text: string, dims = FAKE_DIMS): number[] {
   return v;
 }
 
+/** Numbers as OpenAI's base64 encoding sends them: little-endian float32. */
+export function base64Vector(numbers: readonly number[]): string {
+  const bytes = Buffer.alloc(numbers.length * 4);
+  numbers.forEach((x, i) => bytes.writeFloatLE(x, i * 4));
+  return bytes.toString("base64");
+}
+
 export async function startFakeOpenAI(
-  options: { reverse?: boolean; dims?: number } = {},
+  options: { reverse?: boolean; dims?: number; numbersOnly?: boolean } = {},
 ): Promise<FakeOpenAI> {
   const dims = options.dims ?? FAKE_DIMS;
   const requests: FakeRequest[] = [];
@@ -131,11 +143,26 @@ export async function startFakeOpenAI(
               data: input.slice(1).map((t, i) => ({ index: i, embedding: fakeVector(t, dims) })),
             }),
           );
+        case "nan-base64":
+          return send(
+            200,
+            JSON.stringify({
+              data: input.map((_, i) => ({ index: i, embedding: base64Vector([0.5, NaN, 0.5]) })),
+            }),
+          );
+        case "bad-base64":
+          return send(
+            200,
+            JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: "AAAAAAA=" })) }),
+          );
         case "ok": {
           const data = input.map((t, i) => ({
             object: "embedding",
             index: i,
-            embedding: fakeVector(t, dims),
+            embedding:
+              body.encoding_format === "base64" && !options.numbersOnly
+                ? base64Vector(fakeVector(t, dims))
+                : fakeVector(t, dims),
           }));
           if (options.reverse) data.reverse();
           return send(200, JSON.stringify({ object: "list", model: body.model, data }));

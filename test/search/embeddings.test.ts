@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmbeddingsClient, EmbeddingsError } from "../../src/search/embeddings.ts";
-import { fakeVector, startFakeOpenAI, type FakeOpenAI } from "../helpers/fake-openai.ts";
+import {
+  base64Vector,
+  fakeVector,
+  startFakeOpenAI,
+  type FakeOpenAI,
+} from "../helpers/fake-openai.ts";
 
 const API_KEY = "sk-test-0123456789abcdefSECRET";
 
@@ -12,13 +17,16 @@ afterEach(async () => {
   await server.close();
 });
 
-const client = (over: { timeoutMs?: number; batchSize?: number; baseUrl?: string } = {}) =>
+const client = (
+  over: { timeoutMs?: number; batchSize?: number; baseUrl?: string; base64?: boolean } = {},
+) =>
   createEmbeddingsClient({
     baseUrl: over.baseUrl ?? server.baseUrl,
     apiKey: API_KEY,
     model: "test-model",
     timeoutMs: over.timeoutMs ?? 2000,
     batchSize: over.batchSize ?? 2,
+    ...(over.base64 ? { base64: true } : {}),
   });
 
 async function failure(p: Promise<unknown>): Promise<EmbeddingsError> {
@@ -62,6 +70,25 @@ describe("createEmbeddingsClient", () => {
     expect(req?.body.model).toBe("test-model");
   });
 
+  it("asks for base64 vectors when told to, and reads them as the same numbers", async () => {
+    const texts = ["đăng ký khai sinh", "cấp hộ chiếu", "kết hôn"];
+    const vectors = await client({ base64: true }).embed(texts);
+    expect(server.requests.map((r) => r.body.encoding_format)).toEqual(["base64", "base64"]);
+    expect(vectors.map((v) => [...v])).toEqual(texts.map((t) => fakeVector(t)));
+    // Not asked: plain JSON numbers, and no encoding_format sent at all.
+    await client().embed(["kết hôn"]);
+    expect(server.requests.at(-1)?.body).not.toHaveProperty("encoding_format");
+  });
+
+  it("reads numbers from a server that ignores the base64 request", async () => {
+    const plain = await startFakeOpenAI({ numbersOnly: true });
+    const vectors = await client({ base64: true, baseUrl: plain.baseUrl }).embed(["x"]);
+    await plain.close();
+    expect(plain.requests[0]?.body.encoding_format).toBe("base64");
+    expect([...vectors[0]!]).toEqual(fakeVector("x"));
+    expect(base64Vector([1, -2.5])).toBe("AACAPwAAIMA="); // the encoding OpenAI documents
+  });
+
   it("sends nothing for no texts", async () => {
     expect(await client().embed([])).toEqual([]);
     expect(server.requests).toHaveLength(0);
@@ -90,9 +117,9 @@ describe("createEmbeddingsClient", () => {
   });
 
   it("names malformed responses", async () => {
-    server.script("malformed-json", "unequal-dims", "missing-vector");
-    for (let i = 0; i < 3; i++) {
-      const e = await failure(client().embed(["a", "b"]));
+    server.script("malformed-json", "unequal-dims", "missing-vector", "nan-base64", "bad-base64");
+    for (let i = 0; i < 5; i++) {
+      const e = await failure(client({ base64: i >= 3 }).embed(["a", "b"]));
       expect(e.cause).toBe("malformed");
       expect(e.status).toBe(200);
     }

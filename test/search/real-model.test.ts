@@ -54,6 +54,22 @@ describe.skipIf(!command)("the bundled embeddings model (real)", () => {
     expect(dot(b!, a!)).toBeGreaterThan(dot(b!, c!));
   });
 
+  it("sends the same vectors as base64 as it does as JSON numbers", async () => {
+    const texts = ["đăng ký khai sinh cho con", "cấp hộ chiếu phổ thông"];
+    const base64 = createEmbeddingsClient({
+      baseUrl: server.baseUrl,
+      apiKey: "",
+      model: LOCAL_MODEL,
+      inputType: true,
+      base64: true,
+    });
+    const [asNumbers, asBase64] = await Promise.all([
+      client.embed(texts, { kind: "query" }),
+      base64.embed(texts, { kind: "query" }),
+    ]);
+    expect(asBase64.map((v) => [...v])).toEqual(asNumbers.map((v) => [...v]));
+  });
+
   it("a paraphrase finds its procedure semantically where lexical retrieval does not", async () => {
     // A slice of the real catalogue (every 40th record and a few civil-status ones) keeps the
     // embedding of the catalogue to a few seconds.
