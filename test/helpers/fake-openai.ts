@@ -27,7 +27,11 @@ export type FakeMode =
   /** One vector fewer than asked. */
   | "missing-vector"
   /** Never answers (until the server closes). */
-  | "hang";
+  | "hang"
+  /** Sends the status line and half a body, then nothing more. */
+  | "stall-body"
+  /** An answer of 40 MB (spaces before the JSON). */
+  | "huge";
 
 export interface FakeRequest {
   path: string;
@@ -108,6 +112,14 @@ export async function startFakeOpenAI(
       switch (current) {
         case "hang":
           return;
+        case "stall-body":
+          res.writeHead(200, { "content-type": "application/json" });
+          res.write('{"data": [');
+          return;
+        case "huge":
+          res.writeHead(200, { "content-type": "application/json" });
+          res.write(Buffer.alloc(40 * 1024 * 1024, " "));
+          return res.end('{"data": []}');
         case "error500":
           return send(
             500,

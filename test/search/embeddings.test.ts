@@ -132,6 +132,19 @@ describe("createEmbeddingsClient", () => {
     expect(e.message).toContain("50 ms");
   });
 
+  it("times out on an answer that stops halfway, and reads no answer past 32 MB", async () => {
+    const c = client();
+    server.setMode("stall-body");
+    const stalled = await failure(c.embed(["a"], { timeoutMs: 100 }));
+    expect(stalled.cause).toBe("timeout");
+    server.setMode("huge");
+    const huge = await failure(c.embed(["a"]));
+    expect(huge.cause).toBe("network");
+    expect(huge.message).toContain("answer over");
+    server.setMode("ok"); // the same client goes on working after both
+    expect(await c.embed(["a"])).toHaveLength(1);
+  });
+
   it("names a connection failure", async () => {
     const url = server.baseUrl;
     await server.close();
