@@ -36,7 +36,10 @@ export interface HybridRetrieverOptions {
   lexical: Retriever;
   embeddings: EmbeddingsClient;
   /** The lexical retriever's text tools: the question is embedded as the lexical side reads it. */
-  tools?: Pick<LexicalOptions, "restorer" | "synonyms" | "questionWords" | "qualifiers">;
+  tools?: Pick<
+    LexicalOptions,
+    "restorer" | "synonyms" | "questionWords" | "qualifiers" | "acronyms"
+  >;
   /** Binary file of the catalogue vectors (src/search/vector-store.ts); none when omitted. */
   cacheFile?: string;
   logger?: HybridLogger;
@@ -212,7 +215,19 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
   function denseText(query: string): string {
     const full = normalizeText(query.slice(0, MAX_QUERY_CHARS));
     const words = tools.questionWords ? tools.questionWords.strip(full) : syllables(full);
-    const core = words.slice(0, DENSE_WORDS).join(" ");
+    // An acronym typed in capitals ("GPLHX", "CHKSB") is spelled out as the catalogue's names
+    // spell it: the model cannot know it, the lexical side reads both.
+    const capitals = new Set(
+      query
+        .slice(0, MAX_QUERY_CHARS)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((t) => /^[A-ZĐ]{3,8}$/u.test(t))
+        .map((t) => t.toLowerCase()),
+    );
+    const core = words
+      .slice(0, DENSE_WORDS)
+      .map((w) => (capitals.has(w) ? (tools.acronyms?.spell(w) ?? w) : w))
+      .join(" ");
     const accented = hasAccents(core) || !tools.restorer ? core : tools.restorer.restore(core);
     // As the lexical side reads them: "mất" of "mất bao lâu" is no "lost" (cấp lại). A
     // one-syllable phrase read without accents ("cho" as chó, "phuong" as phường) is only a hint:

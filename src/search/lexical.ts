@@ -199,8 +199,9 @@ export function createLexicalRetriever(
       confidenceWords.push(...folded);
       if (m.unambiguous) synonymWords.push(folded);
     }
-    for (const phrase of options.acronyms?.expand(typed) ?? []) {
-      addTerms(terms, syllablesOfNormalized(phrase), 0.7, 0.7);
+    for (const word of typed) {
+      const phrase = options.acronyms?.spell(word);
+      if (phrase) addTerms(terms, syllablesOfNormalized(phrase), 0.7, 0.7);
     }
     typed.forEach((t, i) => {
       if (!explained.has(i)) confidenceWords.push(foldAccents(t));

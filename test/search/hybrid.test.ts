@@ -25,6 +25,8 @@ import { createLexicalRetriever } from "../../src/search/lexical.ts";
 import { MARGIN_WORDS } from "../../src/search/confidence.ts";
 import type { Retriever } from "../../src/search/types.ts";
 import { createSynonymExpander } from "../../src/text/synonyms.ts";
+import { createAcronymExpander } from "../../src/text/acronyms.ts";
+import { normalizeText } from "../../src/text/normalize.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../helpers/fake-openai.ts";
 
 const API_KEY = "sk-hybrid-test-key-0123456789";
@@ -253,6 +255,21 @@ describe("createHybridRetriever", () => {
     expect(await sent("karaoke cho con")).toBe("karaoke cho con");
     expect(await sent("karaoke chó")).toBe("karaoke chó (động vật kiểm dịch)");
     expect(await sent("karaoke so do")).toBe("karaoke so do (giấy chứng nhận quyền sử dụng đất)");
+  });
+
+  it("an acronym typed in capitals is spelled out for the model as the names spell it", async () => {
+    const acronyms = createAcronymExpander(CATALOGUE.map((p) => normalizeText(p.name)));
+    const { hybrid } = setup({ tools: { acronyms } });
+    await hybrid.ready();
+    const sent = async (q: string) => {
+      await hybrid.search(q, 5);
+      return server.requests.at(-1)?.body.input?.join(" ") ?? "";
+    };
+    expect(await sent("xin GPKD karaoke")).toBe("xin giấy phép kinh doanh karaoke");
+    // In small letters it may be a word typed without its accents: the lexical side weighs it.
+    expect(await sent("xin gpkd karaoke")).toBe("xin gpkd karaoke");
+    // Spelled by no name: left as typed.
+    expect(await sent("xin QXZ karaoke")).toBe("xin qxz karaoke");
   });
 
   it(`the model reads the first ${DENSE_WORDS} syllables of a long question, question words left out`, async () => {

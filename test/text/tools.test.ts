@@ -124,11 +124,32 @@ describe("acronyms learned from names", () => {
     "Cấp Giấy phép lưu hành xe quá tải trọng",
     "Cấp lại Giấy phép lưu hành xe",
     "Đăng ký kinh doanh",
+    "Thủ tục thực hiện chế độ hưu trí",
+    "Thủ tục thực hiện chế độ tử tuất",
+    "Giải quyết thủ tục hành chính trực tuyến",
+    "Tra cứu thủ tục hành chính",
+    "Tàu biển không thời hạn",
+    "Công nhận tiến bộ kỹ thuật",
   ]);
   it("reads an unknown word as the phrase whose initials it spells", () => {
-    expect(acronyms.expand(["gplhx"])).toEqual(["giấy phép lưu hành xe"]);
+    expect(acronyms.spell("gplhx")).toBe("giấy phép lưu hành xe");
+  });
+  it("prefers a phrase of its own to a more frequent run inside a longer phrase", () => {
+    // "tục thực hiện chế" (twice) is always "thủ tục thực hiện chế độ": not a reading.
+    expect(acronyms.spell("tthc")).toBe("thủ tục hành chính");
+  });
+  it("takes a run at the start or end of names for a phrase of its own", () => {
+    const atStart = createAcronymExpander([
+      "Kết cấu hạ tầng giao thông",
+      "Kết cấu hạ tầng đường sắt",
+      "Khai cấp hồ tên",
+    ]);
+    expect(atStart.spell("kcht")).toBe("kết cấu hạ tầng");
+  });
+  it("gives no reading when two runs spell it once each", () => {
+    expect(acronyms.spell("tbkt")).toBeNull();
   });
   it("ignores known words, short words and non-letters", () => {
-    expect(acronyms.expand(["xe", "kd", "123", "giấy"])).toEqual([]);
+    for (const w of ["xe", "kd", "123", "giấy"]) expect(acronyms.spell(w)).toBeNull();
   });
 });
