@@ -15,6 +15,7 @@ import { judgeHybrid, type Evidence } from "./hybrid-confidence.ts";
 import { wordsBeyond } from "./confidence.ts";
 import type { EmbeddingsClient } from "./embeddings.ts";
 import { MAX_QUERY_CHARS, type LexicalOptions } from "./lexical.ts";
+import { askFirst } from "./query.ts";
 import type { Retriever, SearchHit, SearchResult } from "./types.ts";
 import { baseName, familyName } from "./variants.ts";
 import {
@@ -211,9 +212,9 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
     return building;
   }
 
-  /** The question as the model should read it: no question words, accents, synonyms spelled out. */
+  /** The question as the model reads it: its ask first, no question words, accents and synonyms. */
   function denseText(query: string): string {
-    const full = normalizeText(query.slice(0, MAX_QUERY_CHARS));
+    const full = normalizeText(askFirst(query.slice(0, MAX_QUERY_CHARS)));
     const words = tools.questionWords ? tools.questionWords.strip(full) : syllables(full);
     // An acronym typed in capitals ("GPLHX", "CHKSB") is spelled out as the catalogue's names
     // spell it: the model cannot know it, the lexical side reads both.

@@ -35,7 +35,7 @@ export {
   type LocalServerOptions,
 } from "./local-server.ts";
 export { VectorFileError, loadVectorCache, saveVectorCache, vectorKey } from "./vector-store.ts";
-export { createQuestionWords, loadQuestionWords, type QuestionWords } from "./query.ts";
+export { askFirst, createQuestionWords, loadQuestionWords, type QuestionWords } from "./query.ts";
 export {
   ageAsked,
   ageRangeOf,

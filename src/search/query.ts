@@ -45,3 +45,17 @@ export function createQuestionWords(phrases: readonly string[]): QuestionWords {
 export function loadQuestionWords(file: string | URL = DEFAULT_QUESTION_WORDS_FILE): QuestionWords {
   return createQuestionWords(loadRuleFile(file, questionWordsSchema).remove);
 }
+
+/**
+ * A question told in several sentences, its ask last ("Tôi sinh con ở Mỹ. … Vậy tôi phải làm
+ * thế nào?"), with the ask first: the last sentence with a question mark, else the last one. For
+ * a reader that stops early (the model reads the first DENSE_WORDS syllables).
+ */
+export function askFirst(text: string): string {
+  const sentences = text.split(/(?<=[.?!])\s+/u).filter((s) => /[\p{L}\p{N}]/u.test(s));
+  if (sentences.length < 2) return text;
+  let ask = sentences.length - 1;
+  while (ask > 0 && !sentences[ask]!.includes("?")) ask--;
+  if (!sentences[ask]!.includes("?")) ask = sentences.length - 1;
+  return [sentences[ask]!, ...sentences.filter((_, i) => i !== ask)].join(" ");
+}

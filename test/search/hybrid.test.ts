@@ -257,6 +257,16 @@ describe("createHybridRetriever", () => {
     expect(await sent("karaoke so do")).toBe("karaoke so do (giấy chứng nhận quyền sử dụng đất)");
   });
 
+  it("the model reads a question told in several sentences from its ask", async () => {
+    const { hybrid } = setup({});
+    await hybrid.ready();
+    const story = Array.from({ length: 30 }, (_, i) => `chuyện${i}`).join(" ");
+    await hybrid.search(`Tôi mở quán ${story}. Vậy xin giấy phép karaoke ở đâu?`, 5);
+    const words = server.requests.at(-1)?.body.input?.[0]?.split(" ") ?? [];
+    expect(words.slice(0, 6)).toEqual(["vậy", "xin", "giấy", "phép", "karaoke", "ở"]);
+    expect(words).toHaveLength(DENSE_WORDS);
+  });
+
   it("an acronym typed in capitals is spelled out for the model as the names spell it", async () => {
     const acronyms = createAcronymExpander(CATALOGUE.map((p) => normalizeText(p.name)));
     const { hybrid } = setup({ tools: { acronyms } });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../src/catalogue/index.ts";
 import {
   ageAsked,
+  askFirst,
   ageRangeOf,
   buildTextTools,
   createLexicalRetriever,
@@ -37,6 +38,27 @@ describe("question words", () => {
   it("keeps the question when nothing else would be left", () => {
     expect(words.strip("ở đâu").join(" ")).toBe("ở đâu");
     expect(createQuestionWords(["bao lâu"]).strip("").length).toBe(0);
+  });
+});
+
+describe("a question told in several sentences", () => {
+  it("puts its ask first: the last sentence with a question mark, else the last", () => {
+    expect(
+      askFirst(
+        "Tôi có chồng người Mỹ. Tôi mới sinh con. Tôi muốn khai sinh cho con thì làm thế nào?",
+      ),
+    ).toBe("Tôi muốn khai sinh cho con thì làm thế nào? Tôi có chồng người Mỹ. Tôi mới sinh con.");
+    expect(askFirst("Tôi bị mất hộ chiếu. Xin hỏi làm lại ở đâu? Xin cảm ơn.")).toBe(
+      "Xin hỏi làm lại ở đâu? Tôi bị mất hộ chiếu. Xin cảm ơn.",
+    );
+    expect(askFirst("Công ty tôi ở Hà Nội. Cần xin giấy phép gì")).toBe(
+      "Cần xin giấy phép gì Công ty tôi ở Hà Nội.",
+    );
+  });
+  it("leaves a question of one sentence, a list or a decimal as it is", () => {
+    for (const q of ["làm căn cước cần gì?", "phí 1.5 triệu; hạn 3 ngày", "Đ.1 khoản 2", "?"]) {
+      expect(askFirst(q)).toBe(q);
+    }
   });
 });
 
