@@ -12,11 +12,16 @@
 set -euo pipefail
 dir=${MOTCUA_TEST_PG_DIR:-/tmp/motcua-test-pg}
 
-bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
-bin=$(bindir)
+# Debian's newest server binaries, else whichever initdb is on the PATH (Homebrew, other distros).
+bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
+  command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"
+  true
+}
+bin=$(bindir | head -1)
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
   apt-get update -qq >&2 && apt-get install -y -qq postgresql >/dev/null
-  bin=$(bindir)
+  bin=$(bindir | head -1)
 fi
 
 # initdb and the server refuse to run as root: as root they run as Debian's postgres user.
