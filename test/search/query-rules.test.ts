@@ -12,6 +12,7 @@ import {
   createQuestionWords,
   loadQuestionWords,
 } from "../../src/search/index.ts";
+import { loadQualifierRules } from "../../src/search/qualifiers.ts";
 import { syllables } from "../../src/text/index.ts";
 
 describe("question words", () => {
@@ -79,8 +80,10 @@ describe("ages", () => {
 describe("special variants in the real catalogue (lexical)", () => {
   const catalogue = loadCatalogue();
   const lexical = createLexicalRetriever(catalogue, buildTextTools(catalogue));
-  const nameOf = (q: string) =>
-    catalogue.find((p) => p.code === lexical.search(q, 5).hits[0]?.code)?.name ?? "";
+  const nameOf = (q: string) => {
+    const code = lexical.search(q, 5).hits[0]?.code;
+    return catalogue.find((p) => p.code === code)?.name ?? "";
+  };
   it("an age chooses between the age variants", () => {
     expect(nameOf("con tôi 15 tuổi làm căn cước lần đầu")).toMatch(/từ đủ 14 tuổi/);
     expect(nameOf("con tôi 10 tuổi làm căn cước lần đầu")).toMatch(/dưới 14 tuổi/);
@@ -90,6 +93,13 @@ describe("special variants in the real catalogue (lexical)", () => {
     expect(nameOf("lấy chồng người Hàn Quốc")).toMatch(/có yếu tố nước ngoài/);
     expect(nameOf("chồng người Lào muốn nhập quốc tịch")).toMatch(/ở trong nước/);
     expect(nameOf("việt kiều đang ở Mỹ muốn nhập quốc tịch")).toMatch(/ở nước ngoài/);
+  });
+  it("every country the qualifiers know makes a marriage foreign (but 'người anh', a brother)", () => {
+    const wrong = loadQualifierRules()
+      .countries.filter((c) => c !== "Anh")
+      .filter((c) => !/có yếu tố nước ngoài/.test(nameOf(`đăng ký kết hôn với người ${c}`)));
+    expect(wrong).toEqual([]);
+    expect(nameOf("lấy chồng Hàn cần thủ tục gì")).toMatch(/có yếu tố nước ngoài/);
   });
   it("'mất bao lâu' is a time question, not a lost passport", () => {
     expect(nameOf("làm passport mất bao lâu")).not.toMatch(/mất/);
