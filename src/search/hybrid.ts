@@ -214,13 +214,13 @@ export function createHybridRetriever(opts: HybridRetrieverOptions): HybridRetri
 
   /** The question as the model reads it: its ask first, no question words, accents and synonyms. */
   function denseText(query: string): string {
-    const full = normalizeText(askFirst(query.slice(0, MAX_QUERY_CHARS)));
+    const asked = query.slice(0, MAX_QUERY_CHARS);
+    const full = normalizeText(askFirst(asked));
     const words = tools.questionWords ? tools.questionWords.strip(full) : syllables(full);
     // An acronym typed in capitals ("GPLHX", "CHKSB") is spelled out as the catalogue's names
     // spell it: the model cannot know it, the lexical side reads both.
     const capitals = new Set(
-      query
-        .slice(0, MAX_QUERY_CHARS)
+      asked
         .split(/[^\p{L}\p{N}]+/u)
         .filter((t) => /^[A-ZĐ]{3,8}$/u.test(t))
         .map((t) => t.toLowerCase()),

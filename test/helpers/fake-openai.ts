@@ -2,8 +2,8 @@
  * A fake OpenAI-compatible embeddings server on 127.0.0.1 (port 0) for tests. Vectors are a
  * hashed bag of folded syllables, so texts sharing words are near. Records every request; answers
  * base64 float32 vectors when asked (`encoding_format: "base64"`, as OpenAI does; not with
- * `numbersOnly`, like a server that ignores it); can be scripted to answer 500 (echoing the Authorization header, like a careless server), malformed
- * JSON, a wrong shape, or nothing at all.
+ * `numbersOnly`, like a server that ignores it); can be scripted to answer 500 (echoing the
+ * Authorization header, like a careless server), malformed JSON, a wrong shape, or nothing at all.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";

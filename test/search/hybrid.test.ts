@@ -120,7 +120,12 @@ function setup(over: Partial<HybridRetrieverOptions> = {}) {
     weight: 40,
     ...over,
   });
-  return { hybrid, lexical, log };
+  /** The text the model was sent for question `q`. */
+  const sent = async (q: string) => {
+    await hybrid.search(q, 5);
+    return server.requests.at(-1)?.body.input?.join(" ") ?? "";
+  };
+  return { hybrid, lexical, log, sent };
 }
 
 describe("createHybridRetriever", () => {
@@ -243,12 +248,8 @@ describe("createHybridRetriever", () => {
       { say: ["chó"], means: "động vật kiểm dịch" },
       { say: ["sổ đỏ"], means: "giấy chứng nhận quyền sử dụng đất" },
     ]);
-    const { hybrid } = setup({ tools: { questionWords: loadQuestionWords(), synonyms } });
+    const { hybrid, sent } = setup({ tools: { questionWords: loadQuestionWords(), synonyms } });
     await hybrid.ready();
-    const sent = async (q: string) => {
-      await hybrid.search(q, 5);
-      return server.requests.at(-1)?.body.input?.join(" ") ?? "";
-    };
     expect(await sent("giấy phép karaoke mất bao lâu")).toBe("giấy phép karaoke");
     expect(await sent("mất giấy phép karaoke")).toBe("mất giấy phép karaoke (cấp lại)");
     // "cho" may be "cho" (for) as well as "chó"; "so do" can only be "sổ đỏ" here.
@@ -258,23 +259,18 @@ describe("createHybridRetriever", () => {
   });
 
   it("the model reads a question told in several sentences from its ask", async () => {
-    const { hybrid } = setup({});
+    const { hybrid, sent } = setup({});
     await hybrid.ready();
     const story = Array.from({ length: 30 }, (_, i) => `chuyện${i}`).join(" ");
-    await hybrid.search(`Tôi mở quán ${story}. Vậy xin giấy phép karaoke ở đâu?`, 5);
-    const words = server.requests.at(-1)?.body.input?.[0]?.split(" ") ?? [];
+    const words = (await sent(`Tôi mở quán ${story}. Vậy xin giấy phép karaoke ở đâu?`)).split(" ");
     expect(words.slice(0, 6)).toEqual(["vậy", "xin", "giấy", "phép", "karaoke", "ở"]);
     expect(words).toHaveLength(DENSE_WORDS);
   });
 
   it("an acronym typed in capitals is spelled out for the model as the names spell it", async () => {
     const acronyms = createAcronymExpander(CATALOGUE.map((p) => normalizeText(p.name)));
-    const { hybrid } = setup({ tools: { acronyms } });
+    const { hybrid, sent } = setup({ tools: { acronyms } });
     await hybrid.ready();
-    const sent = async (q: string) => {
-      await hybrid.search(q, 5);
-      return server.requests.at(-1)?.body.input?.join(" ") ?? "";
-    };
     expect(await sent("xin GPKD karaoke")).toBe("xin giấy phép kinh doanh karaoke");
     // In small letters it may be a word typed without its accents: the lexical side weighs it.
     expect(await sent("xin gpkd karaoke")).toBe("xin gpkd karaoke");
